@@ -24,6 +24,7 @@ Example
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -32,13 +33,13 @@ from typing import Any, Literal
 import numpy as np
 
 __all__ = [
+    "PRESETS",
     "CylinderLayer",
     "Detector",
     "EventMix",
     "PlaneLayer",
     "barrel",
     "preset",
-    "PRESETS",
     "telescope",
     "velo",
 ]
@@ -50,6 +51,14 @@ CURVATURE_PER_TESLA_GEV_MM = 0.3e-3  # 1/R[mm] = 0.3e-3 · B[T] / pT[GeV]
 def _check(cond: bool, msg: str) -> None:
     if not cond:
         raise ValueError(msg)
+
+
+def _check_finite(obj: Any) -> None:
+    """Every number of a layer or mix must be finite (NaN/inf would pass the range checks)."""
+    for f in fields(obj):
+        v = getattr(obj, f.name)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            _check(math.isfinite(v), f"{type(obj).__name__}.{f.name} must be finite, got {v}")
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,7 @@ class PlaneLayer:
     kind: Literal["plane"] = field(default="plane", init=False)
 
     def __post_init__(self) -> None:
+        _check_finite(self)
         _check(self.measures in ("x", "xy"), f"PlaneLayer.measures must be 'x' or 'xy', got {self.measures!r}")
         _check(self.pitch_x_mm > 0 and self.pitch_y_mm > 0, "PlaneLayer pitches must be > 0 mm")
         _check(self.x_max_mm > self.x_min_mm, f"PlaneLayer at z={self.z_mm}: x_max_mm must exceed x_min_mm")
@@ -101,14 +111,14 @@ class PlaneLayer:
     @property
     def n_strips_x(self) -> int:
         """Number of readout channels along x."""
-        return int(round((self.x_max_mm - self.x_min_mm) / self.pitch_x_mm))
+        return round((self.x_max_mm - self.x_min_mm) / self.pitch_x_mm)
 
     @property
     def n_strips_y(self) -> int:
         """Number of readout channels along y (1 for strip planes)."""
         if self.measures == "x":
             return 1
-        return int(round((self.y_max_mm - self.y_min_mm) / self.pitch_y_mm))
+        return round((self.y_max_mm - self.y_min_mm) / self.pitch_y_mm)
 
     @property
     def resolution_x_mm(self) -> float:
@@ -155,6 +165,7 @@ class CylinderLayer:
     kind: Literal["cylinder"] = field(default="cylinder", init=False)
 
     def __post_init__(self) -> None:
+        _check_finite(self)
         _check(self.r_mm > 0, f"CylinderLayer.r_mm must be > 0, got {self.r_mm}")
         _check(self.pitch_rphi_mm > 0 and self.pitch_z_mm > 0, "CylinderLayer pitches must be > 0 mm")
         _check(self.phi_max > self.phi_min, f"CylinderLayer r={self.r_mm}: phi_max must exceed phi_min")
@@ -175,7 +186,7 @@ class CylinderLayer:
     @property
     def n_strips_phi(self) -> int:
         """Number of φ strips covering the active φ range."""
-        return int(math.ceil((self.phi_max - self.phi_min) / self.pitch_phi - 1e-9))
+        return math.ceil((self.phi_max - self.phi_min) / self.pitch_phi - 1e-9)
 
     @property
     def resolution_phi(self) -> float:
@@ -214,6 +225,8 @@ class EventMix:
     mass_gev: particle mass (for β in the Highland formula); pions by default.
     min_layers: a particle is *reconstructable* with hits on at least this many distinct
         layers.
+    vertex_per_particle: each particle starts from its own point of the beam spot
+        (independent beam particles, as in a test beam) instead of sharing its vertex.
     """
 
     pileup: float = 0.0
@@ -239,8 +252,10 @@ class EventMix:
     charge: int = 0
     mass_gev: float = 0.13957
     min_layers: int = 4
+    vertex_per_particle: bool = False
 
     def __post_init__(self) -> None:
+        _check_finite(self)
         _check(self.pileup >= 0, f"EventMix.pileup must be >= 0, got {self.pileup}")
         _check(self.particles_per_vertex >= 0, "EventMix.particles_per_vertex must be >= 0")
         _check(0 < self.pt_min_gev <= self.pt_max_gev, "EventMix needs 0 < pt_min_gev <= pt_max_gev")
@@ -289,13 +304,13 @@ class Detector:
         _check(len(kinds) == 1, f"Detector {self.name!r} mixes layer kinds {sorted(kinds)}; use one kind")
         if self.kind == "plane":
             zs = [lay.z_mm for lay in self.layers]  # type: ignore[union-attr]
-            _check(all(b > a for a, b in zip(zs, zs[1:], strict=False)),
+            _check(all(b > a for a, b in itertools.pairwise(zs)),
                    f"Detector {self.name!r}: planes must be listed in strictly increasing z, got {zs}")
             measures = {lay.measures for lay in self.layers}  # type: ignore[union-attr]
             _check(len(measures) == 1, f"Detector {self.name!r}: all planes must measure the same ('x' or 'xy')")
         else:
             rs = [lay.r_mm for lay in self.layers]  # type: ignore[union-attr]
-            _check(all(b > a for a, b in zip(rs, rs[1:], strict=False)),
+            _check(all(b > a for a, b in itertools.pairwise(rs)),
                    f"Detector {self.name!r}: cylinders must be listed in strictly increasing r, got {rs}")
         _check(math.isfinite(self.bz_tesla), "Detector.bz_tesla must be finite")
         _check(self.mix.min_layers <= len(self.layers),
@@ -409,9 +424,11 @@ def telescope() -> Detector:
     * Plane spacing 100 mm (z = 0 … 700 mm): chosen here; the retina only needs the
       planes' z, which the generated tables carry.
     * 300 µm of silicon per plane, x/X0 = 0.32 %; efficiency 99 %.
-    * Event mix: Poisson mean 3 particles per event from a beam spot 500 mm upstream
-      (σx = 5 mm), slopes uniform in ±0.03 so particles cross the telescope, 120 GeV
-      pions (SPS H8-like), 0.5 noise hits per plane per event.
+    * Event mix: Poisson mean 3 particles per event, each from its own point of a broad
+      beam spot 100 mm upstream of the first plane (σx = σy = 20 mm: independent beam
+      particles illuminating the sensors), slopes uniform in ±0.03, 120 GeV pions
+      (SPS H8-like), 0.5 noise hits per plane per event; reconstructable with hits on
+      >= 6 of the 8 planes.
     """
     half = 512 * 0.183 / 2.0
     layers = tuple(
@@ -421,7 +438,8 @@ def telescope() -> Detector:
     )
     mix = EventMix(pileup=0.0, particles_per_vertex=3.0, pt_min_gev=120.0, pt_max_gev=120.0,
                    pt_spectrum="flat", direction="slopes", slope_min=-0.03, slope_max=0.03,
-                   beam_z_mm=-500.0, beam_sigma_x_mm=5.0, beam_sigma_y_mm=5.0, charge=1, min_layers=6)
+                   beam_z_mm=-100.0, beam_sigma_x_mm=20.0, beam_sigma_y_mm=20.0, charge=1, min_layers=6,
+                   vertex_per_particle=True)
     return Detector(name="telescope", layers=layers, bz_tesla=0.0, mix=mix, reference_z_mm=350.0,
                     description="8-plane silicon strip telescope, 512 x 183 um strips, no field")
 

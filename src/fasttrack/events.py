@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 
 from .detector import CylinderLayer, Detector, PlaneLayer
 
-__all__ = ["Events", "build_events", "FORMAT_VERSION"]
+__all__ = ["FORMAT_VERSION", "Events", "build_events"]
 
 FORMAT_VERSION = 1
 _META_KEY = b"fasttrack"
@@ -71,8 +71,8 @@ class Events:
                 raise IndexError(f"event {idx} out of range for {n} events")
             idx = slice(i, i + 1)
         parts = self.particles[idx] if self.particles is not None else None
-        first = self.first_event + (idx.start or 0) if isinstance(idx, slice) and (idx.step in (None, 1)) \
-            else self.first_event
+        first = self.first_event + idx.indices(len(self))[0] \
+            if isinstance(idx, slice) and (idx.step in (None, 1)) else self.first_event
         return Events(self.detector, self.hits[idx], parts, self.seed, first)
 
     def __repr__(self) -> str:
@@ -224,6 +224,16 @@ def _as_int_column(values: np.ndarray, name: str, source: str | None) -> np.ndar
     return values.astype(np.int64)
 
 
+def _dtype_error(source: str, name: str, col: np.ndarray, offsets: np.ndarray,
+                 want: str) -> ValueError:
+    """The error for a column of the wrong dtype, naming its first hit and value."""
+    where = f"field {name!r}"
+    if len(col):
+        _, ev, j = _first_bad(np.ones(len(col), dtype=bool), offsets)
+        where = f"event {ev}, hit {j}: field {name!r} = {col[0].item()!r}"
+    return ValueError(f"{source}: {where} must be {want}, got dtype {col.dtype}")
+
+
 def _first_bad(mask: np.ndarray, offsets: np.ndarray) -> tuple[int, int, int]:
     """(flat index, event, index within event) of the first True in mask."""
     i = int(np.argmax(mask))
@@ -239,6 +249,13 @@ def validate_hits(detector: Detector, hits: ak.Array, *, source: str = "hits") -
     """
     if not isinstance(hits, ak.Array):
         raise ValueError(f"{source}: expected an awkward array, got {type(hits).__name__}")
+    per_event = hits.type.content
+    unknown = ak.types.UnknownType
+    if isinstance(per_event, unknown) or (
+            isinstance(per_event, ak.types.ListType) and isinstance(per_event.content, unknown)):
+        # no hit at all, so no type either (e.g. ak.Array([[], []]) or ak.Array([])): empty events
+        empty = {"layer": np.zeros(0, np.int32), **{f: np.zeros(0) for f in detector.hit_fields}}
+        hits = ak.unflatten(ak.zip(empty), np.zeros(len(hits), np.int64))
     if hits.ndim != 2 or not hits.fields:
         raise ValueError(f"{source}: expected events of hit records (type N * var * {{layer, ...}}), "
                          f"got type {hits.type}")
@@ -258,20 +275,30 @@ def validate_hits(detector: Detector, hits: ak.Array, *, source: str = "hits") -
         except (ValueError, TypeError) as err:
             raise ValueError(f"{source}: field {name!r} is not a flat numeric column ({flat.type})") from err
         if np.ma.isMaskedArray(col):
-
-            _, ev, j = _first_bad(np.ma.getmaskarray(col), offsets)
-            raise ValueError(f"{source}: event {ev}, hit {j}: field {name!r} is missing (None)")
+            mask = np.ma.getmaskarray(col)
+            if mask.any():  # an option type without any None (e.g. nullable parquet) is fine
+                _, ev, j = _first_bad(mask, offsets)
+                raise ValueError(f"{source}: event {ev}, hit {j}: field {name!r} is missing (None)")
+            col = np.ma.getdata(col)
         cols[name] = col
     out: dict[str, np.ndarray] = {}
     for name in ("layer", "hit_id", "particle_id"):
         if name in cols:
-            if cols[name].dtype.kind not in "iu":
-                raise ValueError(f"{source}: field {name!r} must be integer, got dtype {cols[name].dtype}")
-            out[name] = cols[name].astype(np.int32)
+            col = cols[name]
+            if col.dtype.kind not in "iu":
+                raise _dtype_error(source, name, col, offsets, "integer")
+            bad = col > np.iinfo(np.int32).max
+            if col.dtype.kind == "i":
+                bad |= col < np.iinfo(np.int32).min
+            if bad.any():  # would wrap around in the int32 cast below
+                i, ev, j = _first_bad(bad, offsets)
+                raise ValueError(f"{source}: event {ev}, hit {j}: field {name!r} = {col[i]} "
+                                 "does not fit in int32")
+            out[name] = col.astype(np.int32)
     for name in detector.hit_fields:
         col = cols[name]
         if col.dtype.kind not in "iuf":
-            raise ValueError(f"{source}: field {name!r} must be numeric (float), got dtype {col.dtype}")
+            raise _dtype_error(source, name, col, offsets, "numeric (float)")
         col = col.astype(np.float64)
         bad = ~np.isfinite(col)
         if bad.any():
@@ -323,6 +350,10 @@ def _check_ranges(det: Detector, cols: dict[str, np.ndarray], offsets: np.ndarra
             else:
                 assert isinstance(lay, CylinderLayer)
                 lo[li], hi[li] = (lay.phi_min, lay.phi_max) if fname == "phi" else (lay.z_min_mm, lay.z_max_mm)
+                if fname == "phi":
+                    # the φ strips cover the range (n_strips_phi rounds up): the last strip's
+                    # centre, a valid measurement, may lie up to half a pitch beyond phi_max
+                    hi[li] = max(hi[li], lay.phi_min + (lay.n_strips_phi - 0.5) * lay.pitch_phi)
         v = cols[fname]
         bad = (v < lo[layer] - tol) | (v > hi[layer] + tol)
         if bad.any():

@@ -43,6 +43,7 @@ import math
 import numba as nb
 import numpy as np
 
+from . import rng
 from .detector import CylinderLayer, Detector, EventMix, PlaneLayer
 from .events import Events, build_events
 from .progress import progress_bar
@@ -57,8 +58,8 @@ N_LCOLS = 15
 # mix-vector entries
 (M_PILEUP, M_PPV, M_PTMIN, M_PTMAX, M_SPECTRUM, M_ETAMIN, M_ETAMAX, M_PHIMIN, M_PHIMAX,
  M_DIRECTION, M_SLMIN, M_SLMAX, M_BX, M_BY, M_BZ, M_SBX, M_SBY, M_SBZ, M_CHARGE, M_MASS,
- M_FIELD) = range(21)
-N_MIX = 21
+ M_FIELD, M_VPP) = range(22)
+N_MIX = 22
 SPECTRUM_CODE = {"flat": 0, "inverse": 1, "tsallis": 2}
 DIRECTION_CODE = {"eta_phi": 0, "slopes": 1}
 
@@ -99,6 +100,33 @@ def _layer_table(det: Detector) -> np.ndarray:
     return tab
 
 
+# channels per coordinate: the readout sort key packs (layer, ch_a, ch_b) in 21 bits each
+MAX_CHANNELS = 2**21
+
+
+def _check_layers(det: Detector) -> None:
+    """Reject layers the kernels cannot digitise (channel counts as in ``_simulate_event``)."""
+    for i, lay in enumerate(det.layers):
+        if isinstance(lay, PlaneLayer):
+            n_a = int(round((lay.x_max_mm - lay.x_min_mm) / lay.pitch_x_mm))
+            n_b = int(round((lay.y_max_mm - lay.y_min_mm) / lay.pitch_y_mm))
+        else:
+            n_a = lay.n_strips_phi
+            n_b = int(round((lay.z_max_mm - lay.z_min_mm) / lay.pitch_z_mm))
+        if not (1 <= n_a < MAX_CHANNELS and 1 <= n_b < MAX_CHANNELS):
+            raise ValueError(f"layer {i} of {det.name!r} has {n_a} x {n_b} channels; the generator "
+                             f"needs 1 to {MAX_CHANNELS - 1} per coordinate: change pitch or extent")
+        if isinstance(lay, PlaneLayer) and lay.hole_half_mm > 0.0 and lay.noise_per_event > 0.0:
+            # noise hits are drawn until a channel centre lies outside the hole
+            xc = lay.x_min_mm + (np.arange(n_a) + 0.5) * lay.pitch_x_mm
+            yc = (lay.y_min_mm + (np.arange(n_b) + 0.5) * lay.pitch_y_mm if lay.measures == "xy"
+                  else np.zeros(1))
+            h = lay.hole_half_mm
+            if not (np.any(np.abs(xc) >= h) or np.any(np.abs(yc) >= h)):
+                raise ValueError(f"layer {i} of {det.name!r}: the beam hole (hole_half_mm={h}) covers "
+                                 "every channel, so noise hits cannot be placed")
+
+
 def _mix_vector(det: Detector, mix: EventMix) -> np.ndarray:
     v = np.zeros(N_MIX, dtype=np.float64)
     v[M_PILEUP], v[M_PPV] = mix.pileup, mix.particles_per_vertex
@@ -108,6 +136,7 @@ def _mix_vector(det: Detector, mix: EventMix) -> np.ndarray:
     v[M_BX], v[M_BY], v[M_BZ] = mix.beam_x_mm, mix.beam_y_mm, mix.beam_z_mm
     v[M_SBX], v[M_SBY], v[M_SBZ] = mix.beam_sigma_x_mm, mix.beam_sigma_y_mm, mix.beam_sigma_z_mm
     v[M_CHARGE], v[M_MASS], v[M_FIELD] = mix.charge, mix.mass_gev, det.bz_tesla
+    v[M_VPP] = 1.0 if mix.vertex_per_particle else 0.0
     return v
 
 
@@ -127,44 +156,34 @@ def _tsallis_inverse_cdf(mix: EventMix, n: int = 4096) -> tuple[np.ndarray, np.n
 # numba kernels
 # ------------------------------------------------------------------------------------------
 @nb.njit(cache=True)
-def _event_seed(seed: np.uint64, event: np.uint64) -> np.uint32:
-    """splitmix64 of (seed, event) folded to the 32 bits numba's np.random.seed takes."""
-    z = seed * np.uint64(0x9E3779B97F4A7C15) + event + np.uint64(0x632BE59BD9B4E019)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    z = z ^ (z >> np.uint64(31))
-    return np.uint32(z >> np.uint64(32))
-
-
-@nb.njit(cache=True)
-def _draw_counts(mix: np.ndarray, ltab: np.ndarray, noise_counts: np.ndarray) -> tuple[int, int]:
+def _draw_counts(mix: np.ndarray, ltab: np.ndarray, noise_counts: np.ndarray, st: np.ndarray) -> tuple[int, int]:
     """First draws of an event's stream: vertices, particles per vertex, noise per layer."""
     if mix[M_PILEUP] > 0.0:
-        n_vtx = np.random.poisson(mix[M_PILEUP])
+        n_vtx = rng.poisson(st, mix[M_PILEUP])
     else:
         n_vtx = 1
     n_part = 0
     for _ in range(n_vtx):
-        n_part += np.random.poisson(mix[M_PPV])
+        n_part += rng.poisson(st, mix[M_PPV])
     for lay in range(ltab.shape[0]):
-        noise_counts[lay] = np.random.poisson(ltab[lay, L_NOISE]) if ltab[lay, L_NOISE] > 0.0 else 0
+        noise_counts[lay] = rng.poisson(st, ltab[lay, L_NOISE]) if ltab[lay, L_NOISE] > 0.0 else 0
     return n_vtx, n_part
 
 
 @nb.njit(cache=True)
-def _count_pass(seeds: np.ndarray, mix: np.ndarray, ltab: np.ndarray,
+def _count_pass(states: np.ndarray, mix: np.ndarray, ltab: np.ndarray,
                 n_particles: np.ndarray, hit_bound: np.ndarray) -> None:
     n_layers = ltab.shape[0]
     noise = np.zeros(n_layers, dtype=np.int64)
-    for i in range(seeds.shape[0]):
-        np.random.seed(seeds[i])
-        _, n_part = _draw_counts(mix, ltab, noise)
+    for i in range(states.shape[0]):
+        st = states[i].copy()
+        _, n_part = _draw_counts(mix, ltab, noise, st)
         n_particles[i] = n_part
         hit_bound[i] = n_part * n_layers + noise.sum()
 
 
 @nb.njit(cache=True)
-def _scatter(d: np.ndarray, theta0: float) -> None:
+def _scatter(d: np.ndarray, theta0: float, st: np.ndarray) -> None:
     """Deflect unit vector ``d`` by two independent Gaussian projected angles of width θ0."""
     # basis perpendicular to d
     if abs(d[2]) < 0.9:
@@ -176,8 +195,8 @@ def _scatter(d: np.ndarray, theta0: float) -> None:
     e2x = d[1] * e1z - d[2] * e1y
     e2y = d[2] * e1x - d[0] * e1z
     e2z = d[0] * e1y - d[1] * e1x
-    t1 = np.random.normal() * theta0
-    t2 = np.random.normal() * theta0
+    t1 = rng.normal(st) * theta0
+    t2 = rng.normal(st) * theta0
     # exact rotation by the polar angle θ = |(t1, t2)| towards (t1 e1 + t2 e2)
     th = math.hypot(t1, t2)
     if th == 0.0:
@@ -254,14 +273,14 @@ def _arc_to_radius(pos: np.ndarray, d: np.ndarray, kappa: float, radius: float) 
 
 
 @nb.njit(cache=True)
-def _sample_pt(mix: np.ndarray, cdf: np.ndarray, cdf_pt: np.ndarray) -> float:
+def _sample_pt(mix: np.ndarray, cdf: np.ndarray, cdf_pt: np.ndarray, st: np.ndarray) -> float:
     code = int(mix[M_SPECTRUM])
     lo, hi = mix[M_PTMIN], mix[M_PTMAX]
     if code == 0:
-        return np.random.uniform(lo, hi)
+        return rng.uniform_range(st, lo, hi)
     if code == 1:
-        return 1.0 / np.random.uniform(1.0 / hi, 1.0 / lo)
-    return np.interp(np.random.random(), cdf, cdf_pt)
+        return 1.0 / rng.uniform_range(st, 1.0 / hi, 1.0 / lo)
+    return np.interp(rng.uniform(st), cdf, cdf_pt)
 
 
 @nb.njit(cache=True)
@@ -273,7 +292,7 @@ def _digitise(value: float, vmin: float, pitch: float, n: int) -> tuple[int, flo
 
 
 @nb.njit(cache=True)
-def _simulate_event(seed: np.uint32, mix: np.ndarray, ltab: np.ndarray, is_cyl: bool,
+def _simulate_event(state: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl: bool,
                     cdf: np.ndarray, cdf_pt: np.ndarray,
                     h_layer: np.ndarray, h_pid: np.ndarray, h_a: np.ndarray, h_b: np.ndarray,
                     h_c: np.ndarray, h_key: np.ndarray,
@@ -289,34 +308,38 @@ def _simulate_event(seed: np.uint32, mix: np.ndarray, ltab: np.ndarray, is_cyl: 
     ip = 0
     seen = np.zeros(n_layers, dtype=np.bool_)
     # the count draws, in the same order as _draw_counts (which sized the buffers)
-    np.random.seed(seed)
-    n_vtx = np.random.poisson(mix[M_PILEUP]) if mix[M_PILEUP] > 0.0 else 1
+    st = state.copy()
+    n_vtx = rng.poisson(st, mix[M_PILEUP]) if mix[M_PILEUP] > 0.0 else 1
     counts_v = np.zeros(n_vtx, dtype=np.int64)
     for v in range(n_vtx):
-        counts_v[v] = np.random.poisson(mix[M_PPV])
+        counts_v[v] = rng.poisson(st, mix[M_PPV])
     for lay in range(n_layers):
-        noise[lay] = np.random.poisson(ltab[lay, L_NOISE]) if ltab[lay, L_NOISE] > 0.0 else 0
+        noise[lay] = rng.poisson(st, ltab[lay, L_NOISE]) if ltab[lay, L_NOISE] > 0.0 else 0
     for v in range(n_vtx):
-        vx = mix[M_BX] + mix[M_SBX] * np.random.normal()
-        vy = mix[M_BY] + mix[M_SBY] * np.random.normal()
-        vz = mix[M_BZ] + mix[M_SBZ] * np.random.normal()
+        vx = mix[M_BX] + mix[M_SBX] * rng.normal(st)
+        vy = mix[M_BY] + mix[M_SBY] * rng.normal(st)
+        vz = mix[M_BZ] + mix[M_SBZ] * rng.normal(st)
         for _ in range(counts_v[v]):
+            if mix[M_VPP] > 0.0:  # independent particles (a test beam): each its own origin
+                vx = mix[M_BX] + mix[M_SBX] * rng.normal(st)
+                vy = mix[M_BY] + mix[M_SBY] * rng.normal(st)
+                vz = mix[M_BZ] + mix[M_SBZ] * rng.normal(st)
             # kinematics at the vertex
             if mix[M_CHARGE] != 0.0:
                 q = mix[M_CHARGE]
             else:
-                q = 1.0 if np.random.random() < 0.5 else -1.0
-            pmag_or_pt = _sample_pt(mix, cdf, cdf_pt)
+                q = 1.0 if rng.uniform(st) < 0.5 else -1.0
+            pmag_or_pt = _sample_pt(mix, cdf, cdf_pt, st)
             if mix[M_DIRECTION] == 0.0:
-                eta = np.random.uniform(mix[M_ETAMIN], mix[M_ETAMAX])
-                phi = np.random.uniform(mix[M_PHIMIN], mix[M_PHIMAX])
+                eta = rng.uniform_range(st, mix[M_ETAMIN], mix[M_ETAMAX])
+                phi = rng.uniform_range(st, mix[M_PHIMIN], mix[M_PHIMAX])
                 theta = 2.0 * math.atan(math.exp(-eta))
                 d[0], d[1], d[2] = math.sin(theta) * math.cos(phi), math.sin(theta) * math.sin(phi), math.cos(theta)
                 pt = pmag_or_pt
                 p = pt * math.cosh(eta)
             else:
-                tx = np.random.uniform(mix[M_SLMIN], mix[M_SLMAX])
-                ty = np.random.uniform(mix[M_SLMIN], mix[M_SLMAX])
+                tx = rng.uniform_range(st, mix[M_SLMIN], mix[M_SLMAX])
+                ty = rng.uniform_range(st, mix[M_SLMIN], mix[M_SLMAX])
                 nrm = math.sqrt(1.0 + tx * tx + ty * ty)
                 d[0], d[1], d[2] = tx / nrm, ty / nrm, 1.0 / nrm
                 p = pmag_or_pt
@@ -377,16 +400,16 @@ def _simulate_event(seed: np.uint32, mix: np.ndarray, ltab: np.ndarray, is_cyl: 
                 if not inside:
                     continue
                 # hit: efficiency, smearing, digitisation
-                if np.random.random() < row_l[L_EFF]:
+                if rng.uniform(st) < row_l[L_EFF]:
                     if is_cyl:
                         radius = row_l[L_POS]
-                        phi_m = math.atan2(pos[1], pos[0]) + row_l[L_SMEAR] / radius * np.random.normal()
+                        phi_m = math.atan2(pos[1], pos[0]) + row_l[L_SMEAR] / radius * rng.normal(st)
                         n_phi = int(math.ceil((row_l[L_A_MAX] - row_l[L_A_MIN]) / row_l[L_PITCH_A] - 1e-9))
                         n_z = int(round((row_l[L_B_MAX] - row_l[L_B_MIN]) / row_l[L_PITCH_B]))
                         ch_a, a_m = _digitise(phi_m, row_l[L_A_MIN], row_l[L_PITCH_A], n_phi)
                         ch_b, b_m = _digitise(pos[2], row_l[L_B_MIN], row_l[L_PITCH_B], n_z)
                         qopt_local = q / (p * math.hypot(d[0], d[1]))
-                        bend = qopt_local + row_l[L_BEND_SIGMA] * np.random.normal()
+                        bend = qopt_local + row_l[L_BEND_SIGMA] * rng.normal(st)
                         keep = ch_a >= 0 and ch_b >= 0
                         if row_l[L_STUB_CUT] > 0.0 and abs(bend) > row_l[L_STUB_CUT]:
                             keep = False
@@ -394,14 +417,19 @@ def _simulate_event(seed: np.uint32, mix: np.ndarray, ltab: np.ndarray, is_cyl: 
                     else:
                         n_a = int(round((row_l[L_A_MAX] - row_l[L_A_MIN]) / row_l[L_PITCH_A]))
                         n_b = int(round((row_l[L_B_MAX] - row_l[L_B_MIN]) / row_l[L_PITCH_B]))
-                        xm = pos[0] + row_l[L_SMEAR] * np.random.normal()
+                        xm = pos[0] + row_l[L_SMEAR] * rng.normal(st)
                         ch_a, a_m = _digitise(xm, row_l[L_A_MIN], row_l[L_PITCH_A], n_a)
                         if row_l[L_2D] > 0.0:
-                            ym = pos[1] + row_l[L_SMEAR] * np.random.normal()
+                            ym = pos[1] + row_l[L_SMEAR] * rng.normal(st)
                             ch_b, b_m = _digitise(ym, row_l[L_B_MIN], row_l[L_PITCH_B], n_b)
                         else:
                             ch_b, b_m = 0, 0.0
                         keep = ch_a >= 0 and ch_b >= 0
+                        # a pixel whose centre lies in the beam hole does not exist (the
+                        # same rule as for noise hits and in events.validate_hits)
+                        if (row_l[L_2D] > 0.0 and abs(a_m) < row_l[L_HOLE]
+                                and abs(b_m) < row_l[L_HOLE]):
+                            keep = False
                         c_m = 0.0
                     if keep:
                         h_layer[nh], h_pid[nh] = lay, pid
@@ -414,9 +442,10 @@ def _simulate_event(seed: np.uint32, mix: np.ndarray, ltab: np.ndarray, is_cyl: 
                 x0 = row_l[L_X0]
                 if x0 > 0.0 and cos_inc > 1e-6:
                     t = x0 / cos_inc
-                    theta0 = 13.6e-3 / (beta * p) * abs(q) * math.sqrt(t) * (1.0 + 0.038 * math.log(t * q * q / (beta * beta)))
+                    theta0 = (13.6e-3 / (beta * p) * abs(q) * math.sqrt(t)
+                              * (1.0 + 0.038 * math.log(t * q * q / (beta * beta))))
                     if theta0 > 0.0:
-                        _scatter(d, theta0)
+                        _scatter(d, theta0, st)
             p_nhits[ip] = nhits_p
             p_nlayers[ip] = seen.sum()
             ip += 1
@@ -428,8 +457,8 @@ def _simulate_event(seed: np.uint32, mix: np.ndarray, ltab: np.ndarray, is_cyl: 
         n_b = int(round((row_l[L_B_MAX] - row_l[L_B_MIN]) / row_l[L_PITCH_B]))
         for _ in range(noise[lay]):
             while True:
-                ch_a = np.random.randint(0, n_a)
-                ch_b = np.random.randint(0, n_b) if (is_cyl or row_l[L_2D] > 0.0) else 0
+                ch_a = rng.randint(st, n_a)
+                ch_b = rng.randint(st, n_b) if (is_cyl or row_l[L_2D] > 0.0) else 0
                 a_m = row_l[L_A_MIN] + (ch_a + 0.5) * row_l[L_PITCH_A]
                 b_m = row_l[L_B_MIN] + (ch_b + 0.5) * row_l[L_PITCH_B] if (is_cyl or row_l[L_2D] > 0.0) else 0.0
                 if is_cyl or not (abs(a_m) < row_l[L_HOLE] and abs(b_m) < row_l[L_HOLE]):
@@ -437,7 +466,7 @@ def _simulate_event(seed: np.uint32, mix: np.ndarray, ltab: np.ndarray, is_cyl: 
             c_m = 0.0
             if is_cyl:
                 cut = row_l[L_STUB_CUT] if row_l[L_STUB_CUT] > 0.0 else 0.5
-                c_m = np.random.uniform(-cut, cut)
+                c_m = rng.uniform_range(st, -cut, cut)
             h_layer[nh], h_pid[nh] = lay, 0
             h_a[nh], h_b[nh], h_c[nh] = a_m, b_m, c_m
             h_key[nh] = (lay << 42) | (ch_a << 21) | ch_b
@@ -454,26 +483,27 @@ def _simulate_event(seed: np.uint32, mix: np.ndarray, ltab: np.ndarray, is_cyl: 
 
 
 @nb.njit(parallel=True, cache=True)
-def _fill_pass(seeds: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl: bool,
+def _fill_pass(states: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl: bool,
                cdf: np.ndarray, cdf_pt: np.ndarray,
                hit_off: np.ndarray, part_off: np.ndarray, n_hits: np.ndarray,
                h_layer: np.ndarray, h_pid: np.ndarray, h_a: np.ndarray, h_b: np.ndarray,
                h_c: np.ndarray, h_key: np.ndarray,
                p_out: np.ndarray, p_nhits: np.ndarray, p_nlayers: np.ndarray) -> None:
-    for i in nb.prange(seeds.shape[0]):
+    for i in nb.prange(states.shape[0]):
         h0, h1 = hit_off[i], hit_off[i + 1]
         p0, p1 = part_off[i], part_off[i + 1]
-        n_hits[i] = _simulate_event(seeds[i], mix, ltab, is_cyl, cdf, cdf_pt,
+        n_hits[i] = _simulate_event(states[i], mix, ltab, is_cyl, cdf, cdf_pt,
                                     h_layer[h0:h1], h_pid[h0:h1], h_a[h0:h1], h_b[h0:h1],
                                     h_c[h0:h1], h_key[h0:h1],
                                     p_out[p0:p1], p_nhits[p0:p1], p_nlayers[p0:p1])
 
 
 @nb.njit(cache=True)
-def _event_seeds(seed: np.uint64, first: np.uint64, n: int) -> np.ndarray:
-    out = np.empty(n, dtype=np.uint32)
+def _event_states(seed: np.uint64, first: np.uint64, n: int) -> np.ndarray:
+    """One xoshiro256** state per event: stream = event number (see fasttrack.rng)."""
+    out = np.zeros((n, 4), dtype=np.uint64)
     for i in range(n):
-        out[i] = _event_seed(seed, first + np.uint64(i))
+        rng.seed_state(out[i], seed, first + np.uint64(i))
     return out
 
 
@@ -482,10 +512,10 @@ def _generate_chunk(det: Detector, mix: EventMix, seed: int, first: int, n: int
     ltab = _layer_table(det)
     mixv = _mix_vector(det, mix)
     cdf, cdf_pt = _tsallis_inverse_cdf(mix)
-    seeds = _event_seeds(np.uint64(seed), np.uint64(first), n)
+    states = _event_states(np.uint64(seed), np.uint64(first), n)
     n_particles = np.zeros(n, dtype=np.int64)
     bound = np.zeros(n, dtype=np.int64)
-    _count_pass(seeds, mixv, ltab, n_particles, bound)
+    _count_pass(states, mixv, ltab, n_particles, bound)
     hit_off = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(bound, out=hit_off[1:])
     part_off = np.zeros(n + 1, dtype=np.int64)
@@ -501,12 +531,12 @@ def _generate_chunk(det: Detector, mix: EventMix, seed: int, first: int, n: int
     p_nhits = np.zeros(nb_p, dtype=np.int64)
     p_nlayers = np.zeros(nb_p, dtype=np.int64)
     n_hits = np.zeros(n, dtype=np.int64)
-    _fill_pass(seeds, mixv, ltab, det.kind == "cylinder", cdf, cdf_pt, hit_off, part_off, n_hits,
+    _fill_pass(states, mixv, ltab, det.kind == "cylinder", cdf, cdf_pt, hit_off, part_off, n_hits,
                h_layer, h_pid, h_a, h_b, h_c, h_key, p_out, p_nhits, p_nlayers)
     # compact: keep the first n_hits[i] entries of each event's reserved slice
     local = np.arange(nb_h) - np.repeat(hit_off[:-1], bound)
     keep = local < np.repeat(n_hits, bound)
-    hits = {"layer": h_layer[keep], "particle_id": h_pid[keep]}
+    hits: dict[str, np.ndarray] = {"layer": h_layer[keep], "particle_id": h_pid[keep]}
     if det.kind == "cylinder":
         hits |= {"phi": h_a[keep], "z": h_b[keep], "bend_qoverpt": h_c[keep]}
     elif det.measures_y:
@@ -550,6 +580,9 @@ def generate(detector: Detector, n_events: int, *, seed: int, first_event: int =
         raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
     if not 0 <= seed < 2**63:
         raise ValueError(f"seed must be in [0, 2**63), got {seed}")
+    if first_event < 0:
+        raise ValueError(f"first_event must be >= 0, got {first_event}")
+    _check_layers(detector)
     from dataclasses import replace
 
     mix = mix if mix is not None else detector.mix

@@ -34,7 +34,7 @@ import numpy as np
 
 from .detector import Detector
 
-__all__ = ["LinearTrackModel", "for_detector", "helix_phi_at_radius", "fit_groups"]
+__all__ = ["LinearTrackModel", "fit_groups", "for_detector", "helix_phi_at_radius"]
 
 
 @dataclass(frozen=True, eq=False)

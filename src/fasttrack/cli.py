@@ -1,0 +1,185 @@
+"""The ``fasttrack`` command.
+
+Subcommands::
+
+    fasttrack info [--preset P ...] [--json]        detector summaries
+    fasttrack generate --preset P -n N -o FILE      events to parquet
+    fasttrack demo [--out DIR] [--json]             the whole chain on built-in defaults
+    fasttrack codegen retina --preset P -o DIR      C++ header, SV package, .mem files
+    fasttrack vectors retina --preset P -n N -o DIR test vectors with intermediate stages
+
+Run ``fasttrack <command> --help`` for the options of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+
+def _add_mix_overrides(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("event mix overrides (default: the preset's mix; see `fasttrack info`)")
+    g.add_argument("--pileup", type=float, help="mean number of interactions per event (Poisson)")
+    g.add_argument("--particles-per-vertex", type=float, help="mean particles per interaction (Poisson)")
+    g.add_argument("--pt-min", type=float, dest="pt_min_gev", help="minimum generated pT (GeV)")
+    g.add_argument("--pt-max", type=float, dest="pt_max_gev", help="maximum generated pT (GeV)")
+    g.add_argument("--min-layers", type=int, help="distinct layers for a particle to be reconstructable")
+
+
+def _mix_changes(args: argparse.Namespace) -> dict[str, Any]:
+    names = {"pileup": "pileup", "particles_per_vertex": "particles_per_vertex",
+             "pt_min_gev": "pt_min_gev", "pt_max_gev": "pt_max_gev", "min_layers": "min_layers"}
+    return {field: getattr(args, attr) for attr, field in names.items() if getattr(args, attr, None) is not None}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .detector import PRESETS
+
+    presets = sorted(PRESETS)
+    parser = argparse.ArgumentParser(
+        prog="fasttrack",
+        description="Trigger-level track finding (artificial retina, Hough transform): event "
+                    "generation, reference algorithms, physics metrics.",
+        epilog="Examples:\n  fasttrack info\n  fasttrack generate --preset barrel -n 1000 --seed 1 -o b.parquet\n"
+               "  fasttrack demo --out build/demo",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"fasttrack {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("info", help="summarise detector presets (layers, field, event mix, track model)",
+                       description="Print each preset's layers, field, default event mix and linear track model.")
+    p.add_argument("--preset", action="append", choices=presets,
+                   help="preset to show (repeatable; default: all)")
+    p.add_argument("--json", action="store_true", help="print the detectors as JSON instead")
+
+    p = sub.add_parser("generate", help="generate events and write them to parquet",
+                       description="Generate events in a preset detector and write them (hits, truth "
+                                   "particles, detector metadata) to one parquet file; read back with "
+                                   "fasttrack.events.Events.load(FILE).")
+    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
+    p.add_argument("-n", "--events", type=int, default=1000, help="number of events (default 1000)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--first-event", type=int, default=0, help="number of the first event (default 0)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output parquet file")
+    _add_mix_overrides(p)
+
+    p = sub.add_parser("demo", help="run the whole chain on built-in defaults and write a summary",
+                       description="Generate events for each preset, run every available algorithm, "
+                                   "measure efficiency, fake and duplicate rates and resolutions, print a "
+                                   "summary table and write summary.json and PNG figures to --out.")
+    p.add_argument("--out", type=Path, default=Path("build/demo"), help="output folder (default build/demo)")
+    p.add_argument("--preset", action="append", choices=presets, help="preset to run (repeatable; default: all)")
+    p.add_argument("-n", "--events", type=int, help="events per preset (default: telescope 2000, barrel 500, velo 50)")
+    p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    p.add_argument("--json", action="store_true", help="print the summary JSON instead of the table")
+    p.add_argument("--no-plots", action="store_true", help="skip the figures")
+
+    p = sub.add_parser("codegen", help="write the C++ header, SV package and memory files of a config",
+                       description="Generate everything HLS and RTL need from the Python config: "
+                                   "<algo>_params.h, <algo>_tables.h, <algo>_pkg.sv and .mem files.")
+    p.add_argument("algorithm", choices=["retina"], help="which algorithm's files")
+    p.add_argument("--preset", required=True, choices=presets, help="detector preset (default config)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+
+    p = sub.add_parser("vectors", help="write test vectors (inputs, intermediate stages, outputs)",
+                       description="Generate events, run the fixed-point golden model and write the "
+                                   "stage files (hits, accumulator, maxima, tracks) that the C++ and "
+                                   "cocotb testbenches read. Format: see fasttrack.vectors.")
+    p.add_argument("algorithm", choices=["retina"], help="which algorithm's vectors")
+    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
+    p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+    _add_mix_overrides(p)
+    return parser
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from . import detector, trackmodel
+
+    names = args.preset or sorted(detector.PRESETS)
+    dets = [detector.preset(n) for n in names]
+    if args.json:
+        print(json.dumps({d.name: d.to_dict() for d in dets}, indent=2))
+        return 0
+    for d in dets:
+        print(d.summary())
+        m = trackmodel.for_detector(d)
+        print(f"  track model {m.name}: parameters {m.param_names}, measures {m.measurement_names}")
+        print()
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from . import detector, generate
+
+    if args.events < 0:
+        raise SystemExit("fasttrack generate: --events must be >= 0")
+    det = detector.preset(args.preset)
+    t0 = time.perf_counter()
+    ev = generate.generate(det, args.events, seed=args.seed, first_event=args.first_event,
+                           progress=True, chunk_size=1000, **_mix_changes(args))
+    dt = time.perf_counter() - t0
+    path = ev.save(args.output)
+    s = ev.stats()
+    print(f"wrote {len(ev)} {det.name} events to {path} in {dt:.2f} s "
+          f"({s['hits_per_event']:.1f} hits/event, {s.get('particles_per_event', 0):.1f} particles/event)")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    summary = run_demo(out_dir=args.out, presets=args.preset, n_events=args.events, seed=args.seed,
+                       plots=not args.no_plots, verbose=not args.json)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    return 0
+
+
+def cmd_codegen(args: argparse.Namespace) -> int:
+    from . import codegen, detector
+    from .retina import RetinaConfig
+
+    cfg = RetinaConfig.for_detector(detector.preset(args.preset))
+    paths = codegen.write_retina(cfg, args.output)
+    print(f"config {cfg.name} hash {cfg.config_hash()}: wrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def cmd_vectors(args: argparse.Namespace) -> int:
+    from . import detector, generate, vectors
+    from .retina import RetinaConfig
+
+    if args.events < 0:
+        raise SystemExit("fasttrack vectors: --events must be >= 0")
+    det = detector.preset(args.preset)
+    cfg = RetinaConfig.for_detector(det)
+    ev = generate.generate(det, args.events, seed=args.seed, progress=True, **_mix_changes(args))
+    paths = vectors.write_retina_vectors(cfg, ev, args.output)
+    print(f"config {cfg.name} hash {cfg.config_hash()}: {len(ev)} events -> "
+          + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        handler = {"info": cmd_info, "generate": cmd_generate, "demo": cmd_demo, "codegen": cmd_codegen,
+                   "vectors": cmd_vectors}[args.command]
+        return handler(args)
+    except ValueError as err:
+        print(f"fasttrack {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""``fasttrack demo``: the whole chain on built-in defaults.
+
+For each preset: generate events, run every registered algorithm
+(:mod:`fasttrack.algorithms`), measure the tracking performance, and write
+``summary.json`` and PNG figures into the output folder.
+
+Example
+-------
+>>> from fasttrack.demo import run_demo
+>>> summary = run_demo(out_dir="build/demo", presets=["telescope"], n_events=100,
+...                    plots=False, verbose=False)
+>>> summary["presets"]["telescope"]["events"]
+100
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__, algorithms, detector, generate, metrics, plots
+from .events import Events
+
+DEMO_EVENTS = {"telescope": 2000, "barrel": 500, "velo": 50}
+
+
+def _figures(events: Events, name: str, results: dict[str, Any], out_dir: Path) -> list[str]:
+    written: list[str] = []
+
+    def save(fig: Any, stem: str) -> None:
+        path = out_dir / f"{name}_{stem}.png"
+        plots.save_figure(fig, path)
+        written.append(path.name)
+
+    save(plots.plot_event(events, 0, tracks=results.get("truth", {}).get("tracks")), "event")
+    save(plots.plot_hits_per_event(events), "hits_per_event")
+    for algo, res in results.items():
+        perf = res["performance"]
+        if perf.n_particles == 0:
+            continue
+        save(plots.plot_efficiency(perf, "pt_gev", label=algo), f"{algo}_efficiency_pt")
+        tracks = res["tracks"]
+        for param in detector_params(events):
+            if param in tracks.fields and perf.resolution.get(param) is not None and perf.resolution[param].n:
+                save(plots.plot_resolution(perf, param), f"{algo}_resolution_{param}")
+    if any(name.startswith("retina") for name in results):
+        from .algorithms import _retina_for
+
+        save(plots.plot_response_map(_retina_for(events), events, 0), "retina_response_map")
+    return written
+
+
+def detector_params(events: Events) -> tuple[str, ...]:
+    from . import trackmodel
+
+    return trackmodel.for_detector(events.detector).param_names
+
+
+def run_demo(*, out_dir: str | Path = "build/demo", presets: Sequence[str] | None = None,
+             n_events: int | None = None, seed: int = 2026, plots: bool = True,
+             verbose: bool = True) -> dict[str, Any]:
+    """Run the demo; returns the summary dict (also written to ``out_dir/summary.json``)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    names = list(presets) if presets else list(DEMO_EVENTS)
+    summary: dict[str, Any] = {"fasttrack_version": __version__, "seed": seed, "presets": {}, "figures": []}
+    for name in names:
+        det = detector.preset(name)
+        n = n_events if n_events is not None else DEMO_EVENTS[name]
+        t0 = time.perf_counter()
+        events = generate.generate(det, n, seed=seed, progress=verbose, chunk_size=max(1, n // 10))
+        t_gen = time.perf_counter() - t0
+        entry: dict[str, Any] = {**events.stats(), "events": len(events), "generate_s": t_gen,
+                                 "algorithms": {}}
+        results: dict[str, Any] = {}
+        for algo in algorithms.available(det):
+            t0 = time.perf_counter()
+            tracks = algo.find(events)
+            t_algo = time.perf_counter() - t0
+            perf = metrics.evaluate(events, tracks, match=algo.match)
+            results[algo.name] = {"tracks": tracks, "performance": perf}
+            entry["algorithms"][algo.name] = {"description": algo.description, "seconds": t_algo,
+                                              **perf.to_dict()}
+        summary["presets"][name] = entry
+        if plots:
+            summary["figures"] += _figures(events, name, results, out)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default))
+    if verbose:
+        print(summary_table(summary))
+        print(f"\nwrote {out / 'summary.json'} and {len(summary['figures'])} figures to {out}/")
+    return summary
+
+
+def _json_default(obj: Any) -> Any:
+    import numpy as np
+
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{100 * v:.2f}"
+
+
+def summary_table(summary: dict[str, Any]) -> str:
+    """A text table of the demo summary: one line per preset and algorithm."""
+    head = (f"{'preset':<10} {'events':>7} {'hits/ev':>8} {'reco/ev':>8} {'algorithm':<13} "
+            f"{'eff %':>7} {'fake %':>7} {'dup %':>6}  resolution (68 %)")
+    lines = [head, "-" * len(head)]
+    for name, e in summary["presets"].items():
+        for algo, a in e["algorithms"].items():
+            res = ", ".join(f"{p} {v['width68']:.3g}" for p, v in a.get("resolution", {}).items()
+                            if v and v.get("width68") is not None)
+            lines.append(f"{name:<10} {e['events']:>7d} {e['hits_per_event']:>8.1f} "
+                         f"{e.get('reconstructable_per_event', 0):>8.2f} {algo:<13} "
+                         f"{_pct(a['efficiency']):>7} {_pct(a['fake_rate']):>7} "
+                         f"{_pct(a['duplicate_rate']):>6}  {res}")
+        if not e["algorithms"]:
+            lines.append(f"{name:<10} {e['events']:>7d} {e['hits_per_event']:>8.1f} (no algorithm)")
+    return "\n".join(lines)

@@ -1,0 +1,329 @@
+"""Retina configuration: the grid, receptors, weights, widths and capacities.
+
+Everything hardware needs is here or derived here (:class:`RetinaTables`), and nowhere
+else: the C++ header, SV package and memory files are generated from it
+(:mod:`fasttrack.codegen`).
+
+Grid
+    ``n_a × n_b`` cells over the track parameters ``(a, b)`` of the detector's linear
+    model (:mod:`fasttrack.trackmodel`); cell ``(i, j)`` has centre
+    ``a_i = a_min + (i + ½)·Δa``, ``b_j = b_min + (j + ½)·Δb``. Its *receptor* on layer
+    ``l`` is the expected measurement ``H_l·(a_i, b_j) + c_l``.
+
+Integer (hardware) quantities, each with its LSB:
+
+* hit coordinate ``hw_m = floor(m / coord_lsb + ½)`` (signed, ``coord_bits``); receptors
+  are quantised the same way (the receptor tables);
+* distance ``d = hw_m − hw_receptor``; a hit reaches a cell (the *switch*, the region of
+  interest) when ``|d| ≤ roi_hw[l]`` (1D) or ``dx² + dy² ≤ roi_hw[l]²`` (2D);
+* weight ``w = lut[l][min(|d| >> lut_shift[l], lut_size − 1)]`` (1D) or indexed by
+  ``min((dx² + dy²) >> lut_shift[l], lut_size − 1)`` (2D); the table holds
+  ``floor(exp(−δ²/2σ_l²)·2^weight_bits + ½)`` (capped at ``2^weight_bits − 1``) with δ
+  the centre of the index's bin of distances;
+* accumulator: unsigned ``acc_bits``, saturating add (order-independent because weights
+  are non-negative);
+* threshold ``threshold_hw = floor(threshold·2^weight_bits + ½)``; a candidate needs
+  ``acc ≥ threshold_hw``.
+
+Float mode uses the same grid, the same region of interest in measurement units
+(``roi[l] = roi_hw[l]·coord_lsb``), ``w = exp(−d²/2σ²)`` and ``R ≥ threshold``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from ..detector import Detector
+from ..trackmodel import LinearTrackModel
+
+__all__ = ["RetinaConfig", "RetinaTables"]
+
+
+def _bits_unsigned(v: int) -> int:
+    """Smallest width holding the unsigned value ``v``."""
+    return max(1, int(v).bit_length())
+
+
+def _bits_signed(lo: int, hi: int) -> int:
+    """Smallest two's-complement width holding ``[lo, hi]``."""
+    w = 1
+    while not (-(1 << (w - 1)) <= lo and hi <= (1 << (w - 1)) - 1):
+        w += 1
+    return w
+
+
+@dataclass(frozen=True)
+class RetinaConfig:
+    """A retina: grid, receptor model, weights, bit widths, threshold and capacities.
+
+    Build one with :meth:`for_detector` (good defaults per preset) and change fields with
+    :func:`dataclasses.replace`; every field is validated on construction.
+
+    Parameters
+    ----------
+    name: a label (the preset), carried into generated files.
+    param_names: names of the two track parameters (a, b), units in the names.
+    measurement_names: the hit fields measured (``("x",)``, ``("phi",)``, ``("x", "y")``).
+    H, c: the linear model per layer (nested tuples: ``H[l][m] = (h_a, h_b)``, ``c[l][m]``).
+    a_min, a_max, n_a, b_min, b_max, n_b: the grid.
+    sigma: receptor width σ per layer (measurement units).
+    coord_lsb: LSB of hit coordinates and receptors (measurement units, one for all
+        measurements: 2D layers need equal x and y LSBs for d²).
+    coord_bits: signed width of coordinates and receptors.
+    roi_hw: region-of-interest cut per layer, in coordinate LSBs.
+    weight_bits: unsigned width of a weight (LUT entries).
+    lut_size: entries per layer's weight LUT (a power of two).
+    lut_shift: right shift of |d| (1D) or d² (2D) to the LUT index, per layer.
+    acc_bits: unsigned width of the accumulators (saturating).
+    threshold: candidate threshold in units of a full weight (≈ number of hits).
+    centroid_frac_bits: fractional bits of the centroid offsets.
+    assoc_weight: a hit is associated with a track when its weight in the track's cell
+        is at least this (fraction of a full weight).
+    max_hits: hits per event the hardware buffers; later hits are dropped, counted and
+        flagged.
+    max_tracks: tracks per event the output holds; maxima beyond it (in raster order)
+        are dropped and flagged.
+    hit_id_bits: width of the hit id carried by hit words.
+    extent_hw: the layers' measured extent in LSBs (min, max), so ``coord_bits`` is
+        checked against the hits as well as the receptors; ``None``: receptors only.
+    """
+
+    name: str
+    param_names: tuple[str, str]
+    measurement_names: tuple[str, ...]
+    H: tuple[tuple[tuple[float, float], ...], ...]
+    c: tuple[tuple[float, ...], ...]
+    a_min: float
+    a_max: float
+    n_a: int
+    b_min: float
+    b_max: float
+    n_b: int
+    sigma: tuple[float, ...]
+    coord_lsb: float
+    coord_bits: int
+    roi_hw: tuple[int, ...]
+    weight_bits: int = 8
+    lut_size: int = 64
+    lut_shift: tuple[int, ...] = ()
+    acc_bits: int = 12
+    threshold: float = 4.0
+    centroid_frac_bits: int = 6
+    assoc_weight: float = 0.1
+    max_hits: int = 256
+    max_tracks: int = 32
+    hit_id_bits: int = 8
+    extent_hw: tuple[int, int] | None = None
+    description: str = field(default="", compare=False)
+
+    # ------------------------------------------------------------------------------------
+    def __post_init__(self) -> None:
+        n_layers = len(self.H)
+        n_meas = len(self.measurement_names)
+        err = self._fail
+        if n_layers == 0:
+            err("H", "needs one row per layer")
+        if n_meas not in (1, 2):
+            err("measurement_names", "must name 1 or 2 measurements")
+        for l, rows in enumerate(self.H):
+            if len(rows) != n_meas or any(len(r) != 2 for r in rows):
+                err("H", f"layer {l} must have {n_meas} rows of 2 coefficients")
+            if n_meas == 1 and rows[0][0] == 0.0 and rows[0][1] == 0.0:
+                err("H", f"layer {l} does not depend on the parameters")
+            if n_meas == 2 and (rows[0][1] != 0.0 or rows[1][0] != 0.0 or rows[0][0] == 0.0 or rows[1][1] == 0.0):
+                err("H", f"2D layer {l} must be separable: x depends on a only, y on b only")
+        if len(self.c) != n_layers or any(len(r) != n_meas for r in self.c):
+            err("c", f"needs {n_layers} rows of {n_meas} offsets")
+        for nm, lo, hi, n in (("a", self.a_min, self.a_max, self.n_a), ("b", self.b_min, self.b_max, self.n_b)):
+            if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+                err(f"{nm}_max", f"must exceed {nm}_min (got {nm}_min={lo}, {nm}_max={hi})")
+            if n < 3:
+                err(f"n_{nm}", f"needs at least 3 cells (got {n})")
+        if len(self.sigma) != n_layers or any(not (s > 0 and math.isfinite(s)) for s in self.sigma):
+            err("sigma", f"needs {n_layers} positive values")
+        if not self.coord_lsb > 0:
+            err("coord_lsb", "must be > 0")
+        if len(self.roi_hw) != n_layers or any(r < 0 for r in self.roi_hw):
+            err("roi_hw", f"needs {n_layers} non-negative cuts (coordinate LSBs)")
+        if not 1 <= self.weight_bits <= 16:
+            err("weight_bits", "must be in 1..16")
+        if self.lut_size < 2 or self.lut_size & (self.lut_size - 1):
+            err("lut_size", f"must be a power of two >= 2 (got {self.lut_size})")
+        if len(self.lut_shift) != n_layers or any(not 0 <= s <= 40 for s in self.lut_shift):
+            err("lut_shift", f"needs {n_layers} shifts in 0..40")
+        if not 0 <= self.centroid_frac_bits <= 16:
+            err("centroid_frac_bits", "must be in 0..16")
+        if not 0.0 < self.threshold:
+            err("threshold", "must be > 0")
+        if not 0.0 <= self.assoc_weight <= 1.0:
+            err("assoc_weight", "must be in [0, 1]")
+        if self.max_hits < 1 or self.max_tracks < 1:
+            err("max_hits", "capacities max_hits and max_tracks must be >= 1")
+        # widths must hold their values: say the smallest that works
+        need = _bits_signed(*self._coord_range_hw())
+        if self.coord_bits < need:
+            err("coord_bits", f"= {self.coord_bits} cannot hold the receptors and layer extents "
+                              f"({self._coord_range_hw()} LSBs); the smallest width that works is {need}")
+        need_acc = max(_bits_unsigned(self.threshold_hw), self.weight_bits)
+        if self.acc_bits < need_acc:
+            err("acc_bits", f"= {self.acc_bits} cannot hold the threshold ({self.threshold_hw}) and a weight; "
+                            f"the smallest width that works is {need_acc}")
+        if self.threshold_hw > (1 << self.acc_bits) - 1:
+            err("threshold", "exceeds the accumulator range")
+        need_id = _bits_unsigned(self.max_hits - 1)
+        if self.hit_id_bits < need_id:
+            err("hit_id_bits", f"= {self.hit_id_bits} cannot number {self.max_hits} hits; "
+                               f"the smallest width that works is {need_id}")
+
+    def _fail(self, fieldname: str, msg: str) -> None:
+        raise ValueError(f"RetinaConfig({self.name!r}).{fieldname} {msg}")
+
+    # ------------------------------------------------------------------------------------
+    @property
+    def n_layers(self) -> int:
+        return len(self.H)
+
+    @property
+    def n_meas(self) -> int:
+        return len(self.measurement_names)
+
+    @property
+    def n_cells(self) -> int:
+        return self.n_a * self.n_b
+
+    @property
+    def delta_a(self) -> float:
+        return (self.a_max - self.a_min) / self.n_a
+
+    @property
+    def delta_b(self) -> float:
+        return (self.b_max - self.b_min) / self.n_b
+
+    @property
+    def weight_one(self) -> int:
+        """The raw value of a full weight (2^weight_bits; the LUT caps at one less)."""
+        return 1 << self.weight_bits
+
+    @property
+    def threshold_hw(self) -> int:
+        return int(math.floor(self.threshold * self.weight_one + 0.5))
+
+    @property
+    def assoc_hw(self) -> int:
+        return int(math.floor(self.assoc_weight * self.weight_one + 0.5))
+
+    @property
+    def acc_max(self) -> int:
+        return (1 << self.acc_bits) - 1
+
+    @property
+    def roi(self) -> np.ndarray:
+        """Region-of-interest cut per layer in measurement units (float mode)."""
+        return np.array(self.roi_hw, dtype=np.float64) * self.coord_lsb
+
+    def a_centres(self) -> np.ndarray:
+        return self.a_min + (np.arange(self.n_a) + 0.5) * self.delta_a
+
+    def b_centres(self) -> np.ndarray:
+        return self.b_min + (np.arange(self.n_b) + 0.5) * self.delta_b
+
+    def H_array(self) -> np.ndarray:
+        return np.array(self.H, dtype=np.float64).reshape(self.n_layers, self.n_meas, 2)
+
+    def c_array(self) -> np.ndarray:
+        return np.array(self.c, dtype=np.float64).reshape(self.n_layers, self.n_meas)
+
+    def receptors(self) -> np.ndarray:
+        """Float receptors, shape (n_layers, n_meas, n_a, n_b)."""
+        H, c = self.H_array(), self.c_array()
+        a = self.a_centres()[:, None]
+        b = self.b_centres()[None, :]
+        return H[:, :, 0, None, None] * a + H[:, :, 1, None, None] * b + c[:, :, None, None]
+
+    def quantize_coord(self, values: np.ndarray) -> np.ndarray:
+        """Measurement units -> coordinate LSBs: floor(v / lsb + ½) as int64."""
+        return np.floor(np.asarray(values, dtype=np.float64) / self.coord_lsb + 0.5).astype(np.int64)
+
+    def _coord_range_hw(self) -> tuple[int, int]:
+        rec = self.quantize_coord(self.receptors())
+        lo, hi = int(rec.min()), int(rec.max())
+        if self.extent_hw is not None:
+            lo, hi = min(lo, self.extent_hw[0]), max(hi, self.extent_hw[1])
+        return lo, hi
+
+    @cached_property
+    def tables(self) -> RetinaTables:
+        return RetinaTables.build(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("description", None)
+        return d
+
+    def config_hash(self) -> str:
+        """SHA-256 (first 16 hex digits) of the canonical JSON of every field."""
+        text = json.dumps(self.to_dict(), sort_keys=True, default=float)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    # ------------------------------------------------------------------------------------
+    @classmethod
+    def for_detector(cls, det: Detector, **overrides: Any) -> RetinaConfig:
+        """Good defaults for a detector (see :mod:`fasttrack.retina.presets`)."""
+        from .presets import default_config
+
+        return default_config(det, **overrides)
+
+    @classmethod
+    def from_model(cls, name: str, model: LinearTrackModel, **kw: Any) -> RetinaConfig:
+        """A config from a linear model plus grid and hardware fields."""
+        H = tuple(tuple((float(h[0]), float(h[1])) for h in layer) for layer in model.H)
+        c = tuple(tuple(float(v) for v in layer) for layer in model.c)
+        return cls(name=name, param_names=model.param_names, measurement_names=model.measurement_names,
+                   H=H, c=c, **kw)
+
+
+@dataclass(frozen=True, eq=False)
+class RetinaTables:
+    """Integer tables derived from a config (what codegen writes to memory files).
+
+    Attributes
+    ----------
+    receptors_hw: int64 (n_layers, n_meas, n_a, n_b) receptor coordinates in LSBs.
+    lut: int64 (n_layers, lut_size) weights.
+    """
+
+    receptors_hw: np.ndarray
+    lut: np.ndarray
+
+    @classmethod
+    def build(cls, cfg: RetinaConfig) -> RetinaTables:
+        rec = cfg.quantize_coord(cfg.receptors())
+        lut = np.zeros((cfg.n_layers, cfg.lut_size), dtype=np.int64)
+        k = np.arange(cfg.lut_size, dtype=np.float64)
+        for l in range(cfg.n_layers):
+            step = float(1 << cfg.lut_shift[l])
+            centre = k * step + (step - 1.0) / 2.0  # centre of the bin of |d| or d² (in LSB units)
+            if cfg.n_meas == 1:
+                d2 = (centre * cfg.coord_lsb) ** 2
+            else:
+                d2 = centre * cfg.coord_lsb**2
+            w = np.floor(np.exp(-d2 / (2.0 * cfg.sigma[l] ** 2)) * cfg.weight_one + 0.5)
+            lut[l] = np.minimum(w, cfg.weight_one - 1).astype(np.int64)
+        return cls(rec, lut)
+
+
+def lut_shift_for(roi_hw: int, lut_size: int, two_d: bool) -> int:
+    """Smallest shift so that the whole region of interest maps into the LUT."""
+    top = roi_hw * roi_hw if two_d else roi_hw
+    s = 0
+    while (top >> s) >= lut_size:
+        s += 1
+    return s
+

@@ -1,0 +1,89 @@
+"""Default retina configurations for the detector presets.
+
+The grid spacing is chosen so that a step of one cell moves the receptors by about one
+σ on the layers with the longest lever arm; σ is set by what smears hits around the
+model (strip resolution and scattering for the telescope, scattering and the
+small-angle model for the barrel, the luminous region's length for the VELO's
+origin-pointing model); the region of interest is 3σ.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..detector import Detector
+from ..trackmodel import for_detector
+from .config import RetinaConfig, _bits_signed, _bits_unsigned, lut_shift_for
+
+
+def _extent_hw(det: Detector, lsb: float) -> tuple[int, int]:
+    lo, hi = math.inf, -math.inf
+    for lay in det.layers:
+        if lay.kind == "plane":
+            lo = min(lo, lay.x_min_mm, lay.y_min_mm if det.measures_y else lay.x_min_mm)
+            hi = max(hi, lay.x_max_mm, lay.y_max_mm if det.measures_y else lay.x_max_mm)
+        else:
+            lo, hi = min(lo, lay.phi_min), max(hi, lay.phi_max)
+    return math.floor(lo / lsb + 0.5), math.floor(hi / lsb + 0.5)
+
+
+def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
+    """The default :class:`RetinaConfig` for a detector preset (or a detector like one).
+
+    ``overrides`` replace any field (``n_a``, ``sigma`` as a float for all layers,
+    ``threshold``, ...); widths that depend on them are re-derived unless given.
+    """
+    model = for_detector(det)
+    if model.name == "telescope-x":
+        lay0 = det.layers[0]
+        base: dict[str, Any] = dict(
+            a_min=-48.0, a_max=48.0, n_a=192, b_min=-0.032, b_max=0.032, n_b=48,
+            sigma=0.3, coord_lsb=lay0.pitch_x_mm / 32.0,  # type: ignore[union-attr]
+            roi_sigmas=3.0, weight_bits=12, lut_size=256, threshold=4.5, centroid_frac_bits=6,
+            assoc_weight=0.5, max_hits=128, max_tracks=16,
+            description="telescope: (x at z_ref = 350 mm, slope tx), coordinate LSB = pitch/32",
+        )
+    elif model.name == "barrel-rphi":
+        half = max(lay.phi_max for lay in det.layers) - math.radians(2.0)  # type: ignore[union-attr]
+        base = dict(
+            a_min=-0.5, a_max=0.5, n_a=32, b_min=-half, b_max=half, n_b=64,
+            sigma=0.0025, coord_lsb=2.0**-14, roi_sigmas=3.0, weight_bits=8, lut_size=64, threshold=4.0,
+            centroid_frac_bits=6, assoc_weight=0.1, max_hits=128, max_tracks=32,
+            description="barrel r-phi: (q/pT in 1/GeV, phi_T at r_T) in one sector, phi LSB = 2^-14 rad",
+        )
+    elif model.name == "velo-uv":
+        lay0 = det.layers[0]
+        base = dict(
+            a_min=-45.0, a_max=45.0, n_a=64, b_min=-45.0, b_max=45.0, n_b=64,
+            sigma=1.5, coord_lsb=lay0.pitch_x_mm / 2.0,  # type: ignore[union-attr]
+            roi_sigmas=3.0, weight_bits=8, lut_size=64, threshold=5.0, centroid_frac_bits=6,
+            assoc_weight=0.1, max_hits=2048, max_tracks=256,
+            description="velo: (u, v) = track x, y at z_ref = 300 mm for tracks from the origin",
+        )
+    else:  # pragma: no cover - for_detector only returns the three models
+        raise ValueError(f"no retina defaults for track model {model.name!r}")
+    base.update(overrides)
+    n_layers = det.n_layers
+    sigma = base.pop("sigma")
+    sigma_t = tuple(float(sigma) for _ in range(n_layers)) if not isinstance(sigma, (tuple, list)) \
+        else tuple(float(s) for s in sigma)
+    roi_sigmas = float(base.pop("roi_sigmas"))
+    lsb = float(base["coord_lsb"])
+    two_d = model.n_meas == 2
+    roi_hw = base.pop("roi_hw", tuple(int(math.floor(roi_sigmas * s / lsb)) for s in sigma_t))
+    lut_shift = base.pop("lut_shift", tuple(lut_shift_for(r, base["lut_size"], two_d) for r in roi_hw))
+    extent = _extent_hw(det, lsb)
+    cfg_kw = dict(base, sigma=sigma_t, roi_hw=tuple(roi_hw), lut_shift=tuple(lut_shift), extent_hw=extent)
+    # derived widths (smallest that hold the values), unless given
+    if "coord_bits" not in cfg_kw:
+        probe = RetinaConfig.from_model(det.name, model, coord_bits=62, acc_bits=62, hit_id_bits=62, **cfg_kw)
+        cfg_kw["coord_bits"] = _bits_signed(*probe._coord_range_hw())
+    if "acc_bits" not in cfg_kw:
+        thr_hw = math.floor(float(cfg_kw["threshold"]) * (1 << int(cfg_kw["weight_bits"])) + 0.5)
+        # room for every layer's full weight twice over, so typical tracks do not saturate
+        full = 2 * n_layers * ((1 << int(cfg_kw["weight_bits"])) - 1)
+        cfg_kw["acc_bits"] = _bits_unsigned(max(thr_hw, full))
+    if "hit_id_bits" not in cfg_kw:
+        cfg_kw["hit_id_bits"] = _bits_unsigned(int(cfg_kw["max_hits"]) - 1)
+    return RetinaConfig.from_model(det.name, model, **cfg_kw)

@@ -1,0 +1,201 @@
+"""The retina reference: float model for physics, fixed-point model as the golden reference.
+
+Semantics (both modes; integer details in :mod:`fasttrack.retina.config`):
+
+1. **Capacity.** Only the first ``max_hits`` hits of an event, in input order (the
+   event's readout order, which is also the order of the test vectors), are processed;
+   the others are dropped, counted in ``n_hits_dropped`` and flagged in
+   ``hit_overflow``.
+2. **Switch and accumulation.** A hit reaches the cells whose receptor on its layer lies
+   within the region of interest and adds its weight there; accumulators saturate at
+   ``2^acc_bits − 1`` (fixed). Hits that reach no cell are counted in ``n_hits_unreached``.
+3. **Maxima.** A cell is a candidate when ``R ≥ threshold`` and ``R`` is strictly greater
+   than its neighbours earlier in raster order (cell ``(i, j)`` has raster number
+   ``i·n_b + j``) and greater or equal to the later ones; cells outside the grid count
+   as 0. (A two-cell plateau gives one maximum; exotic plateau shapes can give more.)
+   In float mode, responses equal to a relative 1e-9 are ties: exact ties happen (a
+   track at tx = 0 between two symmetric cells) and summation rounding must not break them.
+4. **Capacity of the output.** Candidates are emitted in raster order; beyond
+   ``max_tracks`` they are dropped, counted (``n_maxima`` holds the total) and flagged in
+   ``track_overflow``.
+5. **Centroid.** Per axis, over the three cells through the maximum along that axis
+   (outside cells 0), with their minimum ``m`` subtracted as a pedestal:
+   ``off_a = ((R₊ − m) − (R₋ − m)) / ((R₋ − m) + (R₀ − m) + (R₊ − m))`` in cells, 0 when
+   the denominator is 0; fixed: the same in integers with the numerator shifted left by
+   ``F = centroid_frac_bits`` and divided truncating toward zero like C++ ``/``. The
+   track parameters are ``a = a_min + (i + ½ + off_a)·Δa`` (fixed: ``off_a_hw/2^F``).
+   (Measured on the telescope, this halves the b resolution of the full 3×3 weighted
+   centroid, whose wide pedestal from short-lever layers pulls offsets toward 0.)
+6. **Association.** A track's ``hit_ids`` are the processed hits whose weight in the
+   track's cell is at least ``assoc_weight`` (fixed: the LUT weight ≥ ``assoc_hw``).
+
+Example
+-------
+>>> from fasttrack import detector, generate
+>>> from fasttrack.retina import Retina, RetinaConfig
+>>> det = detector.telescope()
+>>> retina = Retina(RetinaConfig.for_detector(det))
+>>> out = retina.run(generate.generate(det, 20, seed=1), mode="fixed")
+>>> sorted(out.tracks.fields)[:4]
+['cell_a', 'cell_b', 'hit_ids', 'off_a_hw']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import awkward as ak
+import numpy as np
+
+from ..events import Events
+from . import engine
+from .config import RetinaConfig
+
+__all__ = ["Retina", "RetinaOutput"]
+
+Mode = Literal["float", "fixed"]
+
+
+@dataclass(frozen=True, eq=False)
+class RetinaOutput:
+    """What one run of the retina produced.
+
+    Attributes
+    ----------
+    tracks: ``N * var * {cell_a, cell_b, <a>, <b>, off_a, off_b, quality, hit_ids}``; in
+        fixed mode also ``off_a_hw``, ``off_b_hw`` (raw centroid offsets) and
+        ``quality`` is the raw accumulator value.
+    n_hits_dropped, n_hits_unreached, n_maxima: per event, int64.
+    hit_overflow, track_overflow: per event, bool.
+    maps: the response maps (N, n_a, n_b) when requested, else None.
+    """
+
+    mode: Mode
+    tracks: ak.Array
+    n_hits_dropped: np.ndarray
+    n_hits_unreached: np.ndarray
+    n_maxima: np.ndarray
+    maps: np.ndarray | None = None
+
+    @property
+    def hit_overflow(self) -> np.ndarray:
+        return self.n_hits_dropped > 0
+
+    @property
+    def track_overflow(self) -> np.ndarray:
+        return self.n_maxima > np.asarray(ak.num(self.tracks, axis=1))
+
+
+class Retina:
+    """The artificial retina for one :class:`RetinaConfig`.
+
+    ``find(events, mode)`` returns tracks; ``run`` returns them with the per-event
+    counters and flags (and the maps with ``keep_maps=True``); ``response(event)`` gives
+    one event's float map.
+    """
+
+    def __init__(self, config: RetinaConfig) -> None:
+        self.config = config
+        cfg = config
+        self._H = cfg.H_array()
+        self._c = cfg.c_array()
+        self._rec_f = np.ascontiguousarray(cfg.receptors())
+        self._rec_hw = np.ascontiguousarray(cfg.tables.receptors_hw)
+        self._lut = np.ascontiguousarray(cfg.tables.lut)
+        self._a_c = cfg.a_centres()
+        self._b_c = cfg.b_centres()
+        # inner parameter per layer: the one whose cell step moves the receptor most
+        sa = np.abs(self._H[:, 0, 0]) * cfg.delta_a
+        sb = np.abs(self._H[:, 0, 1]) * cfg.delta_b
+        self._inner_a = sa >= sb
+
+    # ------------------------------------------------------------------------------------
+    def _inputs(self, events: Events) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        cfg = self.config
+        missing = [m for m in cfg.measurement_names if m not in events.hits.fields]
+        if missing:
+            raise ValueError(f"retina {cfg.name!r} measures {cfg.measurement_names}; the events lack {missing}")
+        if events.detector.n_layers != cfg.n_layers:
+            raise ValueError(f"retina {cfg.name!r} has {cfg.n_layers} layers; detector "
+                             f"{events.detector.name!r} has {events.detector.n_layers}")
+        offsets, cols = events.flat_hits()
+        layer = cols["layer"].astype(np.int64)
+        meas = np.ascontiguousarray(np.stack([cols[m].astype(np.float64) for m in cfg.measurement_names], axis=1))
+        if meas.shape[0] == 0:
+            meas = np.zeros((0, cfg.n_meas))
+        hw = np.ascontiguousarray(cfg.quantize_coord(meas))
+        return offsets, layer, meas, hw, cols["hit_id"].astype(np.int64)
+
+    def run(self, events: Events, mode: Mode = "fixed", *, keep_maps: bool = False) -> RetinaOutput:
+        """Run on every event (parallel over events); see the module docstring."""
+        if mode not in ("float", "fixed"):
+            raise ValueError(f"mode must be 'float' or 'fixed', got {mode!r}")
+        cfg = self.config
+        offsets, layer, meas, hw, hit_id = self._inputs(events)
+        n_ev = len(offsets) - 1
+        mt = cfg.max_tracks
+        ev_stats = np.zeros((n_ev, 4), dtype=np.int64)
+        t_i = np.zeros(n_ev * mt, dtype=np.int64)
+        t_j = np.zeros(n_ev * mt, dtype=np.int64)
+        fixed = mode == "fixed"
+        t_off_a = np.zeros(n_ev * mt, dtype=np.int64 if fixed else np.float64)
+        t_off_b = np.zeros(n_ev * mt, dtype=np.int64 if fixed else np.float64)
+        t_q = np.zeros(n_ev * mt, dtype=np.int64 if fixed else np.float64)
+        maps = np.zeros((n_ev if keep_maps else 0, cfg.n_a, cfg.n_b), dtype=np.int64 if fixed else np.float64)
+        if fixed:
+            engine.run_fixed(offsets, layer, hw, cfg.max_hits, self._H, self._c, self._rec_hw,
+                             np.array(cfg.roi_hw, dtype=np.int64), self._lut,
+                             np.array(cfg.lut_shift, dtype=np.int64), self._inner_a, cfg.coord_lsb,
+                             self._a_c, self._b_c, np.int64(cfg.acc_max), np.int64(cfg.threshold_hw), mt,
+                             cfg.centroid_frac_bits, ev_stats, t_i, t_j, t_off_a, t_off_b, t_q, keep_maps, maps)
+        else:
+            engine.run_float(offsets, layer, meas, cfg.max_hits, self._H, self._c, self._rec_f, cfg.roi,
+                             np.array(cfg.sigma), self._inner_a, cfg.coord_lsb, self._a_c, self._b_c,
+                             float(cfg.threshold), mt, ev_stats, t_i, t_j, t_off_a, t_off_b, t_q, keep_maps, maps)
+        n_tracks = ev_stats[:, 3]
+        sel = (np.arange(mt)[None, :] < n_tracks[:, None]).ravel()
+        t_i, t_j, t_off_a, t_off_b, t_q = t_i[sel], t_j[sel], t_off_a[sel], t_off_b[sel], t_q[sel]
+        trk_off = np.zeros(n_ev + 1, dtype=np.int64)
+        np.cumsum(n_tracks, out=trk_off[1:])
+        # association: count, then fill
+        n_t = len(t_i)
+        a_off = np.zeros(n_t + 1, dtype=np.int64)
+        args = (offsets, layer, meas, hw, cfg.max_hits, fixed, self._rec_f, self._rec_hw, cfg.roi,
+                np.array(cfg.roi_hw, dtype=np.int64), np.array(cfg.sigma), self._lut,
+                np.array(cfg.lut_shift, dtype=np.int64), float(cfg.assoc_weight), np.int64(cfg.assoc_hw),
+                trk_off, t_i, t_j)
+        engine.associate(*args, True, a_off, np.zeros(0, dtype=np.int64))
+        np.cumsum(a_off, out=a_off)
+        local = np.zeros(int(a_off[-1]), dtype=np.int64)
+        engine.associate(*args, False, a_off, local)
+        # local hit index -> hit_id of that event
+        track_event = np.repeat(np.arange(n_ev), n_tracks)
+        hit_global = local + np.repeat(offsets[:-1][track_event], np.diff(a_off))
+        hit_ids = ak.unflatten(hit_id[hit_global].astype(np.int32), np.diff(a_off))
+        scale = float(1 << cfg.centroid_frac_bits)
+        off_a = t_off_a / scale if fixed else t_off_a
+        off_b = t_off_b / scale if fixed else t_off_b
+        a_name, b_name = cfg.param_names
+        fields = {
+            "cell_a": t_i.astype(np.int32), "cell_b": t_j.astype(np.int32),
+            a_name: cfg.a_min + (t_i + 0.5 + off_a) * cfg.delta_a,
+            b_name: cfg.b_min + (t_j + 0.5 + off_b) * cfg.delta_b,
+            "off_a": np.asarray(off_a, dtype=np.float64), "off_b": np.asarray(off_b, dtype=np.float64),
+        }
+        if fixed:
+            fields |= {"off_a_hw": t_off_a.astype(np.int32), "off_b_hw": t_off_b.astype(np.int32)}
+        fields |= {"quality": t_q, "hit_ids": hit_ids}
+        tracks = ak.unflatten(ak.zip(fields, depth_limit=1), n_tracks)
+        return RetinaOutput(mode, tracks, ev_stats[:, 0].copy(), ev_stats[:, 1].copy(), ev_stats[:, 2].copy(),
+                            maps if keep_maps else None)
+
+    def find(self, events: Events, mode: Mode = "fixed") -> ak.Array:
+        """Tracks of every event (see :class:`RetinaOutput` for the fields)."""
+        return self.run(events, mode).tracks
+
+    def response(self, events: Events, index: int = 0, mode: Mode = "float") -> np.ndarray:
+        """The response map (n_a, n_b) of one event (float, or the fixed accumulators)."""
+        out = self.run(events[index], mode, keep_maps=True)
+        assert out.maps is not None
+        return out.maps[0]

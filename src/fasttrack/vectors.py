@@ -1,0 +1,161 @@
+"""Test-vector files shared by pytest, the C++ testbenches and cocotb.
+
+Format (text, one record per line, integers separated by single spaces)::
+
+    # fasttrack-vectors 1
+    # kind retina
+    # stage hits
+    # config telescope 9cfeb3967cf7033e
+    # records E <event> <n> | H <layer> <coord0> [<coord1>] <hit_id>
+    E 0 27
+    H 0 -171 0
+    ...
+
+Header lines start with ``#`` and hold ``key value...``; ``config`` names the config and
+its hash, which readers check. Each event starts with an ``E`` line whose first two
+numbers are the event number and the count of records that follow; further numbers on
+the ``E`` line are per-event values of that stage. Retina stages, one file each:
+
+``retina_hits.txt``
+    ``E event n`` then ``H layer coord0 [coord1] hit_id`` for every hit in input order,
+    including hits beyond ``MAX_HITS`` (hardware drops those).
+``retina_accumulator.txt``
+    ``E event n`` then ``A cell acc`` for every non-zero accumulator after the event,
+    raster order (``cell = i·N_B + j``); absent cells are 0.
+``retina_maxima.txt``
+    ``E event n`` then ``M i j acc`` for every local maximum above threshold, raster order,
+    before the output capacity.
+``retina_tracks.txt``
+    ``E event n n_hits_dropped n_maxima`` then ``T i j off_a off_b quality`` for the
+    tracks output (at most ``MAX_TRACKS``); ``hit_overflow = n_hits_dropped > 0``,
+    ``track_overflow = n_maxima > n``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .events import Events
+from .retina import Retina, RetinaConfig
+
+__all__ = ["FORMAT", "RETINA_STAGES", "VectorFile", "read_vectors", "write_retina_vectors"]
+
+FORMAT = "1"
+RETINA_STAGES = ("hits", "accumulator", "maxima", "tracks")
+
+
+@dataclass
+class VectorFile:
+    """A parsed vector file: header and, per event, the ``E`` line values and records."""
+
+    header: dict[str, list[str]]
+    event_values: list[list[int]] = field(default_factory=list)
+    records: list[list[tuple[str, tuple[int, ...]]]] = field(default_factory=list)
+
+    @property
+    def config_hash(self) -> str:
+        return self.header["config"][1]
+
+
+def _header(kind: str, stage: str, cfg: RetinaConfig, record_doc: str, extra: dict[str, str]) -> list[str]:
+    lines = [f"# fasttrack-vectors {FORMAT}", f"# kind {kind}", f"# stage {stage}",
+             f"# config {cfg.name} {cfg.config_hash()}", f"# records {record_doc}"]
+    lines += [f"# {k} {v}" for k, v in extra.items()]
+    return lines
+
+
+def write_retina_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path) -> dict[str, Path]:
+    """Run the fixed retina on ``events`` and write the four stage files into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    retina = Retina(cfg)
+    res = retina.run(events, "fixed", keep_maps=True)
+    assert res.maps is not None
+    offsets, cols = events.flat_hits()
+    hw = cfg.quantize_coord(np.stack([cols[m] for m in cfg.measurement_names], axis=1)) \
+        if len(cols["layer"]) else np.zeros((0, cfg.n_meas), dtype=np.int64)
+    extra = {"events": str(len(events)), "detector": events.detector.name,
+             "seed": str(events.seed), "first_event": str(events.first_event)}
+    hits = _header("retina", "hits", cfg, "E <event> <n> | H <layer> " +
+                   " ".join(f"<{m}>" for m in cfg.measurement_names) + " <hit_id>", extra)
+    acc = _header("retina", "accumulator", cfg, "E <event> <n> | A <cell> <acc>", extra)
+    mx = _header("retina", "maxima", cfg, "E <event> <n> | M <i> <j> <acc>", extra)
+    trk = _header("retina", "tracks", cfg, "E <event> <n> <n_hits_dropped> <n_maxima> | "
+                  "T <i> <j> <off_a> <off_b> <quality>", extra)
+    from .retina.engine import _is_local_max
+
+    thr = float(cfg.threshold_hw)
+    for e in range(len(events)):
+        ev_no = events.first_event + e
+        h0, h1 = int(offsets[e]), int(offsets[e + 1])
+        hits.append(f"E {ev_no} {h1 - h0}")
+        for h in range(h0, h1):
+            coords = " ".join(str(int(v)) for v in hw[h])
+            hits.append(f"H {int(cols['layer'][h])} {coords} {int(cols['hit_id'][h])}")
+        m = res.maps[e]
+        nz = np.flatnonzero(m.ravel())
+        acc.append(f"E {ev_no} {len(nz)}")
+        acc += [f"A {int(c)} {int(m.flat[c])}" for c in nz]
+        maxima = [(i, j) for i, j in zip(*np.nonzero(m >= cfg.threshold_hw), strict=True)
+                  if _is_local_max(m, int(i), int(j), thr)]
+        mx.append(f"E {ev_no} {len(maxima)}")
+        mx += [f"M {int(i)} {int(j)} {int(m[i, j])}" for i, j in maxima]
+        t = res.tracks[e]
+        trk.append(f"E {ev_no} {len(t)} {int(res.n_hits_dropped[e])} {int(res.n_maxima[e])}")
+        for k in range(len(t)):
+            trk.append(f"T {int(t.cell_a[k])} {int(t.cell_b[k])} {int(t.off_a_hw[k])} {int(t.off_b_hw[k])} "
+                       f"{int(t.quality[k])}")
+        if len(maxima) != int(res.n_maxima[e]):  # two implementations of one rule must agree
+            raise AssertionError(f"event {ev_no}: maxima list {len(maxima)} != kernel count {res.n_maxima[e]}")
+    paths = {}
+    for stage, lines in zip(RETINA_STAGES, (hits, acc, mx, trk), strict=True):
+        p = out / f"retina_{stage}.txt"
+        p.write_text("\n".join(lines) + "\n")
+        paths[stage] = p
+    return paths
+
+
+def read_vectors(path: str | Path, expect_hash: str | None = None) -> VectorFile:
+    """Parse a vector file; with ``expect_hash``, refuse a file of another config."""
+    path = Path(path)
+    vf = VectorFile(header={})
+    remaining = 0
+    for n, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line:
+            continue
+        if line.startswith("#"):
+            parts = line[1:].split()
+            if parts:
+                vf.header[parts[0]] = parts[1:]
+            continue
+        tok = line.split()
+        tag = tok[0]
+        try:
+            nums = tuple(int(t) for t in tok[1:])
+        except ValueError:
+            raise ValueError(f"{path}:{n}: non-integer field in {line!r}") from None
+        if tag == "E":
+            if remaining:
+                raise ValueError(f"{path}:{n}: event starts with {remaining} records of the previous one missing")
+            if len(nums) < 2:
+                raise ValueError(f"{path}:{n}: an E line needs <event> <n>")
+            vf.event_values.append(list(nums))
+            vf.records.append([])
+            remaining = nums[1]
+        else:
+            if not vf.records:
+                raise ValueError(f"{path}:{n}: record before the first E line")
+            if remaining == 0:
+                raise ValueError(f"{path}:{n}: more records than the E line announced")
+            vf.records[-1].append((tag, nums))
+            remaining -= 1
+    if remaining:
+        raise ValueError(f"{path}: the last event misses {remaining} records")
+    if vf.header.get("fasttrack-vectors", [None])[0] != FORMAT:
+        raise ValueError(f"{path}: not a fasttrack vector file of format {FORMAT}")
+    if expect_hash is not None and vf.config_hash != expect_hash:
+        raise ValueError(f"{path}: config hash {vf.config_hash} differs from the expected {expect_hash}")
+    return vf
