@@ -93,6 +93,17 @@ class RetinaConfig:
     hit_id_bits: width of the hit id carried by hit words.
     extent_hw: the layers' measured extent in LSBs (min, max), so ``coord_bits`` is
         checked against the hits as well as the receptors; ``None``: receptors only.
+    helix_radii_mm, helix_ref_radius_mm, helix_k_per_mm_gev: when given (r-φ models
+        only), receptors follow the exact helix from the origin,
+        ``φ_l = φ_T − asin(k·r_l·q/pT) + asin(k·r_T·q/pT)`` with ``k = 0.3·B/2·1e-3``,
+        instead of the linear small-angle form (which is off by up to ~4 mrad at 2 GeV on
+        the outer barrel layers). Hardware only sees the receptor tables either way.
+    bend_window_hw, bend_lsb, bend_bits: the bend filter (r-φ models, ``a = q/pT``): a
+        stub reaches only cells whose q/pT lies within ``bend_window_hw`` LSBs of its
+        bend estimate, ``|hw_bend − a_bend_hw[i]| ≤ bend_window_hw`` with
+        ``hw_bend = floor(bend/bend_lsb + ½)`` saturated to ``bend_bits`` (signed) and
+        ``a_bend_hw[i] = floor(a_i/bend_lsb + ½)``; float mode compares
+        ``|bend − a_i| ≤ bend_window_hw·bend_lsb``. ``-1``: no filter.
     """
 
     name: str
@@ -121,6 +132,12 @@ class RetinaConfig:
     max_tracks: int = 32
     hit_id_bits: int = 8
     extent_hw: tuple[int, int] | None = None
+    helix_radii_mm: tuple[float, ...] = ()
+    helix_ref_radius_mm: float = 0.0
+    helix_k_per_mm_gev: float = 0.0
+    bend_window_hw: int = -1
+    bend_lsb: float = 0.0
+    bend_bits: int = 0
     description: str = field(default="", compare=False)
 
     # ------------------------------------------------------------------------------------
@@ -164,8 +181,24 @@ class RetinaConfig:
             err("threshold", "must be > 0")
         if not 0.0 <= self.assoc_weight <= 1.0:
             err("assoc_weight", "must be in [0, 1]")
-        if self.max_hits < 1 or self.max_tracks < 1:
-            err("max_hits", "capacities max_hits and max_tracks must be >= 1")
+        if self.helix_radii_mm:
+            if n_meas != 1 or len(self.helix_radii_mm) != n_layers:
+                err("helix_radii_mm", f"needs one radius per layer ({n_layers}) and a 1D model")
+            top = abs(self.helix_k_per_mm_gev) * max(abs(self.a_min), abs(self.a_max)) * \
+                max(max(self.helix_radii_mm), self.helix_ref_radius_mm)
+            if not 0.0 < top < 1.0:
+                err("helix_k_per_mm_gev", f"with the grid's q/pT range gives k·r·q/pT = {top:.3g}: "
+                                          "tracks that curl before the outer layer; narrow a_min/a_max")
+        if self.max_hits < 1:
+            err("max_hits", f"must be >= 1 (got {self.max_hits})")
+        if self.max_tracks < 1:
+            err("max_tracks", f"must be >= 1 (got {self.max_tracks})")
+        for wname in ("coord_bits", "acc_bits", "hit_id_bits"):
+            if getattr(self, wname) > 62:  # the reference computes in int64 (acc + weight must not wrap)
+                err(wname, f"must be <= 62 (got {getattr(self, wname)})")
+        if self.threshold_hw < 1:  # else an empty map has maxima (the edge rule assumes acc >= 1)
+            err("threshold", f"= {self.threshold} rounds to {self.threshold_hw} weight LSBs; it must be at least "
+                             f"2^-(weight_bits+1) = {0.5 / self.weight_one!r} so that threshold_hw >= 1")
         # widths must hold their values: say the smallest that works
         need = _bits_signed(*self._coord_range_hw())
         if self.coord_bits < need:
@@ -240,12 +273,52 @@ class RetinaConfig:
     def c_array(self) -> np.ndarray:
         return np.array(self.c, dtype=np.float64).reshape(self.n_layers, self.n_meas)
 
-    def receptors(self) -> np.ndarray:
-        """Float receptors, shape (n_layers, n_meas, n_a, n_b)."""
+    def linear_receptors(self) -> np.ndarray:
+        """Receptors of the linear model ``H·(a, b) + c``, shape (n_layers, n_meas, n_a, n_b)."""
         H, c = self.H_array(), self.c_array()
         a = self.a_centres()[:, None]
         b = self.b_centres()[None, :]
         return H[:, :, 0, None, None] * a + H[:, :, 1, None, None] * b + c[:, :, None, None]
+
+    def receptors(self) -> np.ndarray:
+        """Float receptors, shape (n_layers, n_meas, n_a, n_b) (exact helix when configured)."""
+        if not self.helix_radii_mm:
+            return self.linear_receptors()
+        k = self.helix_k_per_mm_gev
+        a = self.a_centres()[:, None]
+        b = self.b_centres()[None, :]
+        r = np.asarray(self.helix_radii_mm)[:, None, None]
+        rec = b - np.arcsin(k * r * a) + np.arcsin(k * self.helix_ref_radius_mm * a)
+        return rec[:, None, :, :]
+
+    def model_deviation(self) -> np.ndarray:
+        """Per layer, the largest |receptor − linear model| (measurement units): how far the
+        sparse search must look beyond the linear prediction."""
+        if not self.helix_radii_mm:
+            return np.zeros(self.n_layers)
+        d = np.abs(self.receptors() - self.linear_receptors())
+        return d.reshape(self.n_layers, -1).max(axis=1)
+
+    @property
+    def bend_filter(self) -> bool:
+        return self.bend_window_hw >= 0
+
+    def quantize_bend_unclipped(self, v: float) -> int:
+        return int(math.floor(v / self.bend_lsb + 0.5))
+
+    def quantize_bend(self, values: np.ndarray) -> np.ndarray:
+        """Bend estimates (1/GeV) -> LSBs, saturated to ``bend_bits`` signed."""
+        if not self.bend_filter:
+            return np.zeros(np.shape(values), dtype=np.int64)
+        raw = np.floor(np.asarray(values, dtype=np.float64) / self.bend_lsb + 0.5)
+        lim = (1 << (self.bend_bits - 1)) - 1
+        return np.clip(raw, -lim - 1, lim).astype(np.int64)
+
+    def a_bend_hw(self) -> np.ndarray:
+        """q/pT of the cell centres along a, in bend LSBs (the bend-filter table)."""
+        if not self.bend_filter:
+            return np.zeros(self.n_a, dtype=np.int64)
+        return np.floor(self.a_centres() / self.bend_lsb + 0.5).astype(np.int64)
 
     def quantize_coord(self, values: np.ndarray) -> np.ndarray:
         """Measurement units -> coordinate LSBs: floor(v / lsb + ½) as int64."""

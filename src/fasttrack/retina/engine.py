@@ -17,6 +17,8 @@ import math
 import numba as nb
 import numpy as np
 
+from ..fixed import div_trunc
+
 
 @nb.njit(cache=True, inline="always")
 def _index_range(lo: float, hi: float, vmin: float, delta: float, n: int) -> tuple[int, int]:
@@ -28,11 +30,21 @@ def _index_range(lo: float, hi: float, vmin: float, delta: float, n: int) -> tup
     return max(i0, 0), min(i1, n - 1)
 
 
-@nb.njit(cache=True, inline="always")
-def _div_trunc(num: np.int64, den: np.int64) -> np.int64:
-    """Integer division truncating toward zero (C++ ``/``)."""
-    q = abs(num) // abs(den)
-    return q if (num >= 0) == (den > 0) else -q
+@nb.njit(cache=True)
+def _bend_range(bend: float, a_bend: np.ndarray, win: float) -> tuple[int, int]:
+    """Cells along a whose q/pT lies within ``win`` of the stub's bend estimate (the bend
+    filter; ``win < 0``: all). ``a_bend`` increases with the index, so the cells form one
+    contiguous range (empty when the first index exceeds the second)."""
+    n = a_bend.shape[0]
+    if win < 0:
+        return 0, n - 1
+    ia = 0
+    while ia < n and a_bend[ia] < bend - win:
+        ia += 1
+    ib = n - 1
+    while ib >= 0 and a_bend[ib] > bend + win:
+        ib -= 1
+    return ia, ib
 
 
 # ------------------------------------------------------------------------------------------
@@ -41,8 +53,9 @@ def _div_trunc(num: np.int64, den: np.int64) -> np.int64:
 @nb.njit(cache=True)
 def _accumulate_event_float(layer: np.ndarray, meas: np.ndarray, n_use: int,
                             H: np.ndarray, c: np.ndarray, rec: np.ndarray, roi: np.ndarray,
-                            sigma: np.ndarray, inner_a: np.ndarray, lsb: float,
-                            a_c: np.ndarray, b_c: np.ndarray, acc: np.ndarray) -> int:
+                            sigma: np.ndarray, inner_a: np.ndarray, lsb: float, dev: np.ndarray,
+                            a_c: np.ndarray, b_c: np.ndarray, bend: np.ndarray, a_bend: np.ndarray,
+                            bend_win: float, acc: np.ndarray) -> int:
     """Float response of one event into ``acc`` (n_a, n_b); returns hits reaching no cell."""
     n_a, n_b = acc.shape
     n_meas = H.shape[1]
@@ -52,23 +65,24 @@ def _accumulate_event_float(layer: np.ndarray, meas: np.ndarray, n_use: int,
     for h in range(n_use):
         l = layer[h]
         cut = roi[l]
-        widen = cut + lsb
+        widen = cut + lsb + dev[l]
         inv2s2 = 1.0 / (2.0 * sigma[l] * sigma[l])
         reached = False
         x = meas[h, 0]
         if n_meas == 1:
             ha, hb, cc = H[l, 0, 0], H[l, 0, 1], c[l, 0]
+            ia, ib = _bend_range(bend[h], a_bend, bend_win)
             if inner_a[l]:
                 for j in range(n_b):
                     v = x - cc - hb * b_c[j]
                     i0, i1 = _index_range((v - widen) / ha, (v + widen) / ha, a0, da, n_a)
-                    for i in range(i0, i1 + 1):
+                    for i in range(max(i0, ia), min(i1, ib) + 1):
                         d = x - rec[l, 0, i, j]
                         if abs(d) <= cut:
                             acc[i, j] += math.exp(-d * d * inv2s2)
                             reached = True
             else:
-                for i in range(n_a):
+                for i in range(ia, ib + 1):
                     v = x - cc - ha * a_c[i]
                     j0, j1 = _index_range((v - widen) / hb, (v + widen) / hb, b0, db, n_b)
                     for j in range(j0, j1 + 1):
@@ -100,7 +114,9 @@ def _accumulate_event_float(layer: np.ndarray, meas: np.ndarray, n_use: int,
 def _accumulate_event_fixed(layer: np.ndarray, hw: np.ndarray, n_use: int,
                             H: np.ndarray, c: np.ndarray, rec: np.ndarray, roi_hw: np.ndarray,
                             lut: np.ndarray, lut_shift: np.ndarray, inner_a: np.ndarray, lsb: float,
-                            a_c: np.ndarray, b_c: np.ndarray, acc_max: np.int64, acc: np.ndarray) -> int:
+                            dev: np.ndarray, a_c: np.ndarray, b_c: np.ndarray, bend_hw: np.ndarray,
+                            a_bend_hw: np.ndarray, bend_win_hw: np.int64, acc_max: np.int64,
+                            acc: np.ndarray) -> int:
     """Integer response of one event into ``acc`` (n_a, n_b) int64; returns unreached hits."""
     n_a, n_b = acc.shape
     n_meas = H.shape[1]
@@ -113,24 +129,25 @@ def _accumulate_event_fixed(layer: np.ndarray, hw: np.ndarray, n_use: int,
         cut = roi_hw[l]
         sh = lut_shift[l]
         # the range search runs in floats on the model; the exact cut is on integers
-        widen = (cut + 2) * lsb
+        widen = (cut + 2) * lsb + dev[l]
         reached = False
         xh = hw[h, 0]
         x = xh * lsb
         if n_meas == 1:
             ha, hb, cc = H[l, 0, 0], H[l, 0, 1], c[l, 0]
+            ia, ib = _bend_range(bend_hw[h], a_bend_hw, bend_win_hw)
             if inner_a[l]:
                 for j in range(n_b):
                     v = x - cc - hb * b_c[j]
                     i0, i1 = _index_range((v - widen) / ha, (v + widen) / ha, a0, da, n_a)
-                    for i in range(i0, i1 + 1):
+                    for i in range(max(i0, ia), min(i1, ib) + 1):
                         d = abs(xh - rec[l, 0, i, j])
                         if d <= cut:
                             idx = min(d >> sh, lut_top)
                             acc[i, j] = min(acc[i, j] + lut[l, idx], acc_max)
                             reached = True
             else:
-                for i in range(n_a):
+                for i in range(ia, ib + 1):
                     v = x - cc - ha * a_c[i]
                     j0, j1 = _index_range((v - widen) / hb, (v + widen) / hb, b0, db, n_b)
                     for j in range(j0, j1 + 1):
@@ -236,8 +253,8 @@ def _find_tracks(acc: np.ndarray, thr: float | np.int64, max_tracks: int, frac_b
                 t_i[n_max], t_j[n_max] = i, j
                 t_q[n_max] = acc[i, j]
                 if fixed:
-                    t_off_a[n_max] = _div_trunc(np.int64(num_a) << frac_bits, np.int64(den_a)) if den_a > 0 else 0
-                    t_off_b[n_max] = _div_trunc(np.int64(num_b) << frac_bits, np.int64(den_b)) if den_b > 0 else 0
+                    t_off_a[n_max] = div_trunc(np.int64(num_a) << frac_bits, np.int64(den_a)) if den_a > 0 else 0
+                    t_off_b[n_max] = div_trunc(np.int64(num_b) << frac_bits, np.int64(den_b)) if den_b > 0 else 0
                 else:
                     t_off_a[n_max] = num_a / den_a if den_a > 0 else 0.0
                     t_off_b[n_max] = num_b / den_b if den_b > 0 else 0.0
@@ -251,7 +268,8 @@ def _find_tracks(acc: np.ndarray, thr: float | np.int64, max_tracks: int, frac_b
 @nb.njit(parallel=True, cache=True)
 def run_float(offsets: np.ndarray, layer: np.ndarray, meas: np.ndarray, max_hits: int,
               H: np.ndarray, c: np.ndarray, rec: np.ndarray, roi: np.ndarray, sigma: np.ndarray,
-              inner_a: np.ndarray, lsb: float, a_c: np.ndarray, b_c: np.ndarray, thr: float,
+              inner_a: np.ndarray, lsb: float, dev: np.ndarray, a_c: np.ndarray, b_c: np.ndarray,
+              bend: np.ndarray, a_bend: np.ndarray, bend_win: float, thr: float,
               max_tracks: int, ev_stats: np.ndarray, t_i: np.ndarray, t_j: np.ndarray,
               t_off_a: np.ndarray, t_off_b: np.ndarray, t_q: np.ndarray, keep_maps: bool,
               maps: np.ndarray) -> None:
@@ -262,7 +280,7 @@ def run_float(offsets: np.ndarray, layer: np.ndarray, meas: np.ndarray, max_hits
         n_use = min(h1 - h0, max_hits)
         acc = np.zeros((n_a, n_b))
         unreached = _accumulate_event_float(layer[h0:h1], meas[h0:h1], n_use, H, c, rec, roi, sigma,
-                                            inner_a, lsb, a_c, b_c, acc)
+                                            inner_a, lsb, dev, a_c, b_c, bend[h0:h1], a_bend, bend_win, acc)
         s = e * max_tracks
         n_max = _find_tracks(acc, thr, max_tracks, 0, False, t_i[s:s + max_tracks], t_j[s:s + max_tracks],
                              t_off_a[s:s + max_tracks], t_off_b[s:s + max_tracks], t_q[s:s + max_tracks])
@@ -277,8 +295,8 @@ def run_float(offsets: np.ndarray, layer: np.ndarray, meas: np.ndarray, max_hits
 @nb.njit(parallel=True, cache=True)
 def run_fixed(offsets: np.ndarray, layer: np.ndarray, hw: np.ndarray, max_hits: int,
               H: np.ndarray, c: np.ndarray, rec: np.ndarray, roi_hw: np.ndarray, lut: np.ndarray,
-              lut_shift: np.ndarray, inner_a: np.ndarray, lsb: float, a_c: np.ndarray, b_c: np.ndarray,
-              acc_max: np.int64, thr: np.int64, max_tracks: int, frac_bits: int, ev_stats: np.ndarray,
+              lut_shift: np.ndarray, inner_a: np.ndarray, lsb: float, dev: np.ndarray, a_c: np.ndarray,
+              b_c: np.ndarray, bend_hw: np.ndarray, a_bend_hw: np.ndarray, bend_win_hw: np.int64, acc_max: np.int64, thr: np.int64, max_tracks: int, frac_bits: int, ev_stats: np.ndarray,
               t_i: np.ndarray, t_j: np.ndarray, t_off_a: np.ndarray, t_off_b: np.ndarray, t_q: np.ndarray,
               keep_maps: bool, maps: np.ndarray) -> None:
     n_ev = offsets.shape[0] - 1
@@ -288,7 +306,8 @@ def run_fixed(offsets: np.ndarray, layer: np.ndarray, hw: np.ndarray, max_hits: 
         n_use = min(h1 - h0, max_hits)
         acc = np.zeros((n_a, n_b), dtype=np.int64)
         unreached = _accumulate_event_fixed(layer[h0:h1], hw[h0:h1], n_use, H, c, rec, roi_hw, lut,
-                                            lut_shift, inner_a, lsb, a_c, b_c, acc_max, acc)
+                                            lut_shift, inner_a, lsb, dev, a_c, b_c, bend_hw[h0:h1], a_bend_hw,
+                                            bend_win_hw, acc_max, acc)
         s = e * max_tracks
         n_max = _find_tracks(acc, thr, max_tracks, frac_bits, True, t_i[s:s + max_tracks],
                              t_j[s:s + max_tracks], t_off_a[s:s + max_tracks], t_off_b[s:s + max_tracks],
@@ -305,46 +324,66 @@ def run_fixed(offsets: np.ndarray, layer: np.ndarray, hw: np.ndarray, max_hits: 
 def associate(offsets: np.ndarray, layer: np.ndarray, meas: np.ndarray, hw: np.ndarray, max_hits: int,
               fixed: bool, rec_f: np.ndarray, rec_hw: np.ndarray, roi: np.ndarray, roi_hw: np.ndarray,
               sigma: np.ndarray, lut: np.ndarray, lut_shift: np.ndarray, assoc_f: float, assoc_hw: np.int64,
-              trk_off: np.ndarray, t_i: np.ndarray, t_j: np.ndarray, count_only: bool,
-              a_off: np.ndarray, out_hit: np.ndarray) -> None:
-    """Hits whose weight in the track's cell reaches the association level.
+              trk_off: np.ndarray, t_i: np.ndarray, t_j: np.ndarray, bend: np.ndarray, a_bend: np.ndarray,
+              bend_win: float, bend_hw: np.ndarray, a_bend_hw: np.ndarray, bend_win_hw: np.int64,
+              count_only: bool, a_off: np.ndarray, out_hit: np.ndarray) -> None:
+    """Per track and layer, the processed hit of largest weight in the track's cell (the
+    first in input order on ties), kept when that weight reaches the association level.
 
     Pass 1 (``count_only``) writes counts per track into ``a_off[t + 1]``; pass 2 writes
-    hit indices (within the event) into ``out_hit[a_off[t]:a_off[t+1]]``.
+    hit indices (within the event, in layer order) into ``out_hit[a_off[t]:a_off[t+1]]``.
     """
     n_ev = offsets.shape[0] - 1
     n_meas = rec_f.shape[1]
+    n_layers = rec_f.shape[0]
     lut_top = lut.shape[1] - 1
     for e in nb.prange(n_ev):
         h0, h1 = offsets[e], offsets[e + 1]
         n_use = min(h1 - h0, max_hits)
+        best_w = np.zeros(n_layers)
+        best_h = np.zeros(n_layers, dtype=np.int64)
         for t in range(trk_off[e], trk_off[e + 1]):
             i, j = t_i[t], t_j[t]
-            k = 0
+            best_w[:] = -1.0
+            best_h[:] = -1
             for h in range(n_use):
                 l = layer[h0 + h]
-                ok = False
+                w = -1.0
+                if fixed:
+                    if bend_win_hw >= 0 and abs(bend_hw[h0 + h] - a_bend_hw[i]) > bend_win_hw:
+                        continue
+                elif bend_win >= 0 and abs(bend[h0 + h] - a_bend[i]) > bend_win:
+                    continue
                 if fixed:
                     if n_meas == 1:
                         d = abs(hw[h0 + h, 0] - rec_hw[l, 0, i, j])
                         if d <= roi_hw[l]:
-                            ok = lut[l, min(d >> lut_shift[l], lut_top)] >= assoc_hw
+                            w = float(lut[l, min(d >> lut_shift[l], lut_top)])
                     else:
                         dx = hw[h0 + h, 0] - rec_hw[l, 0, i, j]
                         dy = hw[h0 + h, 1] - rec_hw[l, 1, i, j]
                         d2 = dx * dx + dy * dy
                         if d2 <= roi_hw[l] * roi_hw[l]:
-                            ok = lut[l, min(d2 >> lut_shift[l], lut_top)] >= assoc_hw
+                            w = float(lut[l, min(d2 >> lut_shift[l], lut_top)])
+                    if w < assoc_hw:
+                        w = -1.0
                 else:
-                    d2 = 0.0
+                    d2f = 0.0
                     for m in range(n_meas):
                         dm = meas[h0 + h, m] - rec_f[l, m, i, j]
-                        d2 += dm * dm
-                    if d2 <= roi[l] * roi[l]:
-                        ok = math.exp(-d2 / (2.0 * sigma[l] * sigma[l])) >= assoc_f
-                if ok:
+                        d2f += dm * dm
+                    if d2f <= roi[l] * roi[l]:
+                        w = math.exp(-d2f / (2.0 * sigma[l] * sigma[l]))
+                        if w < assoc_f:
+                            w = -1.0
+                if w > best_w[l]:
+                    best_w[l] = w
+                    best_h[l] = h
+            k = 0
+            for l in range(n_layers):
+                if best_h[l] >= 0:
                     if not count_only:
-                        out_hit[a_off[t] + k] = h
+                        out_hit[a_off[t] + k] = best_h[l]
                     k += 1
             if count_only:
                 a_off[t + 1] = k

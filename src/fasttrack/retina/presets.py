@@ -47,19 +47,28 @@ def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
     elif model.name == "barrel-rphi":
         half = max(lay.phi_max for lay in det.layers) - math.radians(2.0)  # type: ignore[union-attr]
         base = dict(
-            a_min=-0.5, a_max=0.5, n_a=32, b_min=-half, b_max=half, n_b=64,
-            sigma=0.0025, coord_lsb=2.0**-14, roi_sigmas=3.0, weight_bits=8, lut_size=64, threshold=4.0,
+            a_min=-0.5, a_max=0.5, n_a=80, b_min=-half, b_max=half, n_b=128,
+            sigma=0.002, coord_lsb=2.0**-16, roi_sigmas=3.0, weight_bits=10, lut_size=256, threshold=3.8,
             centroid_frac_bits=6, assoc_weight=0.1, max_hits=128, max_tracks=32,
-            description="barrel r-phi: (q/pT in 1/GeV, phi_T at r_T) in one sector, phi LSB = 2^-14 rad",
+            description="barrel r-phi: (q/pT in 1/GeV, phi_T at r_T) in one sector, phi LSB = 2^-16 rad, "
+                        "exact-helix receptors",
+            helix_radii_mm=tuple(float(r) for r in det.positions_mm()), helix_ref_radius_mm=det.reference_r_mm,
+            helix_k_per_mm_gev=0.5 * det.curvature_per_gev,
+            # bend filter: ±0.25/GeV = 2.5σ of the stub bend resolution, LSB 2^-7 /GeV
+            bend_window_hw=32, bend_lsb=2.0**-7, bend_bits=8,
         )
     elif model.name == "velo-uv":
         lay0 = det.layers[0]
+        # σ grows with |z| so that it is the same in (u, v): the luminous region's length
+        # smears a track's hits by about tx·z_v on every layer, i.e. tx·z_v·z_ref/z_l in u
+        sigma_u = 0.7
         base = dict(
-            a_min=-45.0, a_max=45.0, n_a=64, b_min=-45.0, b_max=45.0, n_b=64,
-            sigma=1.5, coord_lsb=lay0.pitch_x_mm / 2.0,  # type: ignore[union-attr]
-            roi_sigmas=3.0, weight_bits=8, lut_size=64, threshold=5.0, centroid_frac_bits=6,
-            assoc_weight=0.1, max_hits=2048, max_tracks=256,
-            description="velo: (u, v) = track x, y at z_ref = 300 mm for tracks from the origin",
+            a_min=-45.0, a_max=45.0, n_a=128, b_min=-45.0, b_max=45.0, n_b=128,
+            sigma=tuple(max(0.1, sigma_u * abs(z) / det.reference_z_mm) for z in det.positions_mm()),
+            coord_lsb=lay0.pitch_x_mm / 16.0,  # type: ignore[union-attr]
+            roi_sigmas=3.0, weight_bits=12, lut_size=1024, threshold=5.0, centroid_frac_bits=6,
+            assoc_weight=0.1, max_hits=4096, max_tracks=256,
+            description="velo: (u, v) = track x, y at z_ref = 300 mm for tracks from the origin, LSB = pitch/16",
         )
     else:  # pragma: no cover - for_detector only returns the three models
         raise ValueError(f"no retina defaults for track model {model.name!r}")

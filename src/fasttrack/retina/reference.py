@@ -7,7 +7,8 @@ Semantics (both modes; integer details in :mod:`fasttrack.retina.config`):
    the others are dropped, counted in ``n_hits_dropped`` and flagged in
    ``hit_overflow``.
 2. **Switch and accumulation.** A hit reaches the cells whose receptor on its layer lies
-   within the region of interest and adds its weight there; accumulators saturate at
+   within the region of interest (and, with the bend filter on, whose q/pT lies within
+   the bend window of the stub's estimate) and adds its weight there; accumulators saturate at
    ``2^acc_bits − 1`` (fixed). Hits that reach no cell are counted in ``n_hits_unreached``.
 3. **Maxima.** A cell is a candidate when ``R ≥ threshold`` and ``R`` is strictly greater
    than its neighbours earlier in raster order (cell ``(i, j)`` has raster number
@@ -26,8 +27,10 @@ Semantics (both modes; integer details in :mod:`fasttrack.retina.config`):
    track parameters are ``a = a_min + (i + ½ + off_a)·Δa`` (fixed: ``off_a_hw/2^F``).
    (Measured on the telescope, this halves the b resolution of the full 3×3 weighted
    centroid, whose wide pedestal from short-lever layers pulls offsets toward 0.)
-6. **Association.** A track's ``hit_ids`` are the processed hits whose weight in the
-   track's cell is at least ``assoc_weight`` (fixed: the LUT weight ≥ ``assoc_hw``).
+6. **Association.** A track's ``hit_ids`` hold, for each layer, the processed hit of
+   largest weight in the track's cell (the first in input order on ties), if that weight
+   is at least ``assoc_weight`` (fixed: the LUT weight ≥ ``assoc_hw``); in layer order.
+   One hit per layer, as a track crosses each layer once.
 
 Example
 -------
@@ -109,9 +112,11 @@ class Retina:
         sa = np.abs(self._H[:, 0, 0]) * cfg.delta_a
         sb = np.abs(self._H[:, 0, 1]) * cfg.delta_b
         self._inner_a = sa >= sb
+        self._dev = np.ascontiguousarray(cfg.model_deviation())
 
     # ------------------------------------------------------------------------------------
-    def _inputs(self, events: Events) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _inputs(self, events: Events) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                               np.ndarray, np.ndarray]:
         cfg = self.config
         missing = [m for m in cfg.measurement_names if m not in events.hits.fields]
         if missing:
@@ -125,14 +130,25 @@ class Retina:
         if meas.shape[0] == 0:
             meas = np.zeros((0, cfg.n_meas))
         hw = np.ascontiguousarray(cfg.quantize_coord(meas))
-        return offsets, layer, meas, hw, cols["hit_id"].astype(np.int64)
+        if cfg.bend_filter:
+            if "bend_qoverpt" not in cols:
+                raise ValueError(f"retina {cfg.name!r} filters on the stub bend; the hits lack 'bend_qoverpt'")
+            bend = cols["bend_qoverpt"].astype(np.float64)
+        else:
+            bend = np.zeros(len(layer))
+        bend_hw = np.ascontiguousarray(cfg.quantize_bend(bend))
+        return offsets, layer, meas, hw, cols["hit_id"].astype(np.int64), bend, bend_hw
 
     def run(self, events: Events, mode: Mode = "fixed", *, keep_maps: bool = False) -> RetinaOutput:
         """Run on every event (parallel over events); see the module docstring."""
         if mode not in ("float", "fixed"):
             raise ValueError(f"mode must be 'float' or 'fixed', got {mode!r}")
         cfg = self.config
-        offsets, layer, meas, hw, hit_id = self._inputs(events)
+        offsets, layer, meas, hw, hit_id, bend, bend_hw = self._inputs(events)
+        a_bend = self._a_c
+        a_bend_hw = cfg.a_bend_hw()
+        bend_win = cfg.bend_window_hw * cfg.bend_lsb if cfg.bend_filter else -1.0
+        bend_win_hw = np.int64(cfg.bend_window_hw)
         n_ev = len(offsets) - 1
         mt = cfg.max_tracks
         ev_stats = np.zeros((n_ev, 4), dtype=np.int64)
@@ -147,11 +163,12 @@ class Retina:
             engine.run_fixed(offsets, layer, hw, cfg.max_hits, self._H, self._c, self._rec_hw,
                              np.array(cfg.roi_hw, dtype=np.int64), self._lut,
                              np.array(cfg.lut_shift, dtype=np.int64), self._inner_a, cfg.coord_lsb,
-                             self._a_c, self._b_c, np.int64(cfg.acc_max), np.int64(cfg.threshold_hw), mt,
+                             self._dev, self._a_c, self._b_c, bend_hw, a_bend_hw, bend_win_hw, np.int64(cfg.acc_max), np.int64(cfg.threshold_hw), mt,
                              cfg.centroid_frac_bits, ev_stats, t_i, t_j, t_off_a, t_off_b, t_q, keep_maps, maps)
         else:
             engine.run_float(offsets, layer, meas, cfg.max_hits, self._H, self._c, self._rec_f, cfg.roi,
-                             np.array(cfg.sigma), self._inner_a, cfg.coord_lsb, self._a_c, self._b_c,
+                             np.array(cfg.sigma), self._inner_a, cfg.coord_lsb, self._dev, self._a_c, self._b_c,
+                             bend, a_bend, bend_win,
                              float(cfg.threshold), mt, ev_stats, t_i, t_j, t_off_a, t_off_b, t_q, keep_maps, maps)
         n_tracks = ev_stats[:, 3]
         sel = (np.arange(mt)[None, :] < n_tracks[:, None]).ravel()
@@ -164,7 +181,7 @@ class Retina:
         args = (offsets, layer, meas, hw, cfg.max_hits, fixed, self._rec_f, self._rec_hw, cfg.roi,
                 np.array(cfg.roi_hw, dtype=np.int64), np.array(cfg.sigma), self._lut,
                 np.array(cfg.lut_shift, dtype=np.int64), float(cfg.assoc_weight), np.int64(cfg.assoc_hw),
-                trk_off, t_i, t_j)
+                trk_off, t_i, t_j, bend, a_bend, bend_win, bend_hw, a_bend_hw, bend_win_hw)
         engine.associate(*args, True, a_off, np.zeros(0, dtype=np.int64))
         np.cumsum(a_off, out=a_off)
         local = np.zeros(int(a_off[-1]), dtype=np.int64)
