@@ -14,9 +14,10 @@ Example
 >>> from fasttrack import detector, generate
 >>> from fasttrack.retina import RetinaConfig
 >>> det = detector.barrel()
->>> out = naive_run(RetinaConfig.for_detector(det), generate.generate(det, 3, seed=1), "fixed")
->>> out.maps.shape, out.maps.dtype.name
-((3, 32, 64), 'int64')
+>>> cfg = RetinaConfig.for_detector(det)
+>>> out = naive_run(cfg, generate.generate(det, 3, seed=1), "fixed")
+>>> out.maps.shape == (3, cfg.n_a, cfg.n_b), out.maps.dtype.name
+(True, 'int64')
 """
 
 from __future__ import annotations
@@ -64,8 +65,9 @@ class NaiveOutput:
     n_hits_unreached: np.ndarray
 
 
-def _response(cfg: RetinaConfig, layer: np.ndarray, meas: np.ndarray, bend: np.ndarray,
-              fixed: bool) -> tuple[np.ndarray, int]:
+def _response(
+    cfg: RetinaConfig, layer: np.ndarray, meas: np.ndarray, bend: np.ndarray, fixed: bool
+) -> tuple[np.ndarray, int]:
     """Dense response of one event's processed hits (n_cells,), and the number of hits reaching no cell.
 
     ``bend``: the hits' bend estimates (float mode: q/pT in 1/GeV; fixed: in bend LSBs),
@@ -117,13 +119,14 @@ def _maxima(cfg: RetinaConfig, acc: np.ndarray, fixed: bool) -> np.ndarray:
     is_max = acc >= (cfg.threshold_hw if fixed else cfg.threshold)
     eps = 0 if fixed else acc * FLOAT_TIE_TOL
     for di, dj, earlier in _NEIGHBOURS:
-        u = pad[1 + di:1 + di + n_a, 1 + dj:1 + dj + n_b]
+        u = pad[1 + di : 1 + di + n_a, 1 + dj : 1 + dj + n_b]
         is_max &= (acc > u + eps) if earlier else (acc >= u - eps)
     return is_max
 
 
-def _centroid(cfg: RetinaConfig, acc: np.ndarray, i: np.ndarray, j: np.ndarray, fixed: bool,
-              along_a: bool) -> np.ndarray:
+def _centroid(
+    cfg: RetinaConfig, acc: np.ndarray, i: np.ndarray, j: np.ndarray, fixed: bool, along_a: bool
+) -> np.ndarray:
     """Pedestal-subtracted 3-cell centroid offsets along one axis at cells (i, j)."""
     n_a, n_b = acc.shape
     pad = np.zeros((n_a + 2, n_b + 2), dtype=acc.dtype)
@@ -164,16 +167,27 @@ def naive_run(cfg: RetinaConfig, events: Events, mode: Mode = "fixed") -> NaiveO
     for e in range(n_ev):
         h0, h1 = int(offsets[e]), int(offsets[e + 1])
         n_use = min(h1 - h0, cfg.max_hits)  # capacity: the first max_hits hits, input order
-        acc, unreached = _response(cfg, layer_all[h0:h0 + n_use], meas_all[h0:h0 + n_use], bend_all[h0:h0 + n_use],
-                                   fixed)
+        acc, unreached = _response(
+            cfg, layer_all[h0 : h0 + n_use], meas_all[h0 : h0 + n_use], bend_all[h0 : h0 + n_use], fixed
+        )
         acc = acc.reshape(cfg.n_a, cfg.n_b)
         maps[e] = acc
         i, j = np.nonzero(_maxima(cfg, acc, fixed))  # row-major = raster order
         counters[e] = (h1 - h0 - n_use, unreached, len(i), min(len(i), cfg.max_tracks))
-        i, j = i[:cfg.max_tracks], j[:cfg.max_tracks]
-        tracks.append((i, j, _centroid(cfg, acc, i, j, fixed, True), _centroid(cfg, acc, i, j, fixed, False),
-                       acc[i, j]))
+        i, j = i[: cfg.max_tracks], j[: cfg.max_tracks]
+        tracks.append(
+            (i, j, _centroid(cfg, acc, i, j, fixed, True), _centroid(cfg, acc, i, j, fixed, False), acc[i, j])
+        )
     cat = [np.concatenate([t[k] for t in tracks]) if tracks else np.zeros(0) for k in range(5)]
-    return NaiveOutput(maps=maps, n_tracks=counters[:, 3], cell_a=cat[0].astype(np.int64),
-                       cell_b=cat[1].astype(np.int64), off_a=cat[2], off_b=cat[3], quality=cat[4],
-                       n_maxima=counters[:, 2], n_hits_dropped=counters[:, 0], n_hits_unreached=counters[:, 1])
+    return NaiveOutput(
+        maps=maps,
+        n_tracks=counters[:, 3],
+        cell_a=cat[0].astype(np.int64),
+        cell_b=cat[1].astype(np.int64),
+        off_a=cat[2],
+        off_b=cat[3],
+        quality=cat[4],
+        n_maxima=counters[:, 2],
+        n_hits_dropped=counters[:, 0],
+        n_hits_unreached=counters[:, 1],
+    )

@@ -27,10 +27,10 @@ import pytest
 from fasttrack import detector, generate, metrics
 from fasttrack.detector import Detector, EventMix, PlaneLayer
 from fasttrack.events import Events
-from fasttrack.retina import Retina, RetinaConfig, RetinaOutput
-from fasttrack.retina import engine
+from fasttrack.retina import Retina, RetinaConfig, RetinaOutput, engine
 
 MODES = ("fixed", "float")
+DENSE_EVENTS = {"telescope": 150, "barrel": 60, "velo": 6}  # events compared with the dense model
 FLOAT_TIE_REL = 1e-9  # documented: float responses within a relative 1e-9 are ties
 
 
@@ -86,14 +86,32 @@ def at_receptor(cfg: RetinaConfig, layer: int, i: int, j: int) -> float:
 # ------------------------------------------------------------------------------------------
 # the independent implementation
 # ------------------------------------------------------------------------------------------
-def flat_inputs(cfg: RetinaConfig, ev: Events) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(offsets, layer, measurements, hit_id) of all hits, input order."""
+@dataclasses.dataclass(frozen=True)
+class Hits:
+    """One event's (or a sample's) hits as flat arrays, input order."""
+
+    layer: np.ndarray
+    meas: np.ndarray  # (n, n_meas) measurement units
+    hit_id: np.ndarray
+    bend: np.ndarray  # stub q/pT estimate (0 where the detector has none)
+
+    def __getitem__(self, sl: slice) -> Hits:
+        return Hits(self.layer[sl], self.meas[sl], self.hit_id[sl], self.bend[sl])
+
+    def __len__(self) -> int:
+        return len(self.layer)
+
+
+def flat_inputs(cfg: RetinaConfig, ev: Events) -> tuple[np.ndarray, Hits]:
+    """(offsets, hits) of a sample."""
     counts = np.asarray(ak.num(ev.hits, axis=1), dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)])
     layer = np.asarray(ak.flatten(ev.hits.layer), dtype=np.int64)
     meas = np.stack([np.asarray(ak.flatten(ev.hits[m]), dtype=np.float64) for m in cfg.measurement_names],
                     axis=1) if len(layer) else np.zeros((0, cfg.n_meas))
-    return offsets, layer, meas, np.asarray(ak.flatten(ev.hits.hit_id), dtype=np.int64)
+    bend = np.asarray(ak.flatten(ev.hits.bend_qoverpt), dtype=np.float64) if "bend_qoverpt" in ev.hits.fields \
+        else np.zeros(len(layer))
+    return offsets, Hits(layer, meas, np.asarray(ak.flatten(ev.hits.hit_id), dtype=np.int64), bend)
 
 
 def quantize(cfg: RetinaConfig, meas: np.ndarray) -> np.ndarray:
@@ -101,49 +119,62 @@ def quantize(cfg: RetinaConfig, meas: np.ndarray) -> np.ndarray:
     return np.floor(meas / cfg.coord_lsb + 0.5).astype(np.int64)
 
 
-def _distances(cfg: RetinaConfig, l: int, hw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(|d| or d², reached) of hits hw (k, n_meas) on layer l to every cell: (k, n_a, n_b)."""
-    d = hw[:, :, None, None] - cfg.tables.receptors_hw[l][None]
+def bend_ok(cfg: RetinaConfig, bend: np.ndarray, fixed: bool) -> np.ndarray:
+    """(k, n_a): may a stub reach column i? (the bend filter; all True when it is off)
+
+    fixed: |hw_bend − a_bend_hw[i]| <= window, hw_bend = floor(bend/LSB + ½) saturated to
+    bend_bits signed, a_bend_hw[i] = floor(a_i/LSB + ½); float: |bend − a_i| <= window·LSB.
+    """
+    if cfg.bend_window_hw < 0:
+        return np.ones((len(bend), cfg.n_a), dtype=bool)
+    a = cfg.a_min + (np.arange(cfg.n_a) + 0.5) * (cfg.a_max - cfg.a_min) / cfg.n_a
+    if not fixed:
+        return np.abs(bend[:, None] - a[None, :]) <= cfg.bend_window_hw * cfg.bend_lsb
+    top = 2 ** (cfg.bend_bits - 1)
+    hw = np.clip(np.floor(bend / cfg.bend_lsb + 0.5), -top, top - 1).astype(np.int64)
+    a_hw = np.floor(a / cfg.bend_lsb + 0.5).astype(np.int64)
+    return np.abs(hw[:, None] - a_hw[None, :]) <= cfg.bend_window_hw
+
+
+def _distances(cfg: RetinaConfig, l: int, hits: Hits) -> tuple[np.ndarray, np.ndarray]:
+    """(|d| or d², reached) of hits on layer l to every cell, (k, n_a, n_b), integers."""
+    d = quantize(cfg, hits.meas)[:, :, None, None] - cfg.tables.receptors_hw[l][None]
     roi = cfg.roi_hw[l]
-    if cfg.n_meas == 1:
-        dist = np.abs(d[:, 0])
-        return dist, dist <= roi
-    dist = d[:, 0] ** 2 + d[:, 1] ** 2
-    return dist, dist <= roi * roi
+    dist = np.abs(d[:, 0]) if cfg.n_meas == 1 else d[:, 0] ** 2 + d[:, 1] ** 2
+    ok = dist <= (roi if cfg.n_meas == 1 else roi * roi)
+    return dist, ok & bend_ok(cfg, hits.bend, True)[:, :, None]
 
 
-def dense_fixed(cfg: RetinaConfig, layer: np.ndarray, hw: np.ndarray,
-                lut: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+def dense_fixed(cfg: RetinaConfig, hits: Hits, lut: np.ndarray | None = None) -> tuple[np.ndarray, int]:
     """Accumulators (n_a, n_b) of one event's processed hits and the hits reaching no cell.
 
-    Every cell × every hit: w = lut[l][min(dist >> shift, size - 1)] inside the ROI; the
-    saturating sum equals min(plain sum, acc_max) because weights are >= 0.
+    Every cell × every hit: w = lut[l][min(dist >> shift, size − 1)] where the hit reaches
+    the cell; the saturating sum equals min(plain sum, acc_max) because weights are >= 0.
     """
     lut = cfg.tables.lut if lut is None else lut
     total = np.zeros((cfg.n_a, cfg.n_b), dtype=np.int64)
-    reached = np.zeros(len(layer), dtype=bool)
-    for l in np.unique(layer):
-        sel = layer == l
-        dist, ok = _distances(cfg, int(l), hw[sel])
+    reached = np.zeros(len(hits), dtype=bool)
+    for l in np.unique(hits.layer):
+        sel = hits.layer == l
+        dist, ok = _distances(cfg, int(l), hits[sel])  # type: ignore[index]
         idx = np.minimum(dist >> cfg.lut_shift[l], cfg.lut_size - 1)
         total += np.where(ok, lut[l][idx], 0).sum(axis=0)
         reached[sel] = ok.any(axis=(1, 2))
     return np.minimum(total, cfg.acc_max), int((~reached).sum())
 
 
-def dense_float(cfg: RetinaConfig, layer: np.ndarray, meas: np.ndarray,
-                sigma: Sequence[float] | None = None) -> tuple[np.ndarray, int]:
+def dense_float(cfg: RetinaConfig, hits: Hits, sigma: Sequence[float] | None = None) -> tuple[np.ndarray, int]:
     """Float response: Σ exp(−d²/2σ²) over hits within the ROI (in measurement units)."""
     sigma = cfg.sigma if sigma is None else sigma
     rec = cfg.receptors()
     total = np.zeros((cfg.n_a, cfg.n_b))
-    reached = np.zeros(len(layer), dtype=bool)
-    for l in np.unique(layer):
-        sel = layer == l
-        d = meas[sel][:, :, None, None] - rec[l][None]
+    reached = np.zeros(len(hits), dtype=bool)
+    for l in np.unique(hits.layer):
+        sel = hits.layer == l
+        d = hits.meas[sel][:, :, None, None] - rec[l][None]
         d2 = (d * d).sum(axis=1)
         roi = cfg.roi_hw[l] * cfg.coord_lsb
-        ok = d2 <= roi * roi
+        ok = (d2 <= roi * roi) & bend_ok(cfg, hits.bend[sel], False)[:, :, None]
         total += np.where(ok, np.exp(-d2 / (2.0 * sigma[l] ** 2)), 0.0).sum(axis=0)
         reached[sel] = ok.any(axis=(1, 2))
     return total, int((~reached).sum())
@@ -167,24 +198,20 @@ def maxima_py(acc: np.ndarray, thr: float, rel_tol: float = 0.0, earlier_strict:
     pad = np.zeros((n_a + 2, n_b + 2), dtype=acc.dtype)
     pad[1:-1, 1:-1] = acc
     out = []
-    for i in range(n_a):
-        for j in range(n_b):
-            v = acc[i, j]
-            if v < thr:
-                continue
-            eps = v * rel_tol
-            ok = True
-            for di in (-1, 0, 1):
-                for dj in (-1, 0, 1):
-                    if di == dj == 0:
-                        continue
-                    u = pad[i + 1 + di, j + 1 + dj]
-                    earlier = (i + di) * n_b + (j + dj) < i * n_b + j if 0 <= j + dj < n_b else di < 0 or (
-                        di == 0 and dj < 0)
-                    strict = earlier if earlier_strict else not earlier
-                    ok &= bool(v > u + eps) if strict else bool(v >= u - eps)
-            if ok:
-                out.append((i, j))
+    for i, j in np.argwhere(acc >= thr).tolist():  # C order = raster order
+        v = acc[i, j]
+        eps = v * rel_tol
+        ok = True
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                if di == dj == 0:
+                    continue
+                u = pad[i + 1 + di, j + 1 + dj]
+                earlier = di < 0 or (di == 0 and dj < 0)  # raster number (i+di)·n_b + j+dj < i·n_b + j
+                strict = earlier if earlier_strict else not earlier
+                ok &= bool(v > u + eps) if strict else bool(v >= u - eps)
+        if ok:
+            out.append((i, j))
     return out
 
 
@@ -220,35 +247,34 @@ def golden_tracks(cfg: RetinaConfig, acc: np.ndarray, fixed: bool,
     return out, len(found)
 
 
-def weights_in_cell(cfg: RetinaConfig, layer: np.ndarray, meas: np.ndarray, i: int, j: int,
-                    fixed: bool) -> np.ndarray:
-    """Weight of each hit in cell (i, j): LUT (fixed) or exp (float); −1 outside the ROI."""
-    w = np.full(len(layer), -1.0)
-    for h in range(len(layer)):
-        l = int(layer[h])
-        if fixed:
-            dist, ok = _distances(cfg, l, quantize(cfg, meas[h:h + 1]))
-            if ok[0, i, j]:
-                w[h] = cfg.tables.lut[l][min(int(dist[0, i, j]) >> cfg.lut_shift[l], cfg.lut_size - 1)]
-        else:
-            d2 = float(((meas[h] - cfg.receptors()[l, :, i, j]) ** 2).sum())
-            if d2 <= (cfg.roi_hw[l] * cfg.coord_lsb) ** 2:
-                w[h] = np.exp(-d2 / (2.0 * cfg.sigma[l] ** 2))
-    return w
+def weights_in_cell(cfg: RetinaConfig, rec: np.ndarray, hits: Hits, i: int, j: int, fixed: bool) -> np.ndarray:
+    """Weight of each hit in cell (i, j): LUT (fixed) or exp (float); −1 where the hit does
+    not reach the cell. ``rec``: the receptor table (fixed) or the float receptors."""
+    layer = hits.layer
+    roi = np.asarray(cfg.roi_hw, dtype=np.int64)[layer]
+    col = bend_ok(cfg, hits.bend, fixed)[:, i]
+    if fixed:
+        d = quantize(cfg, hits.meas) - rec[layer, :, i, j]
+        dist = np.abs(d[:, 0]) if cfg.n_meas == 1 else d[:, 0] ** 2 + d[:, 1] ** 2
+        ok = col & (dist <= (roi if cfg.n_meas == 1 else roi * roi))
+        idx = np.minimum(dist >> np.asarray(cfg.lut_shift, dtype=np.int64)[layer], cfg.lut_size - 1)
+        return np.where(ok, cfg.tables.lut[layer, idx], -1).astype(np.float64)
+    d2 = ((hits.meas - rec[layer, :, i, j]) ** 2).sum(axis=1)
+    ok = col & (d2 <= (roi * cfg.coord_lsb) ** 2)
+    return np.where(ok, np.exp(-d2 / (2.0 * np.asarray(cfg.sigma)[layer] ** 2)), -1.0)
 
 
-def associated(cfg: RetinaConfig, layer: np.ndarray, meas: np.ndarray, hit_id: np.ndarray, i: int, j: int,
-               fixed: bool) -> list[int]:
+def associated(cfg: RetinaConfig, rec: np.ndarray, hits: Hits, i: int, j: int, fixed: bool) -> list[int]:
     """hit_ids of a track in cell (i, j), as documented: per layer (in layer order) the
     processed hit of largest weight, the first in input order on ties, if that weight
     reaches the association level."""
-    w = weights_in_cell(cfg, layer, meas, i, j, fixed)
+    w = weights_in_cell(cfg, rec, hits, i, j, fixed)
     level = cfg.assoc_hw if fixed else cfg.assoc_weight
     ids = []
     for l in range(cfg.n_layers):
-        cand = np.flatnonzero((layer == l) & (w >= level))
+        cand = np.flatnonzero((hits.layer == l) & (w >= level))
         if len(cand):
-            ids.append(int(hit_id[cand[np.argmax(w[cand])]]))  # argmax: first of equal maxima
+            ids.append(int(hits.hit_id[cand[np.argmax(w[cand])]]))  # argmax: the first of equal maxima
     return ids
 
 
@@ -257,16 +283,17 @@ def check_against_golden(cfg: RetinaConfig, ev: Events, out: RetinaOutput, *, ma
     """Every event of ``out`` (a run with keep_maps) against the independent implementation."""
     fixed = out.mode == "fixed"
     assert out.maps is not None
-    offsets, layer, meas, hit_id = flat_inputs(cfg, ev)
+    offsets, all_hits = flat_inputs(cfg, ev)
+    rec = cfg.tables.receptors_hw if fixed else cfg.receptors()
     for e in range(len(ev)):
         h0, h1 = int(offsets[e]), int(offsets[e + 1])
         n_use = min(h1 - h0, cfg.max_hits)
-        lay, m = layer[h0:h0 + n_use], meas[h0:h0 + n_use]
+        hits = all_hits[h0:h0 + n_use]
         if fixed:
-            acc, unreached = dense_fixed(cfg, lay, quantize(cfg, m), lut)
+            acc, unreached = dense_fixed(cfg, hits, lut)
             np.testing.assert_array_equal(out.maps[e], acc, err_msg=f"event {e}: accumulators", strict=True)
         else:
-            acc, unreached = dense_float(cfg, lay, m)
+            acc, unreached = dense_float(cfg, hits)
             np.testing.assert_allclose(out.maps[e], acc, rtol=1e-12, atol=0.0, err_msg=f"event {e}: response")
         assert out.n_hits_unreached[e] == unreached, f"event {e}: unreached hits"
         assert out.n_hits_dropped[e] == (h1 - h0) - n_use, f"event {e}: dropped hits"
@@ -285,8 +312,7 @@ def check_against_golden(cfg: RetinaConfig, ev: Events, out: RetinaOutput, *, ma
                                        np.array([w[2:] for w in want]).reshape(-1, 3), rtol=1e-12, atol=1e-15)
         assert out.n_maxima[e] == n_max, f"event {e}: maxima count"
         for k, (i, j, *_rest) in enumerate(want):
-            assert ak.to_list(t.hit_ids[k]) == associated(cfg, lay, m, hit_id[h0:h0 + n_use], i, j, fixed), \
-                f"event {e} track {k}: hit_ids"
+            assert ak.to_list(t.hit_ids[k]) == associated(cfg, rec, hits, i, j, fixed), f"event {e} track {k}: hit_ids"
 
 
 # ------------------------------------------------------------------------------------------
@@ -297,7 +323,7 @@ def test_reference_equals_independent_dense_model(preset_sample: Events, mode: s
     """Maps (exact in fixed, 1e-12 relative in float), unreached counts, maxima, centroids,
     qualities and hit association of every event: 1D (telescope, barrel) and 2D (velo)."""
     cfg = RetinaConfig.for_detector(preset_sample.detector)
-    ev = preset_sample[:120]  # the telescope sample is larger than needed here
+    ev = preset_sample[:DENSE_EVENTS[preset_sample.detector.name]]
     out = Retina(cfg).run(ev, mode, keep_maps=True)  # type: ignore[arg-type]
     assert out.maps is not None and out.maps.dtype == (np.int64 if mode == "fixed" else np.float64)
     assert int(ak.sum(ak.num(out.tracks, axis=1))) > 0, "the sample must produce tracks to compare"
@@ -325,11 +351,11 @@ def test_dense_checker_detects_a_flipped_bit_and_a_float_error(preset_samples: d
     with pytest.raises(AssertionError, match="event 1: accumulators"):
         check_against_golden(cfg, ev, out, maps_only=True)
     # float: a σ off by 1e-9 relative is beyond the 1e-12 tolerance
-    offsets, layer, meas, _ = flat_inputs(cfg, ev)
+    offsets, hits = flat_inputs(cfg, ev)
     resp = Retina(cfg).response(ev, 0, "float")
-    sl = slice(0, int(offsets[1]))
-    np.testing.assert_allclose(resp, dense_float(cfg, layer[sl], meas[sl])[0], rtol=1e-12, atol=0)
-    wrong = dense_float(cfg, layer[sl], meas[sl], sigma=[s * (1 + 1e-9) for s in cfg.sigma])[0]
+    first = hits[0:int(offsets[1])]
+    np.testing.assert_allclose(resp, dense_float(cfg, first)[0], rtol=1e-12, atol=0)
+    wrong = dense_float(cfg, first, sigma=[s * (1 + 1e-9) for s in cfg.sigma])[0]
     with pytest.raises(AssertionError):
         np.testing.assert_allclose(resp, wrong, rtol=1e-12, atol=0)
 
@@ -349,10 +375,9 @@ def test_hand_1d_weights_roi_and_lut_index() -> None:
     cfg = tiny_config(roi_hw=(15, 15, 15, 12), lut_shift=(0, 0, 1, 0))
     rec = cfg.tables.receptors_hw
     lut = cfg.tables.lut
+    det = tiny_telescope()
     x_hw = int(rec[2, 0, 4, 1]) + 5  # layer 2, 5 LSBs from the receptor of cell (4, 1)
-    ev = events(cfg_det := tiny_telescope(), [[{"layer": 2, "x": x_hw * 0.1}]])
-    assert cfg_det.n_layers == cfg.n_layers
-    acc = Retina(cfg).response(ev, 0, "fixed")
+    acc = Retina(cfg).response(events(det, [[{"layer": 2, "x": x_hw * 0.1}]]), 0, "fixed")
     assert acc[4, 1] == lut[2, 5 >> 1]  # shift 1 on layer 2
     for i in range(cfg.n_a):
         for j in range(cfg.n_b):
@@ -361,12 +386,12 @@ def test_hand_1d_weights_roi_and_lut_index() -> None:
     # layer 3: ROI 12 — a hit 12 LSBs away reaches the cell, 13 does not
     for dist, want in ((12, lut[3, 12]), (13, 0), (-12, lut[3, 12]), (-13, 0)):
         xh = int(rec[3, 0, 2, 2]) + dist
-        got = Retina(cfg).response(events(cfg_det, [[{"layer": 3, "x": xh * 0.1}]]), 0, "fixed")
+        got = Retina(cfg).response(events(det, [[{"layer": 3, "x": xh * 0.1}]]), 0, "fixed")
         assert got[2, 2] == want, dist
-    # |d| beyond the LUT (ROI 15 > 16 entries << 0 is not possible; use a 4-entry LUT): clamped
+    # an index beyond the LUT is clamped to its last entry (a 4-entry LUT, shift 0, |d| = 9)
     small = tiny_config(lut_size=4, lut_shift=(0, 0, 0, 0))
     xh = int(small.tables.receptors_hw[0, 0, 3, 3]) + 9
-    got = Retina(small).response(events(cfg_det, [[{"layer": 0, "x": xh * 0.1}]]), 0, "fixed")
+    got = Retina(small).response(events(det, [[{"layer": 0, "x": xh * 0.1}]]), 0, "fixed")
     assert got[3, 3] == small.tables.lut[0, 3] > 0
 
 
@@ -388,9 +413,40 @@ def test_hand_2d_distance_is_dx2_plus_dy2() -> None:
     # hit (13, 12): cell (4, 4): d = (8, 7), d² = 113 > 100 though |dx|, |dy| <= 10
     assert acc[1, 4, 4] == 0
     assert acc[1, 5, 4] == lut[1, (4 + 49) >> 3]  # (15, 5): d = (−2, 7)
-    assert int((acc[0] > 0).sum()) == 4 and int((acc[1] > 0).sum()) == 4
+    assert acc[1, 4, 5] == lut[1, (64 + 9) >> 3]  # (5, 15): d = (8, −3)
+    assert acc[1, 5, 5] == lut[1, (4 + 9) >> 3]  # (15, 15): d = (−2, −3)
+    assert int((acc[0] > 0).sum()) == 4 and int((acc[1] > 0).sum()) == 3
     flt = Retina(cfg).response(ev, 0, "float")
     assert flt[4, 4] == pytest.approx(np.exp(-(0.7**2 + 0.7**2) / (2 * 0.25)), rel=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_bend_filter_window_is_inclusive(mode: str) -> None:
+    """Barrel preset: a stub reaches column i only when |hw_bend − a_bend_hw[i]| <= window
+    (float: |bend − a_i| <= window·LSB); every column in the window gets some cell."""
+    det = detector.barrel()
+    cfg = RetinaConfig.for_detector(det)
+    assert cfg.bend_window_hw > 0
+    a_hw = cfg.a_bend_hw()
+    a = cfg.a_centres()
+    i0 = cfg.n_a // 2 + 3
+    win = cfg.bend_window_hw
+    # column i0 just inside and just outside the window (fixed: in LSBs; float: ±0.01 LSB)
+    edges = (win, win + 1) if mode == "fixed" else (win - 0.01, win + 0.01)
+    base = float(a_hw[i0]) * cfg.bend_lsb if mode == "fixed" else float(a[i0])
+    bends = [base - edge * cfg.bend_lsb for edge in edges]  # the window, centred on the stub, ends at i0
+    stubs = [[{"layer": 3, "phi": 0.01, "z": 0.0, "bend_qoverpt": bend}] for bend in bends]
+    out = Retina(cfg).run(events(det, stubs), mode, keep_maps=True)  # type: ignore[arg-type]
+    assert out.maps is not None
+    for e, bend in enumerate(bends):
+        if mode == "fixed":
+            want = np.abs(int(np.floor(bend / cfg.bend_lsb + 0.5)) - a_hw) <= win
+        else:
+            want = np.abs(bend - a) <= win * cfg.bend_lsb
+        columns = out.maps[e].any(axis=1)
+        np.testing.assert_array_equal(columns, want, err_msg=f"edge {edges[e]}")
+        assert columns[i0] == (e == 0)
+        assert want.sum() >= 2 * win * cfg.bend_lsb / cfg.delta_a - 2  # the window spans many columns
 
 
 def test_saturation_at_acc_max() -> None:
@@ -398,17 +454,15 @@ def test_saturation_at_acc_max() -> None:
     cfg = tiny_config(weight_bits=4, threshold=1.0, acc_bits=5)
     assert (cfg.acc_max, cfg.threshold_hw, int(cfg.tables.lut[0, 0])) == (31, 16, 15)
     det = tiny_telescope()
-    on_cell = [{"layer": l, "x": at_receptor(cfg, l, 3, 2)} for l in range(4)]
-    two = on_cell[:2]
-    out = Retina(cfg).run(events(det, [on_cell, two, on_cell[:1] * 1 + [{"layer": 0, "x": on_cell[0]["x"],
-                                                                         "hit_id": 7}]]), "fixed", keep_maps=True)
+    on_cell = [{"layer": l, "x": at_receptor(cfg, l, 3, 2), "hit_id": l} for l in range(4)]
+    twice = [dict(on_cell[0], hit_id=0), dict(on_cell[0], hit_id=1)]
+    out = Retina(cfg).run(events(det, [on_cell, on_cell[:2], twice]), "fixed", keep_maps=True)
     assert out.maps is not None
     assert out.maps[0, 3, 2] == 31  # 4 × 15 = 60 saturates at exactly acc_max
     assert out.maps[1, 3, 2] == 30  # 2 × 15 does not
     assert out.maps[2, 3, 2] == 30  # the same hit twice on one layer counts twice
     assert out.maps.max() <= 31
-    offsets, layer, meas, _ = flat_inputs(cfg, events(det, [on_cell]))
-    raw, _ = dense_fixed(dataclasses.replace(cfg, acc_bits=12), layer, quantize(cfg, meas))
+    raw, _ = dense_fixed(dataclasses.replace(cfg, acc_bits=12), flat_inputs(cfg, events(det, [on_cell]))[1])
     assert raw[3, 2] == 60 and (raw > 31).sum() >= 1
     np.testing.assert_array_equal(out.maps[0], np.minimum(raw, 31))
     assert out.tracks[0].quality.tolist()[0] == 31
@@ -461,7 +515,7 @@ def test_tie_with_one_neighbour(di: int, dj: int) -> None:
 def test_tie_rule_checker_can_fail() -> None:
     acc = np.zeros((5, 6), dtype=np.int64)
     acc[2, 3] = acc[2, 4] = 50
-    assert maxima_py(acc, 10) == [(2, 3)] == find(acc, 10)[0][0:1] and [t[:2] for t in find(acc, 10)[0]] == [(2, 3)]
+    assert [t[:2] for t in find(acc, 10)[0]] == maxima_py(acc, 10) == [(2, 3)]
     assert maxima_py(acc, 10, earlier_strict=False) == [(2, 4)]  # the reversed rule picks the other cell
 
 
@@ -495,19 +549,17 @@ def test_threshold_boundary_is_inclusive() -> None:
     acc[1, 1] = 1152
     assert is_max(acc, 1, 1, 1152)
     assert not is_max(acc, 1, 1, 1153)
-    # through the whole retina: a cell at exactly threshold_hw is a candidate, one less is not
-    cfg = tiny_config(weight_bits=4, threshold=1.0, acc_bits=8)  # threshold_hw = 16; lut[0] = 15
-    lut = cfg.tables.lut[0]
-    d = int(np.flatnonzero(lut == 1)[0]) if (lut == 1).any() else None
-    assert d is not None, "the test needs a weight of 1"
-    det = tiny_telescope()
-    base = [{"layer": 0, "x": at_receptor(cfg, 0, 4, 2)}]  # 15 in cell (4, 2)
-    plus1 = base + [{"layer": 0, "x": (cfg.tables.receptors_hw[0, 0, 4, 2] + d) * 0.1}]
-    out = Retina(cfg).run(events(det, [base, plus1]), "fixed", keep_maps=True)
-    assert out.maps is not None
-    assert out.maps[0, 4, 2] == 15 and out.maps[1, 4, 2] == 16
-    assert out.n_maxima.tolist()[0] == 0
-    assert (4, 2) in list(zip(out.tracks[1].cell_a.tolist(), out.tracks[1].cell_b.tolist(), strict=True))
+    # through the whole retina: one hit on a receptor gives 15 (4-bit weights) in cell (4, 2),
+    # the largest value of the map; threshold 15/16 (threshold_hw 15) takes it, 1.0 (16) does not
+    ev = events(tiny_telescope(), [[{"layer": 0, "x": at_receptor(tiny_config(), 0, 4, 2)}]])
+    for threshold, thr_hw, taken in ((15 / 16, 15, True), (1.0, 16, False)):
+        cfg = tiny_config(weight_bits=4, threshold=threshold, acc_bits=5)
+        assert cfg.threshold_hw == thr_hw
+        out = Retina(cfg).run(ev, "fixed", keep_maps=True)
+        assert out.maps is not None and out.maps[0, 4, 2] == out.maps.max() == 15
+        cells = list(zip(out.tracks[0].cell_a.tolist(), out.tracks[0].cell_b.tolist(), strict=True))
+        assert ((4, 2) in cells) == taken
+        assert (out.n_maxima[0] > 0) == taken
 
 
 def test_float_ties_within_relative_tolerance() -> None:
@@ -554,8 +606,8 @@ def map_with(center: tuple[int, int], shape: tuple[int, int], a_row: tuple[int, 
         # F = 1: a: m = 0, num = −7·2 = −14, den = 7 + 8 + 0 = 15 -> 0 (floor −1);
         # b: m = 1, num = (8−1) − (1−1) = 7 -> 14, den = 0 + 7 + 7 = 14 -> 1
         ((2, 2), (7, 8, 0), (1, 8, 8), 1, 0, 1),
-        # exactly divisible negative: a: m = 0, num = −8 << 2 = −32, den = 8 + 8 + 0 = 16 -> −2
-        ((2, 2), (8, 8, 0), (0, 8, 0), 2, -2, 0),
+        # exactly divisible negative: a: m = 0, num = −3 << 3 = −24, den = 3 + 5 + 0 = 8 -> −3
+        ((2, 2), (3, 5, 0), (0, 5, 0), 3, -3, 0),
         # symmetric neighbours: num = 0 -> 0
         ((2, 2), (9, 12, 9), (4, 12, 4), 6, 0, 0),
         # first row, first column: outside is 0 = the pedestal; a: num = 10, den = 20 + 10 = 30:
@@ -647,10 +699,12 @@ def test_track_capacity_keeps_the_first_maxima_in_raster_order(mode: str) -> Non
 def test_unreached_hits_are_counted(mode: str) -> None:
     cfg = tiny_config()
     # layer 0 receptors span a ± 150·b = [−5.75, 5.75] mm; the ROI is 1.5 mm
-    far = [{"layer": 0, "x": 9.9}, {"layer": 0, "x": -8.0}, {"layer": 3, "x": 0.0}, {"layer": 0, "x": 7.2}]
-    out = Retina(cfg).run(events(tiny_telescope(), [far, far[2:3], []]), mode, keep_maps=True)  # type: ignore[arg-type]
-    assert out.n_hits_unreached.tolist() == [2, 0, 0]
+    far = [{"layer": 0, "x": 9.9}, {"layer": 0, "x": -8.0}, {"layer": 3, "x": 0.0}, {"layer": 0, "x": 7.5}]
+    ev = events(tiny_telescope(), [far, far[2:3], far[:1], []])
+    out = Retina(cfg).run(ev, mode, keep_maps=True)  # type: ignore[arg-type]
+    assert out.n_hits_unreached.tolist() == [3, 0, 1, 0]
     assert out.maps is not None and out.maps[2].sum() == 0
+    check_against_golden(cfg, ev, out, maps_only=True)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -735,7 +789,7 @@ def test_telescope_physics_floors(telescope_physics: tuple[RetinaConfig, Events,
 
 def test_fixed_and_float_find_the_same_cells(
         telescope_physics: tuple[RetinaConfig, Events, dict[str, RetinaOutput]]) -> None:
-    _, ev, outs = telescope_physics
+    _, _ev, outs = telescope_physics
     fx, fl = outs["fixed"].tracks, outs["float"].tracks
     same = [set(zip(a.cell_a.tolist(), a.cell_b.tolist(), strict=True))
             == set(zip(b.cell_a.tolist(), b.cell_b.tolist(), strict=True)) for a, b in zip(fx, fl, strict=True)]

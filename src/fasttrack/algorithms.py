@@ -9,7 +9,7 @@ Example
 -------
 >>> from fasttrack import algorithms, detector
 >>> [a.name for a in algorithms.available(detector.telescope())]
-['truth']
+['truth', 'retina-float', 'retina-fixed']
 """
 
 from __future__ import annotations

@@ -163,7 +163,7 @@ def cmd_vectors(args: argparse.Namespace) -> int:
         raise SystemExit("fasttrack vectors: --events must be >= 0")
     det = detector.preset(args.preset)
     cfg = RetinaConfig.for_detector(det)
-    ev = generate.generate(det, args.events, seed=args.seed, progress=True, **_mix_changes(args))
+    ev = generate.generate(det, args.events, seed=args.seed, **_mix_changes(args))
     paths = vectors.write_retina_vectors(cfg, ev, args.output)
     print(f"config {cfg.name} hash {cfg.config_hash()}: {len(ev)} events -> "
           + ", ".join(str(p) for p in paths.values()))

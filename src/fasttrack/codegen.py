@@ -11,10 +11,10 @@ include only what this module writes. Files for the retina (``prefix = "retina"`
     cannot read memory files at compile time).
 ``retina_pkg.sv``
     the same constants as an SV package (``localparam``).
-``retina_receptors.mem``, ``retina_lut.mem``
+``retina_receptors.mem``, ``retina_lut.mem``, ``retina_a_bend.mem``
     ``$readmemh`` files, one word per line in two's complement hex of the stated width.
     Receptors are ordered layer, measurement, cell (cell = ``i·n_b + j``); the LUT layer,
-    index.
+    index; the bend table by cell index along a (zeros when the bend filter is off).
 
 Every file starts with a comment naming the config and its hash.
 """
@@ -37,13 +37,19 @@ def _hex_word(v: int, width: int) -> str:
     return format(int(v) & ((1 << width) - 1), f"0{digits}x")
 
 
-def mem_lines(values: Iterable[int], width: int) -> list[str]:
-    """Two's-complement hex words of ``width`` bits, one per line (``$readmemh``)."""
-    lo, hi = -(1 << (width - 1)), (1 << width) - 1
+def mem_lines(values: Iterable[int], width: int, signed: bool | None = None) -> list[str]:
+    """Two's-complement hex words of ``width`` bits, one per line (``$readmemh``).
+
+    ``signed``: the values must fit a signed (True) or unsigned (False) ``width``-bit word;
+    ``None`` accepts either range (the reader must then know which was meant).
+    """
+    lo = -(1 << (width - 1)) if signed is not False else 0
+    hi = (1 << (width - 1)) - 1 if signed else (1 << width) - 1
     out = []
     for v in values:
         if not lo <= int(v) <= hi:
-            raise ValueError(f"value {v} does not fit in {width} bits")
+            kind = {True: "a signed", False: "an unsigned", None: "a"}[signed]
+            raise ValueError(f"value {v} does not fit in {kind} {width}-bit word")
         out.append(_hex_word(int(v), width))
     return out
 
@@ -78,6 +84,9 @@ def _retina_constants(cfg: RetinaConfig) -> list[tuple[str, int, str]]:
         ("CELL_B_BITS", max(1, (cfg.n_b - 1).bit_length()), "cell index along b"),
         ("MAX_HITS", cfg.max_hits, "hits per event buffered; later hits dropped and flagged"),
         ("MAX_TRACKS", cfg.max_tracks, "tracks per event output; later maxima dropped and flagged"),
+        ("BEND_FILTER", int(cfg.bend_filter), "1: stubs reach only cells within BEND_WINDOW of their bend"),
+        ("BEND_BITS", max(cfg.bend_bits, 1), f"signed stub bend (q/pT estimate), LSB = {cfg.bend_lsb!r} /GeV"),
+        ("BEND_WINDOW", max(cfg.bend_window_hw, 0), "bend filter: |bend - A_BEND[i]| <= BEND_WINDOW"),
         ("RECEPTOR_WORDS", int(t.receptors_hw.size), "words in retina_receptors.mem"),
         ("LUT_WORDS", int(t.lut.size), "words in retina_lut.mem"),
     ]
@@ -104,7 +113,8 @@ def retina_files(cfg: RetinaConfig) -> dict[str, str]:
     roi = ", ".join(str(v) for v in cfg.roi_hw)
     shifts = ", ".join(str(v) for v in cfg.lut_shift)
     h.append(f"constexpr long long ROI[N_LAYERS] = {{{roi}}};  // region-of-interest cut per layer (LSBs)\n")
-    h.append(f"constexpr int LUT_SHIFT[N_LAYERS] = {{{shifts}}};  // |d| or d^2 >> LUT_SHIFT -> LUT index\n\n")
+    h.append(f"constexpr int LUT_SHIFT[N_LAYERS] = {{{shifts}}};  // |d| or d^2 >> LUT_SHIFT -> LUT index\n")
+    h.append(f'constexpr const char CONFIG_HASH[] = "{cfg.config_hash()}";  // checked against vector headers\n\n')
     h.append("typedef ft::sint<COORD_BITS> coord_t;      // hit coordinate and receptor\n")
     h.append("typedef ft::uint<LAYER_BITS> layer_t;\n")
     h.append("typedef ft::uint<HIT_ID_BITS> hit_id_t;\n")
@@ -125,6 +135,8 @@ def retina_files(cfg: RetinaConfig) -> dict[str, str]:
           _c_array("RECEPTORS", "long long", (cfg.n_layers, cfg.n_meas, cfg.n_cells), t.receptors_hw),
           "// weight LUT[layer][index]\n",
           _c_array("LUT", "long long", (cfg.n_layers, cfg.lut_size), t.lut),
+          "// q/pT of the cell centres along a, in bend LSBs (bend filter)\n",
+          _c_array("A_BEND", "long long", (cfg.n_a,), cfg.a_bend_hw()),
           "}  // namespace retina\n\n#endif\n"]
     # ---- SV package
     sv = [_banner(cfg, "//"), "`ifndef FASTTRACK_RETINA_PKG_SV\n`define FASTTRACK_RETINA_PKG_SV\n",
@@ -136,17 +148,23 @@ def retina_files(cfg: RetinaConfig) -> dict[str, str]:
     sv.append(f"  localparam int LUT_SHIFT [N_LAYERS] = '{{{', '.join(str(v) for v in cfg.lut_shift)}}};\n")
     sv.append('  localparam string RECEPTORS_MEM = "retina_receptors.mem";\n')
     sv.append('  localparam string LUT_MEM = "retina_lut.mem";\n')
+    sv.append('  localparam string A_BEND_MEM = "retina_a_bend.mem";\n')
     sv.append(f'  localparam string CONFIG_HASH = "{cfg.config_hash()}";\n')
     sv.append("endpackage\n\n`endif\n")
     rec_mem = [f"// {cfg.name} receptors {cfg.config_hash()}: layer, measurement, cell (i*N_B+j); "
                f"{cfg.coord_bits}-bit two's complement"]
     lut_mem = [f"// {cfg.name} weight LUT {cfg.config_hash()}: layer, index; {cfg.weight_bits}-bit unsigned"]
+    bend_mem = [f"// {cfg.name} cell q/pT along a {cfg.config_hash()}: index i; {max(cfg.bend_bits, 1)}-bit "
+                "two's complement (bend filter)"]
     return {
         "retina_params.h": "".join(h),
         "retina_tables.h": "".join(tb),
         "retina_pkg.sv": "".join(sv),
-        "retina_receptors.mem": "\n".join(rec_mem + mem_lines(t.receptors_hw.ravel(), cfg.coord_bits)) + "\n",
-        "retina_lut.mem": "\n".join(lut_mem + mem_lines(t.lut.ravel(), cfg.weight_bits)) + "\n",
+        "retina_receptors.mem": "\n".join(rec_mem + mem_lines(t.receptors_hw.ravel(), cfg.coord_bits,
+                                                               signed=True)) + "\n",
+        "retina_lut.mem": "\n".join(lut_mem + mem_lines(t.lut.ravel(), cfg.weight_bits, signed=False)) + "\n",
+        "retina_a_bend.mem": "\n".join(bend_mem + mem_lines(cfg.a_bend_hw(), max(cfg.bend_bits, 1),
+                                                            signed=True)) + "\n",
     }
 
 

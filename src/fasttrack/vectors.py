@@ -6,7 +6,7 @@ Format (text, one record per line, integers separated by single spaces)::
     # kind retina
     # stage hits
     # config telescope 9cfeb3967cf7033e
-    # records E <event> <n> | H <layer> <coord0> [<coord1>] <hit_id>
+    # records E <event> <n> | H <layer> <coord0> [<coord1>] [<bend>] <hit_id>
     E 0 27
     H 0 -171 0
     ...
@@ -17,8 +17,11 @@ numbers are the event number and the count of records that follow; further numbe
 the ``E`` line are per-event values of that stage. Retina stages, one file each:
 
 ``retina_hits.txt``
-    ``E event n`` then ``H layer coord0 [coord1] hit_id`` for every hit in input order,
-    including hits beyond ``MAX_HITS`` (hardware drops those).
+    ``E event n`` then ``H layer coord0 [coord1] [bend] hit_id`` for every hit in input
+    order, including hits beyond ``MAX_HITS`` (hardware drops those); ``hit_id`` is
+    wrapped to ``HIT_ID_BITS`` like the hardware word's field (only ids of hits beyond
+    ``MAX_HITS``, which never reach an output, or of user hits can wrap); ``bend`` (the
+    stub's q/pT estimate in bend LSBs) only when the config's bend filter is on.
 ``retina_accumulator.txt``
     ``E event n`` then ``A cell acc`` for every non-zero accumulator after the event,
     raster order (``cell = i·N_B + j``); absent cells are 0.
@@ -79,8 +82,11 @@ def write_retina_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path)
         if len(cols["layer"]) else np.zeros((0, cfg.n_meas), dtype=np.int64)
     extra = {"events": str(len(events)), "detector": events.detector.name,
              "seed": str(events.seed), "first_event": str(events.first_event)}
+    bend_hw = cfg.quantize_bend(cols["bend_qoverpt"]) if cfg.bend_filter else None
+    id_mask = (1 << cfg.hit_id_bits) - 1  # the hit word's id field; ids of dropped hits wrap
     hits = _header("retina", "hits", cfg, "E <event> <n> | H <layer> " +
-                   " ".join(f"<{m}>" for m in cfg.measurement_names) + " <hit_id>", extra)
+                   " ".join(f"<{m}>" for m in cfg.measurement_names) +
+                   (" <bend>" if cfg.bend_filter else "") + " <hit_id>", extra)
     acc = _header("retina", "accumulator", cfg, "E <event> <n> | A <cell> <acc>", extra)
     mx = _header("retina", "maxima", cfg, "E <event> <n> | M <i> <j> <acc>", extra)
     trk = _header("retina", "tracks", cfg, "E <event> <n> <n_hits_dropped> <n_maxima> | "
@@ -94,7 +100,9 @@ def write_retina_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path)
         hits.append(f"E {ev_no} {h1 - h0}")
         for h in range(h0, h1):
             coords = " ".join(str(int(v)) for v in hw[h])
-            hits.append(f"H {int(cols['layer'][h])} {coords} {int(cols['hit_id'][h])}")
+            if bend_hw is not None:
+                coords += f" {int(bend_hw[h])}"
+            hits.append(f"H {int(cols['layer'][h])} {coords} {int(cols['hit_id'][h]) & id_mask}")
         m = res.maps[e]
         nz = np.flatnonzero(m.ravel())
         acc.append(f"E {ev_no} {len(nz)}")
@@ -123,6 +131,7 @@ def read_vectors(path: str | Path, expect_hash: str | None = None) -> VectorFile
     path = Path(path)
     vf = VectorFile(header={})
     remaining = 0
+    e_line = 0  # line of the last E record
     for n, line in enumerate(path.read_text().splitlines(), start=1):
         if not line:
             continue
@@ -140,8 +149,9 @@ def read_vectors(path: str | Path, expect_hash: str | None = None) -> VectorFile
         if tag == "E":
             if remaining:
                 raise ValueError(f"{path}:{n}: event starts with {remaining} records of the previous one missing")
-            if len(nums) < 2:
-                raise ValueError(f"{path}:{n}: an E line needs <event> <n>")
+            if len(nums) < 2 or nums[1] < 0:
+                raise ValueError(f"{path}:{n}: an E line needs <event> <n> with n >= 0")
+            e_line = n
             vf.event_values.append(list(nums))
             vf.records.append([])
             remaining = nums[1]
@@ -153,9 +163,11 @@ def read_vectors(path: str | Path, expect_hash: str | None = None) -> VectorFile
             vf.records[-1].append((tag, nums))
             remaining -= 1
     if remaining:
-        raise ValueError(f"{path}: the last event misses {remaining} records")
+        raise ValueError(f"{path}:{e_line}: the last event misses {remaining} records")
     if vf.header.get("fasttrack-vectors", [None])[0] != FORMAT:
         raise ValueError(f"{path}: not a fasttrack vector file of format {FORMAT}")
+    if expect_hash is not None and len(vf.header.get("config", [])) != 2:
+        raise ValueError(f"{path}: the header lacks '# config <name> <hash>' to check against {expect_hash}")
     if expect_hash is not None and vf.config_hash != expect_hash:
         raise ValueError(f"{path}: config hash {vf.config_hash} differs from the expected {expect_hash}")
     return vf

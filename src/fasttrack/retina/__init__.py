@@ -4,7 +4,7 @@
 >>> from fasttrack.retina import Retina, RetinaConfig
 >>> cfg = RetinaConfig.for_detector(detector.telescope())
 >>> (cfg.n_a, cfg.n_b)
-(48, 16)
+(192, 48)
 """
 
 from .config import RetinaConfig, RetinaTables

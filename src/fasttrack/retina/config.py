@@ -208,12 +208,21 @@ class RetinaConfig:
         if self.acc_bits < need_acc:
             err("acc_bits", f"= {self.acc_bits} cannot hold the threshold ({self.threshold_hw}) and a weight; "
                             f"the smallest width that works is {need_acc}")
-        if self.threshold_hw > (1 << self.acc_bits) - 1:
-            err("threshold", "exceeds the accumulator range")
         need_id = _bits_unsigned(self.max_hits - 1)
         if self.hit_id_bits < need_id:
             err("hit_id_bits", f"= {self.hit_id_bits} cannot number {self.max_hits} hits; "
                                f"the smallest width that works is {need_id}")
+        if self.bend_filter:  # without these, quantize_bend divides by 0 or shifts by a negative count
+            if n_meas != 1:
+                err("bend_window_hw", "the bend filter needs a 1D r-φ model (a = q/pT); set -1 to switch it off")
+            if not (math.isfinite(self.bend_lsb) and self.bend_lsb > 0):
+                err("bend_lsb", f"must be > 0 with the bend filter on (got {self.bend_lsb})")
+            a_bend = self.a_bend_hw()
+            need_bend = _bits_signed(int(a_bend.min()), int(a_bend.max()))
+            if not need_bend <= self.bend_bits <= 62:
+                err("bend_bits", f"= {self.bend_bits} cannot hold the cells' q/pT "
+                                 f"({int(a_bend.min())}, {int(a_bend.max())} LSBs); the smallest width that works "
+                                 f"is {need_bend} (at most 62)")
 
     def _fail(self, fieldname: str, msg: str) -> None:
         raise ValueError(f"RetinaConfig({self.name!r}).{fieldname} {msg}")
@@ -250,7 +259,8 @@ class RetinaConfig:
 
     @property
     def assoc_hw(self) -> int:
-        return int(math.floor(self.assoc_weight * self.weight_one + 0.5))
+        """Association level in weight LSBs, capped at the largest LUT entry (2^W − 1)."""
+        return min(int(math.floor(self.assoc_weight * self.weight_one + 0.5)), self.weight_one - 1)
 
     @property
     def acc_max(self) -> int:

@@ -38,11 +38,12 @@ def _bend_range(bend: float, a_bend: np.ndarray, win: float) -> tuple[int, int]:
     n = a_bend.shape[0]
     if win < 0:
         return 0, n - 1
+    # the same comparison as the association and the hardware: |bend − a_i| ≤ win
     ia = 0
-    while ia < n and a_bend[ia] < bend - win:
+    while ia < n and a_bend[ia] < bend and abs(bend - a_bend[ia]) > win:
         ia += 1
     ib = n - 1
-    while ib >= 0 and a_bend[ib] > bend + win:
+    while ib >= 0 and a_bend[ib] > bend and abs(bend - a_bend[ib]) > win:
         ib -= 1
     return ia, ib
 
@@ -296,7 +297,8 @@ def run_float(offsets: np.ndarray, layer: np.ndarray, meas: np.ndarray, max_hits
 def run_fixed(offsets: np.ndarray, layer: np.ndarray, hw: np.ndarray, max_hits: int,
               H: np.ndarray, c: np.ndarray, rec: np.ndarray, roi_hw: np.ndarray, lut: np.ndarray,
               lut_shift: np.ndarray, inner_a: np.ndarray, lsb: float, dev: np.ndarray, a_c: np.ndarray,
-              b_c: np.ndarray, bend_hw: np.ndarray, a_bend_hw: np.ndarray, bend_win_hw: np.int64, acc_max: np.int64, thr: np.int64, max_tracks: int, frac_bits: int, ev_stats: np.ndarray,
+              b_c: np.ndarray, bend_hw: np.ndarray, a_bend_hw: np.ndarray, bend_win_hw: np.int64,
+              acc_max: np.int64, thr: np.int64, max_tracks: int, frac_bits: int, ev_stats: np.ndarray,
               t_i: np.ndarray, t_j: np.ndarray, t_off_a: np.ndarray, t_off_b: np.ndarray, t_q: np.ndarray,
               keep_maps: bool, maps: np.ndarray) -> None:
     n_ev = offsets.shape[0] - 1

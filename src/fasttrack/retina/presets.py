@@ -86,7 +86,8 @@ def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
     cfg_kw = dict(base, sigma=sigma_t, roi_hw=tuple(roi_hw), lut_shift=tuple(lut_shift), extent_hw=extent)
     # derived widths (smallest that hold the values), unless given
     if "coord_bits" not in cfg_kw:
-        probe = RetinaConfig.from_model(det.name, model, coord_bits=62, acc_bits=62, hit_id_bits=62, **cfg_kw)
+        probe = RetinaConfig.from_model(det.name, model, **{**cfg_kw, "coord_bits": 62, "acc_bits": 62,
+                                                              "hit_id_bits": 62})
         cfg_kw["coord_bits"] = _bits_signed(*probe._coord_range_hw())
     if "acc_bits" not in cfg_kw:
         thr_hw = math.floor(float(cfg_kw["threshold"]) * (1 << int(cfg_kw["weight_bits"])) + 0.5)

@@ -40,7 +40,7 @@ Example
 >>> retina = Retina(RetinaConfig.for_detector(det))
 >>> out = retina.run(generate.generate(det, 20, seed=1), mode="fixed")
 >>> sorted(out.tracks.fields)[:4]
-['cell_a', 'cell_b', 'hit_ids', 'off_a_hw']
+['cell_a', 'cell_b', 'hit_ids', 'off_a']
 """
 
 from __future__ import annotations
@@ -163,7 +163,8 @@ class Retina:
             engine.run_fixed(offsets, layer, hw, cfg.max_hits, self._H, self._c, self._rec_hw,
                              np.array(cfg.roi_hw, dtype=np.int64), self._lut,
                              np.array(cfg.lut_shift, dtype=np.int64), self._inner_a, cfg.coord_lsb,
-                             self._dev, self._a_c, self._b_c, bend_hw, a_bend_hw, bend_win_hw, np.int64(cfg.acc_max), np.int64(cfg.threshold_hw), mt,
+                             self._dev, self._a_c, self._b_c, bend_hw, a_bend_hw, bend_win_hw,
+                             np.int64(cfg.acc_max), np.int64(cfg.threshold_hw), mt,
                              cfg.centroid_frac_bits, ev_stats, t_i, t_j, t_off_a, t_off_b, t_q, keep_maps, maps)
         else:
             engine.run_float(offsets, layer, meas, cfg.max_hits, self._H, self._c, self._rec_f, cfg.roi,
