@@ -31,7 +31,7 @@ def _index_range(lo: float, hi: float, vmin: float, delta: float, n: int) -> tup
 
 
 @nb.njit(cache=True)
-def _bend_range(bend: float, a_bend: np.ndarray, win: float) -> tuple[int, int]:
+def _bend_range(bend: float | np.int64, a_bend: np.ndarray, win: float | np.int64) -> tuple[int, int]:
     """Cells along a whose q/pT lies within ``win`` of the stub's bend estimate (the bend
     filter; ``win < 0``: all). ``a_bend`` increases with the index, so the cells form one
     contiguous range (empty when the first index exceeds the second)."""
@@ -254,8 +254,8 @@ def _find_tracks(acc: np.ndarray, thr: float | np.int64, max_tracks: int, frac_b
                 t_i[n_max], t_j[n_max] = i, j
                 t_q[n_max] = acc[i, j]
                 if fixed:
-                    t_off_a[n_max] = div_trunc(np.int64(num_a) << frac_bits, np.int64(den_a)) if den_a > 0 else 0
-                    t_off_b[n_max] = div_trunc(np.int64(num_b) << frac_bits, np.int64(den_b)) if den_b > 0 else 0
+                    t_off_a[n_max] = div_trunc(int(num_a) << frac_bits, int(den_a)) if den_a > 0 else 0
+                    t_off_b[n_max] = div_trunc(int(num_b) << frac_bits, int(den_b)) if den_b > 0 else 0
                 else:
                     t_off_a[n_max] = num_a / den_a if den_a > 0 else 0.0
                     t_off_b[n_max] = num_b / den_b if den_b > 0 else 0.0
