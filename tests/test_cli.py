@@ -75,3 +75,13 @@ def test_console_script_runs() -> None:
         pytest.skip("console script not installed in this environment")
     res = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True)
     assert res.stdout.startswith("fasttrack ")
+
+
+def test_evaluate_reports_both_modes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["evaluate", "retina", "--preset", "telescope", "-n", "60", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["events"] == 60
+    for mode in ("float", "fixed"):
+        assert 0.9 <= s[mode]["efficiency"] <= 1.0
+        assert set(s[mode]["resolution_in_cells"]) == {"x_ref_mm", "tx"}
+    assert 0.0 <= s["same_cells_fraction"] <= 1.0

@@ -5,6 +5,7 @@ Subcommands::
     fasttrack info [--preset P ...] [--json]        detector summaries
     fasttrack generate --preset P -n N -o FILE      events to parquet
     fasttrack demo [--out DIR] [--json]             the whole chain on built-in defaults
+    fasttrack evaluate retina --preset P -n N       efficiency etc., float and fixed
     fasttrack codegen retina --preset P -o DIR      C++ header, SV package, .mem files
     fasttrack vectors retina --preset P -n N -o DIR test vectors with intermediate stages
 
@@ -82,6 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary JSON instead of the table")
     p.add_argument("--no-plots", action="store_true", help="skip the figures")
 
+    p = sub.add_parser("evaluate", help="physics performance of an algorithm, float and fixed",
+                       description="Generate events, run the algorithm in float and fixed point with its "
+                                   "default config, and print efficiency, fake and duplicate rates, "
+                                   "resolution in cells and how often both modes find the same cells.")
+    p.add_argument("algorithm", choices=["retina"], help="which algorithm")
+    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
+    p.add_argument("-n", "--events", type=int, default=2000, help="number of events (default 2000)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.add_argument("--pt-min-eff", type=float, help="count only particles above this pT (GeV) in the efficiency")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
     p = sub.add_parser("codegen", help="write the C++ header, SV package and memory files of a config",
                        description="Generate everything HLS and RTL need from the Python config: "
                                    "<algo>_params.h, <algo>_tables.h, <algo>_pkg.sv and .mem files.")
@@ -145,6 +157,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from . import detector, generate
+    from .study import format_study, retina_study
+
+    det = detector.preset(args.preset)
+    ev = generate.generate(det, args.events, seed=args.seed)
+    s = retina_study(ev, pt_min_gev=args.pt_min_eff)
+    print(json.dumps(s, indent=2) if args.json else format_study(s))
+    return 0
+
+
 def cmd_codegen(args: argparse.Namespace) -> int:
     from . import codegen, detector
     from .retina import RetinaConfig
@@ -173,7 +196,7 @@ def cmd_vectors(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        handler = {"info": cmd_info, "generate": cmd_generate, "demo": cmd_demo, "codegen": cmd_codegen,
+        handler = {"info": cmd_info, "generate": cmd_generate, "demo": cmd_demo, "evaluate": cmd_evaluate, "codegen": cmd_codegen,
                    "vectors": cmd_vectors}[args.command]
         return handler(args)
     except ValueError as err:
