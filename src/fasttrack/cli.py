@@ -196,8 +196,8 @@ def cmd_vectors(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        handler = {"info": cmd_info, "generate": cmd_generate, "demo": cmd_demo, "evaluate": cmd_evaluate, "codegen": cmd_codegen,
-                   "vectors": cmd_vectors}[args.command]
+        handler = {"info": cmd_info, "generate": cmd_generate, "demo": cmd_demo, "evaluate": cmd_evaluate,
+                   "codegen": cmd_codegen, "vectors": cmd_vectors}[args.command]
         return handler(args)
     except ValueError as err:
         print(f"fasttrack {args.command}: error: {err}", file=sys.stderr)
