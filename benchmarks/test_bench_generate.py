@@ -24,9 +24,7 @@ SEED = 2024
 
 def _same_hits(a: Events, b: Events) -> bool:
     return a.hits.tolist() == b.hits.tolist() and (
-        a.particles is not None
-        and b.particles is not None
-        and a.particles.tolist() == b.particles.tolist()
+        a.particles is not None and b.particles is not None and a.particles.tolist() == b.particles.tolist()
     )
 
 

@@ -41,8 +41,24 @@ def test_info_json_round_trips(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_generate_writes_loadable_parquet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "t.parquet"
-    assert cli.main(["generate", "--preset", "telescope", "-n", "30", "--seed", "5", "-o", str(out),
-                     "--particles-per-vertex", "2"]) == 0
+    assert (
+        cli.main(
+            [
+                "generate",
+                "--preset",
+                "telescope",
+                "-n",
+                "30",
+                "--seed",
+                "5",
+                "-o",
+                str(out),
+                "--particles-per-vertex",
+                "2",
+            ]
+        )
+        == 0
+    )
     assert "wrote 30 telescope events" in capsys.readouterr().out
     ev = Events.load(out)
     assert len(ev) == 30 and ev.seed == 5
@@ -50,8 +66,9 @@ def test_generate_writes_loadable_parquet(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_generate_rejects_bad_override(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = cli.main(["generate", "--preset", "telescope", "-n", "3", "-o", str(tmp_path / "x.parquet"),
-                   "--min-layers", "99"])
+    rc = cli.main(
+        ["generate", "--preset", "telescope", "-n", "3", "-o", str(tmp_path / "x.parquet"), "--min-layers", "99"]
+    )
     assert rc == 2
     assert "min_layers" in capsys.readouterr().err
 

@@ -28,8 +28,14 @@ AP_TYPES = REPO / "hls" / "third_party" / "ap_types"
 AC_TYPES = REPO / "hls" / "third_party" / "ac_types" / "include"
 CXX = os.environ.get("CXX", "g++")
 PRESETS = ("telescope", "barrel", "velo")
-FILES = ("retina_params.h", "retina_tables.h", "retina_pkg.sv", "retina_receptors.mem", "retina_lut.mem",
-         "retina_a_bend.mem")
+FILES = (
+    "retina_params.h",
+    "retina_tables.h",
+    "retina_pkg.sv",
+    "retina_receptors.mem",
+    "retina_lut.mem",
+    "retina_a_bend.mem",
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +51,26 @@ def generated(configs: dict[str, RetinaConfig]) -> dict[str, dict[str, str]]:
 def expected_constants(cfg: RetinaConfig) -> dict[str, int]:
     """What hardware must see, from the config's fields (widths checked separately)."""
     return {
-        "N_LAYERS": cfg.n_layers, "N_MEAS": cfg.n_meas, "N_A": cfg.n_a, "N_B": cfg.n_b,
-        "N_CELLS": cfg.n_a * cfg.n_b, "COORD_BITS": cfg.coord_bits, "HIT_ID_BITS": cfg.hit_id_bits,
-        "WEIGHT_BITS": cfg.weight_bits, "LUT_SIZE": cfg.lut_size, "ACC_BITS": cfg.acc_bits,
-        "ACC_MAX": 2**cfg.acc_bits - 1, "THRESHOLD": cfg.threshold_hw, "ASSOC_WEIGHT": cfg.assoc_hw,
-        "CENTROID_FRAC_BITS": cfg.centroid_frac_bits, "MAX_HITS": cfg.max_hits, "MAX_TRACKS": cfg.max_tracks,
-        "BEND_FILTER": int(cfg.bend_window_hw >= 0), "BEND_WINDOW": max(cfg.bend_window_hw, 0),
-        "RECEPTOR_WORDS": cfg.n_layers * cfg.n_meas * cfg.n_a * cfg.n_b, "LUT_WORDS": cfg.n_layers * cfg.lut_size,
+        "N_LAYERS": cfg.n_layers,
+        "N_MEAS": cfg.n_meas,
+        "N_A": cfg.n_a,
+        "N_B": cfg.n_b,
+        "N_CELLS": cfg.n_a * cfg.n_b,
+        "COORD_BITS": cfg.coord_bits,
+        "HIT_ID_BITS": cfg.hit_id_bits,
+        "WEIGHT_BITS": cfg.weight_bits,
+        "LUT_SIZE": cfg.lut_size,
+        "ACC_BITS": cfg.acc_bits,
+        "ACC_MAX": 2**cfg.acc_bits - 1,
+        "THRESHOLD": cfg.threshold_hw,
+        "ASSOC_WEIGHT": cfg.assoc_hw,
+        "CENTROID_FRAC_BITS": cfg.centroid_frac_bits,
+        "MAX_HITS": cfg.max_hits,
+        "MAX_TRACKS": cfg.max_tracks,
+        "BEND_FILTER": int(cfg.bend_window_hw >= 0),
+        "BEND_WINDOW": max(cfg.bend_window_hw, 0),
+        "RECEPTOR_WORDS": cfg.n_layers * cfg.n_meas * cfg.n_a * cfg.n_b,
+        "LUT_WORDS": cfg.n_layers * cfg.lut_size,
     }
 
 
@@ -65,15 +84,19 @@ def smallest_index_bits(n: int) -> int:
 # ------------------------------------------------------------------------------------------
 def parse_cpp(text: str) -> tuple[dict[str, int], dict[str, list[int]]]:
     scalars = {m[1]: int(m[2]) for m in re.finditer(r"^constexpr long long (\w+) = (-?\d+)LL;", text, re.M)}
-    arrays = {m[1]: [int(v) for v in m[2].split(",")]
-              for m in re.finditer(r"^constexpr (?:long long|int) (\w+)\[N_LAYERS\] = \{([^}]*)\};", text, re.M)}
+    arrays = {
+        m[1]: [int(v) for v in m[2].split(",")]
+        for m in re.finditer(r"^constexpr (?:long long|int) (\w+)\[N_LAYERS\] = \{([^}]*)\};", text, re.M)
+    }
     return scalars, arrays
 
 
 def parse_sv(text: str) -> tuple[dict[str, int], dict[str, list[int]], dict[str, str]]:
     scalars = {m[1]: int(m[2]) for m in re.finditer(r"^  localparam longint (\w+) = (-?\d+);", text, re.M)}
-    arrays = {m[1]: [int(v) for v in m[2].split(",")]
-              for m in re.finditer(r"^  localparam (?:longint|int) (\w+) \[N_LAYERS\] = '\{([^}]*)\};", text, re.M)}
+    arrays = {
+        m[1]: [int(v) for v in m[2].split(",")]
+        for m in re.finditer(r"^  localparam (?:longint|int) (\w+) \[N_LAYERS\] = '\{([^}]*)\};", text, re.M)
+    }
     strings = dict(re.findall(r'^  localparam string (\w+) = "([^"]*)";', text, re.M))
     return scalars, arrays, strings
 
@@ -107,8 +130,9 @@ def parse_mem(text: str, width: int, signed: bool) -> tuple[list[str], list[int]
 # constants and tables parse back to the config
 # ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", PRESETS)
-def test_constants_parse_back(configs: dict[str, RetinaConfig], generated: dict[str, dict[str, str]],
-                              name: str) -> None:
+def test_constants_parse_back(
+    configs: dict[str, RetinaConfig], generated: dict[str, dict[str, str]], name: str
+) -> None:
     cfg = configs[name]
     files = generated[name]
     assert set(files) == set(FILES)
@@ -128,16 +152,21 @@ def test_constants_parse_back(configs: dict[str, RetinaConfig], generated: dict[
     assert 2 ** (cpp["OFFSET_BITS"] - 1) >= 2**cfg.centroid_frac_bits  # |offset| < 2^F fits signed
     if cfg.bend_window_hw >= 0:
         assert cpp["BEND_BITS"] == cfg.bend_bits
-    assert sv_strings == {"RECEPTORS_MEM": "retina_receptors.mem", "LUT_MEM": "retina_lut.mem",
-                          "A_BEND_MEM": "retina_a_bend.mem", "CONFIG_HASH": cfg.config_hash()}
+    assert sv_strings == {
+        "RECEPTORS_MEM": "retina_receptors.mem",
+        "LUT_MEM": "retina_lut.mem",
+        "A_BEND_MEM": "retina_a_bend.mem",
+        "CONFIG_HASH": cfg.config_hash(),
+    }
     # the hls4ml-style struct mirrors every constant
     struct = dict(re.findall(r"^    static constexpr long long (\w+) = (\w+);", files["retina_params.h"], re.M))
     assert struct == {k.lower(): k for k in cpp}
 
 
 @pytest.mark.parametrize("name", PRESETS)
-def test_mem_files_parse_back_to_the_tables(configs: dict[str, RetinaConfig],
-                                            generated: dict[str, dict[str, str]], name: str) -> None:
+def test_mem_files_parse_back_to_the_tables(
+    configs: dict[str, RetinaConfig], generated: dict[str, dict[str, str]], name: str
+) -> None:
     cfg = configs[name]
     files = generated[name]
     _, rec = parse_mem(files["retina_receptors.mem"], cfg.coord_bits, signed=True)
@@ -160,8 +189,9 @@ def test_mem_files_parse_back_to_the_tables(configs: dict[str, RetinaConfig],
     assert parse_c_table(files["retina_tables.h"], "A_BEND") == ([cfg.n_a], cfg.a_bend_hw().tolist())
 
 
-def test_mem_parser_catches_a_planted_error(configs: dict[str, RetinaConfig],
-                                            generated: dict[str, dict[str, str]]) -> None:
+def test_mem_parser_catches_a_planted_error(
+    configs: dict[str, RetinaConfig], generated: dict[str, dict[str, str]]
+) -> None:
     cfg = configs["telescope"]
     text = generated["telescope"]["retina_receptors.mem"]
     lines = text.splitlines()
@@ -178,8 +208,9 @@ def test_mem_parser_catches_a_planted_error(configs: dict[str, RetinaConfig],
 
 
 @pytest.mark.parametrize("name", PRESETS)
-def test_every_file_carries_the_config_hash(configs: dict[str, RetinaConfig],
-                                            generated: dict[str, dict[str, str]], name: str) -> None:
+def test_every_file_carries_the_config_hash(
+    configs: dict[str, RetinaConfig], generated: dict[str, dict[str, str]], name: str
+) -> None:
     cfg = configs[name]
     h = cfg.config_hash()
     for fname, text in generated[name].items():
@@ -216,20 +247,31 @@ def test_a_config_change_shows_in_the_files(configs: dict[str, RetinaConfig]) ->
 # ------------------------------------------------------------------------------------------
 # out-of-range values
 # ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("values", "width", "signed", "lines"), [
-    ([0, 1, -1, 127, -128], 8, True, ["00", "01", "ff", "7f", "80"]),
-    ([0, 255, 16], 8, False, ["00", "ff", "10"]),
-    ([-3, 3], 5, True, ["1d", "03"]),
-    ([-1, 255], 8, None, ["ff", "ff"]),
-])
+@pytest.mark.parametrize(
+    ("values", "width", "signed", "lines"),
+    [
+        ([0, 1, -1, 127, -128], 8, True, ["00", "01", "ff", "7f", "80"]),
+        ([0, 255, 16], 8, False, ["00", "ff", "10"]),
+        ([-3, 3], 5, True, ["1d", "03"]),
+        ([-1, 255], 8, None, ["ff", "ff"]),
+    ],
+)
 def test_mem_lines(values: list[int], width: int, signed: bool | None, lines: list[str]) -> None:
     assert codegen.mem_lines(values, width, signed=signed) == lines
 
 
-@pytest.mark.parametrize(("value", "width", "signed"), [
-    (128, 8, True), (-129, 8, True), (256, 8, False), (-1, 8, False), (256, 8, None), (-129, 8, None),
-    (16, 5, True),
-])
+@pytest.mark.parametrize(
+    ("value", "width", "signed"),
+    [
+        (128, 8, True),
+        (-129, 8, True),
+        (256, 8, False),
+        (-1, 8, False),
+        (256, 8, None),
+        (-129, 8, None),
+        (16, 5, True),
+    ],
+)
 def test_mem_lines_rejects_values_out_of_range(value: int, width: int, signed: bool | None) -> None:
     with pytest.raises(ValueError, match=f"value {value} does not fit"):
         codegen.mem_lines([0, value], width, signed=signed)
@@ -260,8 +302,9 @@ TABLES_COMPILED = ("telescope", "barrel")  # velo's 850k-entry tables take secon
 
 
 @pytest.fixture(scope="module")
-def cpp_builds(configs: dict[str, RetinaConfig], tmp_path_factory: pytest.TempPathFactory
-               ) -> dict[tuple[str, str], tuple[Path, str, int]]:
+def cpp_builds(
+    configs: dict[str, RetinaConfig], tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str], tuple[Path, str, int]]:
     """(preset, family) -> (executable, compiler output); all compiled in parallel."""
     if shutil.which(CXX) is None:
         pytest.skip(f"{CXX} not found on PATH: the generated headers need a C++17 compiler to be checked")
@@ -275,23 +318,37 @@ def cpp_builds(configs: dict[str, RetinaConfig], tmp_path_factory: pytest.TempPa
             exe = root / f"{name}_{family}"
             out = ["-o", str(exe)] if name in TABLES_COMPILED else ["-DFT_PARAMS_ONLY", "-fsyntax-only"]
             cmd = [CXX, *CXXFLAGS, *flags, "-I", str(FT_INCLUDE), "-I", str(gen), *expect, str(CHECK_CPP), *out]
-            jobs[name, family] = (exe, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                                        text=True))
+            jobs[name, family] = (
+                exe,
+                subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
+            )
     # a planted mismatch: the telescope headers against a threshold one LSB off
     cfg = configs["telescope"]
     wrong = [f"-DEXPECT_{k}={v}LL" for k, v in (expected_constants(cfg) | {"THRESHOLD": cfg.threshold_hw + 1}).items()]
-    cmd = [CXX, *CXXFLAGS, *FAMILIES["ap"], "-fsyntax-only", "-I", str(FT_INCLUDE), "-I", str(root / "telescope"),
-           *wrong, str(CHECK_CPP)]
-    jobs["telescope", "wrong"] = (root / "none", subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                                                                  stderr=subprocess.STDOUT, text=True))
+    cmd = [
+        CXX,
+        *CXXFLAGS,
+        *FAMILIES["ap"],
+        "-fsyntax-only",
+        "-I",
+        str(FT_INCLUDE),
+        "-I",
+        str(root / "telescope"),
+        *wrong,
+        str(CHECK_CPP),
+    ]
+    jobs["telescope", "wrong"] = (
+        root / "none",
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
+    )
     return {key: (exe, proc.communicate()[0], proc.returncode) for key, (exe, proc) in jobs.items()}
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 @pytest.mark.parametrize("name", PRESETS)
-def test_generated_headers_compile_and_hold_the_tables(configs: dict[str, RetinaConfig],
-                                                       cpp_builds: dict[tuple[str, str], tuple[Path, str, int]],
-                                                       name: str, family: str) -> None:
+def test_generated_headers_compile_and_hold_the_tables(
+    configs: dict[str, RetinaConfig], cpp_builds: dict[tuple[str, str], tuple[Path, str, int]], name: str, family: str
+) -> None:
     cfg = configs[name]
     exe, log, rc = cpp_builds[name, family]
     assert rc == 0, f"g++ failed on the {name} headers ({family}):\n{log[-4000:]}"
@@ -323,8 +380,12 @@ def test_cpp_check_fails_on_a_wrong_constant(cpp_builds: dict[tuple[str, str], t
 def test_checked_in_generated_files_are_fresh() -> None:
     """Any generated retina file under hls/, hdl/ or sim/ equals what codegen writes now for
     the preset it names (regenerate with `fasttrack codegen retina --preset P -o DIR`)."""
-    found = [p for d in ("hls", "hdl", "sim") for p in sorted((REPO / d).rglob("retina_*"))
-             if p.name in FILES and "third_party" not in p.parts]
+    found = [
+        p
+        for d in ("hls", "hdl", "sim")
+        for p in sorted((REPO / d).rglob("retina_*"))
+        if p.name in FILES and "third_party" not in p.parts
+    ]
     if not found:
         pytest.skip("no generated retina files are checked in under hls/, hdl/ or sim/")
     for p in found:

@@ -77,24 +77,18 @@ def test_preset_by_name_and_summary(name: str) -> None:
     table = det.layer_table()
     for column in table.values():
         assert column.shape == (det.n_layers,) and column.dtype == np.float64
-    np.testing.assert_array_equal(
-        table["z_mm" if det.kind == "plane" else "r_mm"], det.positions_mm()
-    )
+    np.testing.assert_array_equal(table["z_mm" if det.kind == "plane" else "r_mm"], det.positions_mm())
 
 
 def test_unknown_preset() -> None:
-    with pytest.raises(
-        ValueError, match=r"unknown detector preset 'nope'.*\['barrel', 'telescope', 'velo'\]"
-    ):
+    with pytest.raises(ValueError, match=r"unknown detector preset 'nope'.*\['barrel', 'telescope', 'velo'\]"):
         detector.preset("nope")
 
 
 # --- JSON round trip ----------------------------------------------------------------------
 def _custom() -> Detector:
     layers = tuple(
-        PlaneLayer(
-            z_mm=z, pitch_x_mm=0.01, x_over_x0=0.001 * i, efficiency=0.95, noise_per_event=0.25
-        )
+        PlaneLayer(z_mm=z, pitch_x_mm=0.01, x_over_x0=0.001 * i, efficiency=0.95, noise_per_event=0.25)
         for i, z in enumerate((-10.0, 5.5, 30.0, 77.7))
     )
     return Detector(

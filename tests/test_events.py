@@ -57,10 +57,7 @@ def test_from_awkward() -> None:
     assert len(ev) == 3 and ev.particles is None and ev.seed is None
     np.testing.assert_array_equal(ev.n_hits, [2, 0, 3])
     assert ev.hits.fields == ["hit_id", "layer", "particle_id", "x"]
-    assert (
-        str(ev.hits.type)
-        == "3 * var * {hit_id: int32, layer: int32, particle_id: int32, x: float64}"
-    )
+    assert str(ev.hits.type) == "3 * var * {hit_id: int32, layer: int32, particle_id: int32, x: float64}"
     assert ev.hits.hit_id.tolist() == [[0, 1], [], [0, 1, 2]]
     assert ev.hits.particle_id.tolist() == [[-1, -1], [], [-1, -1, -1]]
     assert ev.hits.x.tolist() == [[-1.5, 2.25], [], [0.0, 10.0, -46.0]]
@@ -151,9 +148,7 @@ def test_empty_events_and_zero_events() -> None:
     # an awkward array of typed, empty events
     typed_empty = ak.unflatten(ak.zip({"layer": np.zeros(0, np.int64), "x": np.zeros(0)}), [0, 0])
     assert Events.from_hits(detector.telescope(), typed_empty).n_hits.tolist() == [0, 0]
-    typed_zero = ak.unflatten(
-        ak.zip({"layer": np.zeros(0, np.int64), "x": np.zeros(0)}), np.zeros(0, np.int64)
-    )
+    typed_zero = ak.unflatten(ak.zip({"layer": np.zeros(0, np.int64), "x": np.zeros(0)}), np.zeros(0, np.int64))
     assert len(Events.from_hits(detector.telescope(), typed_zero)) == 0
     # events without any hit carry no type: still fine
     for untyped, n in ((ak.Array([[], [], []]), 3), (ak.Array([]), 0)):
@@ -166,9 +161,7 @@ def test_empty_events_and_zero_events() -> None:
 
 
 # --- parquet ------------------------------------------------------------------------------
-def test_save_load_round_trip(
-    preset_sample: Events, tmp_path: Path, events_equal: Callable[..., None]
-) -> None:
+def test_save_load_round_trip(preset_sample: Events, tmp_path: Path, events_equal: Callable[..., None]) -> None:
     ev = preset_sample
     path = ev.save(tmp_path / "sub" / "events.parquet")
     assert path.exists()
@@ -184,9 +177,7 @@ def test_save_load_round_trip(
     assert again.hits.tolist() == ev.hits.tolist()
 
 
-def test_save_load_without_truth_and_with_zero_events(
-    tmp_path: Path, events_equal: Callable[..., None]
-) -> None:
+def test_save_load_without_truth_and_with_zero_events(tmp_path: Path, events_equal: Callable[..., None]) -> None:
     det = detector.telescope()
     ev = Events.from_hits(det, awkward_input())
     events_equal(Events.load(ev.save(tmp_path / "user.parquet")), ev)
@@ -205,14 +196,10 @@ def test_load_errors(tmp_path: Path, preset_samples: dict[str, Events]) -> None:
     meta["format_version"] = FORMAT_VERSION + 1
     bad = tmp_path / "future.parquet"
     pq.write_table(table.replace_schema_metadata({b"fasttrack": json.dumps(meta).encode()}), bad)
-    with pytest.raises(
-        ValueError, match=f"format version {FORMAT_VERSION + 1} is not {FORMAT_VERSION}"
-    ):
+    with pytest.raises(ValueError, match=f"format version {FORMAT_VERSION + 1} is not {FORMAT_VERSION}"):
         Events.load(bad)
     # validated against the given detector: telescope hits do not fit a 2-plane detector
-    two = Detector(
-        name="two", layers=detector.telescope().layers[:2], mix=detector.EventMix(min_layers=1)
-    )
+    two = Detector(name="two", layers=detector.telescope().layers[:2], mix=detector.EventMix(min_layers=1))
     with pytest.raises(ValueError, match=r"field 'layer' = \d is not a layer of 'two' \(0..1\)"):
         Events.load(path, detector=two)
 
@@ -460,24 +447,16 @@ def test_slicing(preset_samples: dict[str, Events]) -> None:
 
 def test_summaries(preset_samples: dict[str, Events]) -> None:
     ev = preset_samples["telescope"]
-    assert (
-        repr(ev) == f"<Events telescope: {len(ev)} events, {int(ev.n_hits.sum())} hits, with truth>"
-    )
+    assert repr(ev) == f"<Events telescope: {len(ev)} events, {int(ev.n_hits.sum())} hits, with truth>"
     stats = ev.stats()
     assert stats["events"] == len(ev)
     assert stats["hits_per_event"] == pytest.approx(ev.n_hits.mean())
     assert stats["particles_per_event"] == pytest.approx(ev.n_particles.mean())
     assert ev.particles is not None
-    assert stats["reconstructable_per_event"] == pytest.approx(
-        float(ak.sum(ev.particles.reconstructable)) / len(ev)
-    )
-    assert stats["noise_hits_per_event"] == pytest.approx(
-        float(ak.sum(ev.hits.particle_id == 0)) / len(ev)
-    )
+    assert stats["reconstructable_per_event"] == pytest.approx(float(ak.sum(ev.particles.reconstructable)) / len(ev))
+    assert stats["noise_hits_per_event"] == pytest.approx(float(ak.sum(ev.hits.particle_id == 0)) / len(ev))
     offsets, cols = ev.flat_hits()
-    assert (
-        offsets[0] == 0 and offsets[-1] == len(cols["x"]) and np.all(np.diff(offsets) == ev.n_hits)
-    )
+    assert offsets[0] == 0 and offsets[-1] == len(cols["x"]) and np.all(np.diff(offsets) == ev.n_hits)
     assert set(cols) == {"hit_id", "layer", "particle_id", "x"}
     user = Events.from_hits(ev.detector, awkward_input())
     assert "no truth" in repr(user)

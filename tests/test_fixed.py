@@ -46,31 +46,47 @@ Shape = tuple[int, int, bool]  # (width, integer, signed)
 # every rounding x overflow mode, ap_fixed and ac_fixed: widths 1..40, integer bits
 # negative, zero, inside and above the width
 FULL_SHAPES: list[Shape] = [
-    (1, 1, True), (4, -2, True), (8, 3, True), (6, 9, True), (32, 16, True),
-    (1, 0, False), (5, 7, False), (10, 3, False),
+    (1, 1, True),
+    (4, -2, True),
+    (8, 3, True),
+    (6, 9, True),
+    (32, 16, True),
+    (1, 0, False),
+    (5, 7, False),
+    (10, 3, False),
 ]
 # more shapes, 7 modes each (diag_modes): every mode is used by three of them. The sets
 # are kept small because each type costs g++ ~40 ms (see _COMPILE_COST).
 DIAG_SHAPES: list[Shape] = [
-    (1, -2, True), (2, 2, True), (5, 0, True), (12, -3, True), (16, 6, True), (20, 24, True),
-    (40, 20, True), (53, 10, True), (62, 31, True), (2, 3, False), (16, 0, False),
-    (31, 12, False), (62, 2, False),
+    (1, -2, True),
+    (2, 2, True),
+    (5, 0, True),
+    (12, -3, True),
+    (16, 6, True),
+    (20, 24, True),
+    (40, 20, True),
+    (53, 10, True),
+    (62, 31, True),
+    (2, 3, False),
+    (16, 0, False),
+    (31, 12, False),
+    (62, 2, False),
 ]
 # requantize (an ap_fixed assignment): (source, target); the source rounds TRN, wraps
 FULL_PAIRS: list[tuple[Shape, Shape]] = [
-    ((16, 6, True), (8, 3, True)),      # narrower, fewer fractional bits
-    ((8, 8, False), (6, 4, True)),      # unsigned -> signed
-    ((9, 3, True), (5, 1, False)),      # signed -> unsigned
+    ((16, 6, True), (8, 3, True)),  # narrower, fewer fractional bits
+    ((8, 8, False), (6, 4, True)),  # unsigned -> signed
+    ((9, 3, True), (5, 1, False)),  # signed -> unsigned
 ]
 DIAG_PAIRS: list[tuple[Shape, Shape]] = [
-    ((62, 30, True), (30, 31, True)),   # widest source, LSB coarser than one
-    ((10, 2, True), (10, 6, True)),     # rounding carry, more integer bits
-    ((20, -2, True), (4, -4, True)),    # negative integer bits
-    ((6, 2, True), (10, 8, True)),      # wider: the header skips its overflow check
-    ((4, 1, True), (12, 6, True)),      # more fractional bits: no rounding
-    ((8, 3, True), (1, 1, True)),       # one-bit target
-    ((10, 5, True), (3, 8, True)),      # target LSB coarser than the whole source range
-    ((12, 12, False), (8, 4, False)),   # unsigned -> unsigned
+    ((62, 30, True), (30, 31, True)),  # widest source, LSB coarser than one
+    ((10, 2, True), (10, 6, True)),  # rounding carry, more integer bits
+    ((20, -2, True), (4, -4, True)),  # negative integer bits
+    ((6, 2, True), (10, 8, True)),  # wider: the header skips its overflow check
+    ((4, 1, True), (12, 6, True)),  # more fractional bits: no rounding
+    ((8, 3, True), (1, 1, True)),  # one-bit target
+    ((10, 5, True), (3, 8, True)),  # target LSB coarser than the whole source range
+    ((12, 12, False), (8, 4, False)),  # unsigned -> unsigned
 ]
 AP_INT_WIDTHS = [1, 5, 8, 13, 32, 40, 62]
 
@@ -80,13 +96,11 @@ def diag_modes(k: int) -> list[tuple[str, str]]:
 
 
 def shape_modes() -> list[tuple[Shape, list[tuple[str, str]]]]:
-    return [(s, MODES) for s in FULL_SHAPES] + [(s, diag_modes(k)) for k, s in
-                                                 enumerate(DIAG_SHAPES)]
+    return [(s, MODES) for s in FULL_SHAPES] + [(s, diag_modes(k)) for k, s in enumerate(DIAG_SHAPES)]
 
 
 def pair_modes() -> list[tuple[Shape, Shape, list[tuple[str, str]]]]:
-    return [(a, b, MODES) for a, b in FULL_PAIRS] + [(a, b, diag_modes(k)) for k, (a, b) in
-                                                     enumerate(DIAG_PAIRS)]
+    return [(a, b, MODES) for a, b in FULL_PAIRS] + [(a, b, diag_modes(k)) for k, (a, b) in enumerate(DIAG_PAIRS)]
 
 
 def ftype(shape: tuple[int, int, bool], q: str = "TRN", o: str = "WRAP") -> FixedType:
@@ -167,16 +181,25 @@ def test_numpy_integers_are_accepted_and_stored_as_int() -> None:
 @pytest.mark.parametrize(
     ("t", "cpp", "ac"),
     [
-        (FixedType(16, 6, True, "RND_CONV", "SAT"), "ap_fixed<16,6,AP_RND_CONV,AP_SAT>",
-         "ac_fixed<16,6,true,AC_RND_CONV,AC_SAT>"),
+        (
+            FixedType(16, 6, True, "RND_CONV", "SAT"),
+            "ap_fixed<16,6,AP_RND_CONV,AP_SAT>",
+            "ac_fixed<16,6,true,AC_RND_CONV,AC_SAT>",
+        ),
         (FixedType(8, 8, False), "ap_ufixed<8,8>", "ac_fixed<8,8,false>"),
         (FixedType(10, -2, True, "RND"), "ap_fixed<10,-2,AP_RND>", "ac_fixed<10,-2,true,AC_RND>"),
-        (FixedType(10, 12, False, "TRN", "SAT_SYM"), "ap_ufixed<10,12,AP_TRN,AP_SAT_SYM>",
-         "ac_fixed<10,12,false,AC_TRN,AC_SAT_SYM>"),
+        (
+            FixedType(10, 12, False, "TRN", "SAT_SYM"),
+            "ap_ufixed<10,12,AP_TRN,AP_SAT_SYM>",
+            "ac_fixed<10,12,false,AC_TRN,AC_SAT_SYM>",
+        ),
         (FixedType.ap_int(12), "ap_fixed<12,12,AP_TRN_ZERO>", "ac_fixed<12,12,true,AC_TRN_ZERO>"),
         (FixedType.ap_uint(7), "ap_ufixed<7,7,AP_TRN_ZERO>", "ac_fixed<7,7,false,AC_TRN_ZERO>"),
-        (FixedType(12, 12, True, "TRN_ZERO", "SAT"), "ap_fixed<12,12,AP_TRN_ZERO,AP_SAT>",
-         "ac_fixed<12,12,true,AC_TRN_ZERO,AC_SAT>"),
+        (
+            FixedType(12, 12, True, "TRN_ZERO", "SAT"),
+            "ap_fixed<12,12,AP_TRN_ZERO,AP_SAT>",
+            "ac_fixed<12,12,true,AC_TRN_ZERO,AC_SAT>",
+        ),
     ],
 )
 def test_cpp_and_ac_spelling(t: FixedType, cpp: str, ac: str) -> None:
@@ -263,8 +286,7 @@ def test_quantize_is_the_exact_rational_model(tv: tuple[FixedType, list[float]])
 
 @HYP
 @given(types_st, types_st, st.data())
-def test_requantize_is_the_exact_rational_model(src: FixedType, dst: FixedType,
-                                                data: st.DataObject) -> None:
+def test_requantize_is_the_exact_rational_model(src: FixedType, dst: FixedType, data: st.DataObject) -> None:
     raws = data.draw(st.lists(st.integers(src.min_raw, src.max_raw), min_size=1, max_size=20))
     expected = [ref_quantize(Fraction(r) * Fraction(2) ** -src.fractional, dst) for r in raws]
     if src == dst:  # a C++ copy: SAT_SYM keeps a most negative value
@@ -286,8 +308,7 @@ def test_quantize_of_to_float_is_the_identity(t: FixedType, data: st.DataObject)
 
 @HYP
 @given(type_and_values())
-def test_saturating_modes_stay_in_range_and_wrap_is_modular(
-        tv: tuple[FixedType, list[float]]) -> None:
+def test_saturating_modes_stay_in_range_and_wrap_is_modular(tv: tuple[FixedType, list[float]]) -> None:
     t, xs = tv
     x = np.array(xs)
     wrapped = replace(t, overflow="WRAP").quantize(x)
@@ -392,7 +413,9 @@ def _reg5(t: FixedType) -> str:
 # rounding to an AC_SAT_SYM type; ap_fixed maps it to -max (see FixedType.ac_type). The
 # first pair is an identical type: a C++ copy for both.
 SYM_PAIRS: list[tuple[Shape, Shape]] = [
-    ((8, 4, True), (8, 4, True)), ((8, 4, True), (10, 4, True)), ((8, 4, True), (8, 5, True)),
+    ((8, 4, True), (8, 4, True)),
+    ((8, 4, True), (10, 4, True)),
+    ((8, 4, True), (8, 5, True)),
 ]
 
 
@@ -415,8 +438,7 @@ def _oracle_registrations() -> list[str]:
 
 
 # g++ -O1 time per instantiation (ms, measured): the ap_fixed(double) constructor dominates
-_COMPILE_COST = {"REG_APF": 45.0, "REG_APR": 40.0, "REG_ACR": 23.0, "REG_ACF": 12.0,
-                 "REG_API": 10.0}
+_COMPILE_COST = {"REG_APF": 45.0, "REG_APR": 40.0, "REG_ACR": 23.0, "REG_ACF": 12.0, "REG_API": 10.0}
 
 
 def _build_oracle() -> Path:
@@ -428,14 +450,15 @@ def _build_oracle() -> Path:
         parts[k].append(reg)
         load[k] += _COMPILE_COST[reg[:7]]
     sources = {
-        f"oracle_types_{k}.cpp": "#define FT_TYPES_PART\n#include \"fixed_oracle.cpp\"\n"
+        f"oracle_types_{k}.cpp": '#define FT_TYPES_PART\n#include "fixed_oracle.cpp"\n'
         f"void register_part_{k}(Registry& r) {{\n" + "\n".join(part) + "\n}\n"
         for k, part in enumerate(parts)
     }
     sources["oracle_parts.inc"] = (
         "".join(f"void register_part_{k}(Registry&);\n" for k in range(N_PARTS))
         + "void register_all(Registry& r) {\n"
-        + "".join(f"  register_part_{k}(r);\n" for k in range(N_PARTS)) + "}\n"
+        + "".join(f"  register_part_{k}(r);\n" for k in range(N_PARTS))
+        + "}\n"
     )
     version = subprocess.run([CXX, "--version"], capture_output=True, text=True, check=True)
     h = hashlib.sha256(version.stdout.encode() + " ".join(CXXFLAGS).encode())
@@ -452,12 +475,18 @@ def _build_oracle() -> Path:
     try:
         for name, text in sources.items():
             (tmp / name).write_text(text)
-        inc = ["-isystem", str(AP_TYPES), "-isystem", str(AC_TYPES), "-I", str(CPP_DIR),
-               "-I", str(tmp)]
+        inc = ["-isystem", str(AP_TYPES), "-isystem", str(AC_TYPES), "-I", str(CPP_DIR), "-I", str(tmp)]
         units = [CPP_DIR / "fixed_oracle.cpp", *(tmp / n for n in sources if n.endswith(".cpp"))]
         jobs = [
-            (u, subprocess.Popen([CXX, *CXXFLAGS, *inc, "-c", str(u), "-o", str(tmp / f"{k}.o")],
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+            (
+                u,
+                subprocess.Popen(
+                    [CXX, *CXXFLAGS, *inc, "-c", str(u), "-o", str(tmp / f"{k}.o")],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                ),
+            )
             for k, u in enumerate(units)
         ]
         failures = []
@@ -485,8 +514,9 @@ class Oracle:
 
     def run(self, lines: Sequence[str]) -> np.ndarray:
         """One raw per request line, from the compiled headers."""
-        proc = subprocess.run([str(self.exe)], input="\n".join(lines) + "\n",
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [str(self.exe)], input="\n".join(lines) + "\n", capture_output=True, text=True, check=False
+        )
         out = proc.stdout.splitlines()
         unknown = [line for line in out if line.startswith("ERR")]
         assert proc.returncode == 0 and not unknown, f"oracle stale or failed: {unknown[:3]}"
@@ -497,8 +527,9 @@ class Oracle:
 @pytest.fixture(scope="session")
 def oracle() -> Oracle:
     if shutil.which(CXX) is None:
-        pytest.skip(f"{CXX} not found on PATH: the cross-check against the ap_fixed/ac_fixed "
-                    "headers needs a C++17 compiler")
+        pytest.skip(
+            f"{CXX} not found on PATH: the cross-check against the ap_fixed/ac_fixed headers needs a C++17 compiler"
+        )
     return Oracle(_build_oracle())
 
 
@@ -519,8 +550,7 @@ def values_for(t: FixedType, seed: int) -> np.ndarray:
             raws.append(k + rng.choice([0.0, 0.5, 0.25, 0.75, rng.random()]))
         raws += [k + 0.5 for k in range(-25, 25)]  # ties near zero, both signs
     for edge in (lo, hi, lo + 1, hi - 1, 0, -1, 1, hi + 1, lo - 1):
-        raws += [edge + d for d in (-2.0, -1.5, -1.0, -0.75, -0.5, -0.25, 0.0,
-                                    0.25, 0.5, 0.75, 1.0, 1.5, 2.0)]
+        raws += [edge + d for d in (-2.0, -1.5, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)]
     xs = [math.ldexp(r, -f) for r in raws]
     for _ in range(60):  # any exponent near the type, any mantissa
         e = rng.randint(-f - 60, t.integer + 70)
@@ -577,8 +607,7 @@ def _from_double(oracle: Oracle, op: str) -> tuple[int, int]:
             expected.append(exp)
     got = oracle.run(lines)
     exp_all = np.concatenate(expected)
-    reports = [_compare(name, got[s : s + len(hx)], exp_all[s : s + len(hx)], hx)
-               for name, s, hx in spans]
+    reports = [_compare(name, got[s : s + len(hx)], exp_all[s : s + len(hx)], hx) for name, s, hx in spans]
     reports = [r for r in reports if r]
     assert not reports, "\n".join(reports[:10])
     return len(lines), quirks

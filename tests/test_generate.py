@@ -29,13 +29,10 @@ BARREL_RADII = detector.BARREL_RADII_MM
 
 
 # --- helpers ------------------------------------------------------------------------------
-def ideal_barrel(
-    pitch_rphi_mm: float = 0.005, pitch_z_mm: float = 0.01, **layer: float
-) -> Detector:
+def ideal_barrel(pitch_rphi_mm: float = 0.005, pitch_z_mm: float = 0.01, **layer: float) -> Detector:
     """Six barrel radii in 3.8 T, no material, no smearing, no noise, full φ, fine pitch."""
     layers = tuple(
-        CylinderLayer(r_mm=r, pitch_rphi_mm=pitch_rphi_mm, pitch_z_mm=pitch_z_mm, **layer)
-        for r in BARREL_RADII
+        CylinderLayer(r_mm=r, pitch_rphi_mm=pitch_rphi_mm, pitch_z_mm=pitch_z_mm, **layer) for r in BARREL_RADII
     )
     mix = EventMix(
         pileup=0.0,
@@ -112,8 +109,7 @@ def particle_of_hits(ev: Events, field: str) -> np.ndarray:
 
 def within(value: float, expected: float, sigma: float, what: str) -> None:
     assert abs(value - expected) < N_SIGMA * sigma, (
-        f"{what}: {value:.6g} vs expected {expected:.6g} "
-        f"(sigma {sigma:.3g}, {N_SIGMA} sigma allowed)"
+        f"{what}: {value:.6g} vs expected {expected:.6g} (sigma {sigma:.3g}, {N_SIGMA} sigma allowed)"
     )
 
 
@@ -173,9 +169,7 @@ def test_straight_lines_in_planes(measures: Literal["x", "xy"], pitch_mm: float)
     assert np.max(np.abs(dx)) > 0.9 * pitch_mm / 2
     if measures == "xy":
         y_expected = particle_of_hits(ev, "vy_mm") + particle_of_hits(ev, "ty") * (z - vz)
-        assert np.all(
-            np.abs(ak.to_numpy(ak.flatten(hits.y)) - y_expected) <= pitch_mm / 2 * (1 + 1e-9)
-        )
+        assert np.all(np.abs(ak.to_numpy(ak.flatten(hits.y)) - y_expected) <= pitch_mm / 2 * (1 + 1e-9))
     # particles whose straight line stays on every plane have a hit on every plane
     assert ev.particles is not None
     p = ak.flatten(ev.particles)
@@ -184,12 +178,7 @@ def test_straight_lines_in_planes(measures: Literal["x", "xy"], pitch_mm: float)
     x_first = p.vx_mm + p.tx * (zs[0] - p.vz_mm)
     y_first = p.vy_mm + p.ty * (zs[0] - p.vz_mm)
     # a straight line is farthest out on the first or the last plane
-    inside = (
-        (np.abs(x_last) < half)
-        & (np.abs(x_first) < half)
-        & (np.abs(y_last) < half)
-        & (np.abs(y_first) < half)
-    )
+    inside = (np.abs(x_last) < half) & (np.abs(x_first) < half) & (np.abs(y_last) < half) & (np.abs(y_first) < half)
     assert 0.5 * len(p) < ak.sum(inside) < len(p)
     np.testing.assert_array_equal(p.n_hits[inside], len(zs))
     np.testing.assert_array_equal(p.n_hits[~inside] < len(zs), True)
@@ -197,9 +186,7 @@ def test_straight_lines_in_planes(measures: Literal["x", "xy"], pitch_mm: float)
 
 def test_straight_lines_in_the_velo() -> None:
     base = detector.velo()
-    layers = tuple(
-        replace(lay, x_over_x0=0.0, efficiency=1.0, noise_per_event=0.0) for lay in base.layers
-    )
+    layers = tuple(replace(lay, x_over_x0=0.0, efficiency=1.0, noise_per_event=0.0) for lay in base.layers)
     det = replace(base, layers=layers)
     ev = generate.generate(det, 20, seed=5, pileup=1.0)
     hits = ev.hits[ev.hits.particle_id > 0]
@@ -379,15 +366,11 @@ def test_scattering_width_follows_highland() -> None:
         kink = (m[:, 3] - m[:, 2]) / (zs[3] - zs[2]) - (m[:, 2] - m[:, 1]) / (zs[2] - zs[1])
         # upstream planes see no material: their slope is the generated one
         if coord == "x":
-            np.testing.assert_allclose(
-                (m[:, 1] - m[:, 0]) / 100.0, ak.flatten(ev.particles.tx), atol=2 * pitch / 100.0
-            )
+            np.testing.assert_allclose((m[:, 1] - m[:, 0]) / 100.0, ak.flatten(ev.particles.tx), atol=2 * pitch / 100.0)
         # binary resolution of the three measurements, removed in quadrature (tiny)
         sigma_digi = pitch / math.sqrt(12) * math.sqrt(6) / 100.0
         width = math.sqrt(np.var(kink, ddof=1) - sigma_digi**2)
-        within(
-            width, theta0, theta0 / math.sqrt(2 * (n_tracks - 1)), f"scattering width in {coord}"
-        )
+        within(width, theta0, theta0 / math.sqrt(2 * (n_tracks - 1)), f"scattering width in {coord}")
         within(kink.mean(), 0.0, theta0 / math.sqrt(n_tracks), f"mean kink in {coord}")
         p1 = 0.6826894921370859  # Gaussian shape: fraction within one sigma
         within(
@@ -405,13 +388,9 @@ def test_scattering_width_follows_highland() -> None:
 
 def test_highland_formula() -> None:
     # PDG eq. 34.15: 13.6 MeV / (beta c p) z sqrt(x/X0) (1 + 0.038 ln(x z^2 / (X0 beta^2)))
-    assert generate.highland_theta0(1.0, 0.01) == pytest.approx(
-        13.6e-3 * 0.1 * (1 + 0.038 * math.log(0.01))
-    )
+    assert generate.highland_theta0(1.0, 0.01) == pytest.approx(13.6e-3 * 0.1 * (1 + 0.038 * math.log(0.01)))
     got = generate.highland_theta0(np.array([1.0, 10.0]), 0.04, beta=0.5, charge=2.0)
-    expected = (
-        13.6e-3 / (0.5 * np.array([1.0, 10.0])) * 2 * 0.2 * (1 + 0.038 * math.log(0.04 * 4 / 0.25))
-    )
+    expected = 13.6e-3 / (0.5 * np.array([1.0, 10.0])) * 2 * 0.2 * (1 + 0.038 * math.log(0.04 * 4 / 0.25))
     np.testing.assert_allclose(got, expected, rtol=1e-14)
 
 
@@ -448,20 +427,14 @@ def test_hit_ids_follow_readout_order(preset_sample: Events) -> None:
     ev = preset_sample
     assert ak.all(ev.hits.hit_id == ak.local_index(ev.hits.hit_id, axis=1))
     # readout order: by layer, then by channel (x, then y | phi, then z)
-    first, second = (
-        ("phi", "z")
-        if ev.detector.kind == "cylinder"
-        else ("x", "y" if ev.detector.measures_y else "x")
-    )
+    first, second = ("phi", "z") if ev.detector.kind == "cylinder" else ("x", "y" if ev.detector.measures_y else "x")
     for i in range(len(ev)):
         e = ev.hits[i]
         key = np.lexsort((ak.to_numpy(e[second]), ak.to_numpy(e[first]), ak.to_numpy(e.layer)))
         np.testing.assert_array_equal(key, np.arange(len(e)))
 
 
-def test_generated_hits_pass_validation(
-    preset_sample: Events, events_equal: Callable[..., None]
-) -> None:
+def test_generated_hits_pass_validation(preset_sample: Events, events_equal: Callable[..., None]) -> None:
     ev = preset_sample
     again = Events.from_hits(ev.detector, ev.hits)
     events_equal(Events(ev.detector, ev.hits, None, None), again)
@@ -521,9 +494,7 @@ def test_same_seed_same_events(name: str, n: int, events_equal: Callable[..., No
 
 
 @pytest.mark.parametrize(("name", "n"), [("telescope", 100), ("barrel", 20), ("velo", 8)])
-def test_chunking_and_splitting_do_not_change_events(
-    name: str, n: int, events_equal: Callable[..., None]
-) -> None:
+def test_chunking_and_splitting_do_not_change_events(name: str, n: int, events_equal: Callable[..., None]) -> None:
     det = detector.preset(name)
     whole = generate.generate(det, n, seed=99, chunk_size=1000)
     events_equal(whole, generate.generate(det, n, seed=99, chunk_size=7, progress=False))
@@ -577,20 +548,14 @@ def test_bad_arguments(kwargs: dict[str, object], error: type[Exception], messag
 
 def test_layers_the_generator_cannot_digitise() -> None:
     too_fine = ideal_planes((0.0, 1.0), pitch_mm=1e-4, half_mm=200.0)  # 4e6 strips
-    with pytest.raises(
-        ValueError, match=r"layer 0 of 'ideal-planes' has 4000000 x 4000000 channels"
-    ):
+    with pytest.raises(ValueError, match=r"layer 0 of 'ideal-planes' has 4000000 x 4000000 channels"):
         generate.generate(too_fine, 1, seed=1)
-    all_hole = ideal_planes(
-        (0.0, 1.0), measures="xy", pitch_mm=1.0, half_mm=5.0, hole_half_mm=6.0, noise_per_event=1.0
-    )
+    all_hole = ideal_planes((0.0, 1.0), measures="xy", pitch_mm=1.0, half_mm=5.0, hole_half_mm=6.0, noise_per_event=1.0)
     with pytest.raises(ValueError, match=r"beam hole .* covers every channel"):
         generate.generate(all_hole, 1, seed=1)
 
 
-def test_thread_count_does_not_change_events(
-    tmp_path: Path, events_equal: Callable[..., None]
-) -> None:
+def test_thread_count_does_not_change_events(tmp_path: Path, events_equal: Callable[..., None]) -> None:
     """A single-threaded process generates the same events as this (multi-threaded) one."""
     path = tmp_path / "one_thread.parquet"
     code = (

@@ -15,19 +15,35 @@ from fasttrack import detector, generate, metrics, truthtrack
 from fasttrack.events import Events
 
 DET = detector.telescope()
-PARTICLE_FIELDS = {"particle_id": np.int32, "pt_gev": np.float64, "eta": np.float64,
-                   "phi": np.float64, "n_layers": np.int32, "reconstructable": bool,
-                   "x_ref_mm": np.float64, "tx": np.float64}
+PARTICLE_FIELDS = {
+    "particle_id": np.int32,
+    "pt_gev": np.float64,
+    "eta": np.float64,
+    "phi": np.float64,
+    "n_layers": np.int32,
+    "reconstructable": bool,
+    "x_ref_mm": np.float64,
+    "tx": np.float64,
+}
 
 
-def particle(pid: int, *, pt: float = 2.0, x_ref: float = 0.0, tx: float = 0.0,
-             reco: bool = True, **extra: float) -> dict[str, Any]:
-    return {"particle_id": pid, "pt_gev": pt, "eta": 1.0, "phi": 0.0, "n_layers": 8,
-            "reconstructable": reco, "x_ref_mm": x_ref, "tx": tx, **extra}
+def particle(
+    pid: int, *, pt: float = 2.0, x_ref: float = 0.0, tx: float = 0.0, reco: bool = True, **extra: float
+) -> dict[str, Any]:
+    return {
+        "particle_id": pid,
+        "pt_gev": pt,
+        "eta": 1.0,
+        "phi": 0.0,
+        "n_layers": 8,
+        "reconstructable": reco,
+        "x_ref_mm": x_ref,
+        "tx": tx,
+        **extra,
+    }
 
 
-def make_events(hit_pids: Sequence[Sequence[int]],
-                particles: Sequence[Sequence[dict[str, Any]]]) -> Events:
+def make_events(hit_pids: Sequence[Sequence[int]], particles: Sequence[Sequence[dict[str, Any]]]) -> Events:
     """Events whose hits carry the given particle ids (hit_id = position in the event).
 
     Built from flat typed columns so that empty events keep their record types.
@@ -35,14 +51,20 @@ def make_events(hit_pids: Sequence[Sequence[int]],
     n_hits = np.array([len(h) for h in hit_pids], dtype=np.int64)
     pid = np.array([p for h in hit_pids for p in h], dtype=np.int32)
     local = np.arange(len(pid)) - np.repeat(np.cumsum(n_hits) - n_hits, n_hits)
-    hits = ak.unflatten(ak.zip({
-        "hit_id": local.astype(np.int32), "layer": (local % DET.n_layers).astype(np.int32),
-        "particle_id": pid, "x": np.zeros(len(pid)),
-    }), n_hits)
+    hits = ak.unflatten(
+        ak.zip(
+            {
+                "hit_id": local.astype(np.int32),
+                "layer": (local % DET.n_layers).astype(np.int32),
+                "particle_id": pid,
+                "x": np.zeros(len(pid)),
+            }
+        ),
+        n_hits,
+    )
     flat = [p for ps in particles for p in ps]
     names = dict.fromkeys(list(PARTICLE_FIELDS) + [k for p in flat for k in p])
-    cols = {k: np.array([p[k] for p in flat], dtype=PARTICLE_FIELDS.get(k, np.float64))
-            for k in names}
+    cols = {k: np.array([p[k] for p in flat], dtype=PARTICLE_FIELDS.get(k, np.float64)) for k in names}
     parts = ak.unflatten(ak.zip(cols), np.array([len(ps) for ps in particles], dtype=np.int64))
     return Events(DET, hits, parts)
 
@@ -53,17 +75,19 @@ def tracks_of(per_event: Sequence[Sequence[dict[str, Any]]]) -> ak.Array:
 
 # --- perfect reconstruction ---------------------------------------------------------------
 def test_perfect_reconstruction() -> None:
-    ev = make_events([[1] * 8 + [2] * 8 + [0, 0], [1] * 8],
-                     [[particle(1, x_ref=1.5, tx=0.01), particle(2, x_ref=-3.0, tx=-0.02)],
-                      [particle(1, x_ref=7.0, tx=0.0)]])
-    tracks = tracks_of([
-        [{"hit_ids": list(range(8)), "x_ref_mm": 1.5, "tx": 0.01, "x_ref_mm_err": 0.1,
-          "tx_err": 1e-3},
-         {"hit_ids": list(range(8, 16)), "x_ref_mm": -3.0, "tx": -0.02, "x_ref_mm_err": 0.1,
-          "tx_err": 1e-3}],
-        [{"hit_ids": list(range(8)), "x_ref_mm": 7.0, "tx": 0.0, "x_ref_mm_err": 0.1,
-          "tx_err": 1e-3}],
-    ])
+    ev = make_events(
+        [[1] * 8 + [2] * 8 + [0, 0], [1] * 8],
+        [[particle(1, x_ref=1.5, tx=0.01), particle(2, x_ref=-3.0, tx=-0.02)], [particle(1, x_ref=7.0, tx=0.0)]],
+    )
+    tracks = tracks_of(
+        [
+            [
+                {"hit_ids": list(range(8)), "x_ref_mm": 1.5, "tx": 0.01, "x_ref_mm_err": 0.1, "tx_err": 1e-3},
+                {"hit_ids": list(range(8, 16)), "x_ref_mm": -3.0, "tx": -0.02, "x_ref_mm_err": 0.1, "tx_err": 1e-3},
+            ],
+            [{"hit_ids": list(range(8)), "x_ref_mm": 7.0, "tx": 0.0, "x_ref_mm_err": 0.1, "tx_err": 1e-3}],
+        ]
+    )
     assert metrics.match_tracks_by_hits(ev, tracks).tolist() == [[1, 2], [1]]
     perf = metrics.evaluate(ev, tracks)
     assert (perf.n_events, perf.n_tracks, perf.n_particles, perf.n_matched_particles) == (2, 3, 3, 3)
@@ -85,8 +109,12 @@ def test_perfect_reconstruction() -> None:
 def test_residuals_follow_the_track_parameters() -> None:
     """A planted parameter offset shows up exactly in the residuals and pulls."""
     ev = make_events([[1] * 8, [1] * 8], [[particle(1, x_ref=1.0)], [particle(1, x_ref=2.0)]])
-    tracks = tracks_of([[{"hit_ids": list(range(8)), "x_ref_mm": 1.25, "x_ref_mm_err": 0.5}],
-                        [{"hit_ids": list(range(8)), "x_ref_mm": 1.75, "x_ref_mm_err": 0.25}]])
+    tracks = tracks_of(
+        [
+            [{"hit_ids": list(range(8)), "x_ref_mm": 1.25, "x_ref_mm_err": 0.5}],
+            [{"hit_ids": list(range(8)), "x_ref_mm": 1.75, "x_ref_mm_err": 0.25}],
+        ]
+    )
     perf = metrics.evaluate(ev, tracks)
     np.testing.assert_allclose(perf.residuals["x_ref_mm"], [0.25, -0.25])
     np.testing.assert_allclose(perf.pulls["x_ref_mm"], [0.5, -1.0])
@@ -112,11 +140,15 @@ def test_ghost_tracks_are_fakes() -> None:
 
 def test_clone_tracks_are_duplicates_and_the_best_track_has_most_hits() -> None:
     ev = make_events([[1] * 10 + [0] * 2], [[particle(1, x_ref=0.0)]])
-    tracks = tracks_of([[
-        {"hit_ids": list(range(8)), "x_ref_mm": 0.5},        # first, 8 hits
-        {"hit_ids": list(range(10)), "x_ref_mm": 0.1},       # best: all 10 hits
-        {"hit_ids": [*range(2, 10), 10, 11], "x_ref_mm": 0.9},  # 8 of 10 hits + 2 noise
-    ]])
+    tracks = tracks_of(
+        [
+            [
+                {"hit_ids": list(range(8)), "x_ref_mm": 0.5},  # first, 8 hits
+                {"hit_ids": list(range(10)), "x_ref_mm": 0.1},  # best: all 10 hits
+                {"hit_ids": [*range(2, 10), 10, 11], "x_ref_mm": 0.9},  # 8 of 10 hits + 2 noise
+            ]
+        ]
+    )
     assert metrics.match_tracks_by_hits(ev, tracks).tolist() == [[1, 1, 1]]
     perf = metrics.evaluate(ev, tracks)
     assert perf.efficiency == 1.0
@@ -129,8 +161,7 @@ def test_clone_tracks_are_duplicates_and_the_best_track_has_most_hits() -> None:
 
 def test_equal_hit_counts_pick_the_first_track() -> None:
     ev = make_events([[1] * 8], [[particle(1)]])
-    tracks = tracks_of([[{"hit_ids": [0, 1, 2, 3], "x_ref_mm": 0.3},
-                         {"hit_ids": [4, 5, 6, 7], "x_ref_mm": 0.7}]])
+    tracks = tracks_of([[{"hit_ids": [0, 1, 2, 3], "x_ref_mm": 0.3}, {"hit_ids": [4, 5, 6, 7], "x_ref_mm": 0.7}]])
     perf = metrics.evaluate(ev, tracks)
     np.testing.assert_allclose(perf.residuals["x_ref_mm"], [0.3])
 
@@ -183,16 +214,15 @@ def test_bad_track_input() -> None:
     with pytest.raises(ValueError, match="no truth particles"):
         metrics.evaluate(Events(DET, ev.hits, None), tracks_of([[], []]))
     with pytest.raises(ValueError, match="particle_id 5, which is not a particle"):
-        metrics.evaluate(make_events([[5] * 8], [[particle(1)]]),
-                         tracks_of([[{"hit_ids": list(range(8))}]]))
+        metrics.evaluate(make_events([[5] * 8], [[particle(1)]]), tracks_of([[{"hit_ids": list(range(8))}]]))
 
 
 # --- selection ----------------------------------------------------------------------------
 def test_pt_min_and_unreconstructable_particles() -> None:
-    ev = make_events([[1] * 8 + [2] * 8 + [3] * 3],
-                     [[particle(1, pt=1.0), particle(2, pt=3.0), particle(3, pt=5.0, reco=False)]])
-    tracks = tracks_of([[{"hit_ids": list(range(8))}, {"hit_ids": [16, 17, 18]},
-                         {"hit_ids": [16, 17]}]])
+    ev = make_events(
+        [[1] * 8 + [2] * 8 + [3] * 3], [[particle(1, pt=1.0), particle(2, pt=3.0), particle(3, pt=5.0, reco=False)]]
+    )
+    tracks = tracks_of([[{"hit_ids": list(range(8))}, {"hit_ids": [16, 17, 18]}, {"hit_ids": [16, 17]}]])
     perf = metrics.evaluate(ev, tracks)
     assert (perf.n_particles, perf.n_matched_particles, perf.efficiency) == (2, 1, 0.5)
     # tracks on the unreconstructable particle are matched, not fakes; its clone is a duplicate
@@ -211,11 +241,11 @@ def test_parameter_matching_windows() -> None:
     windows = {"x_ref_mm": 0.6, "tx": 0.01}
     cases = [  # (x_ref, tx, expected particle)
         (0.1, 0.0, 1),
-        (0.55, 0.0, 2),      # both inside, p2 nearer
-        (0.5, 0.0, 1),       # equidistant: the first particle
-        (0.45, 0.009, 1),    # D²(p1) = 0.75² + 0.9² = 1.37 < D²(p2) = 0.917² + 0.9² = 1.65
-        (3.0, 0.0, 0),       # outside every window
-        (0.0, 0.01, 0),      # |Δtx| == window is outside (strict)
+        (0.55, 0.0, 2),  # both inside, p2 nearer
+        (0.5, 0.0, 1),  # equidistant: the first particle
+        (0.45, 0.009, 1),  # D²(p1) = 0.75² + 0.9² = 1.37 < D²(p2) = 0.917² + 0.9² = 1.65
+        (3.0, 0.0, 0),  # outside every window
+        (0.0, 0.01, 0),  # |Δtx| == window is outside (strict)
         (0.0, -0.0099, 1),
         (math.nan, 0.0, 0),  # NaN matches nothing
     ]
@@ -271,8 +301,11 @@ def test_empty_samples(empty_tracks: str) -> None:
     assert len(edges) == 5 and np.isnan(eff).all() and np.isnan(lo).all() and np.isnan(hi).all()
     # events without hits or particles
     ev = make_events([[], [], []], [[], [], []])
-    tracks = tracks_of([[], [], []]) if empty_tracks == "untyped" else \
-        tracks_of([[{"hit_ids": [0], "x_ref_mm": 0.0}], [], []])[:, :0]
+    tracks = (
+        tracks_of([[], [], []])
+        if empty_tracks == "untyped"
+        else tracks_of([[{"hit_ids": [0], "x_ref_mm": 0.0}], [], []])[:, :0]
+    )
     assert len(tracks.fields) == (0 if empty_tracks == "untyped" else 2)
     for match, kw in (("hits", {}), ("params", {"windows": {"x_ref_mm": 1.0}})):
         perf = metrics.evaluate(ev, tracks, match=match, **kw)  # type: ignore[arg-type]
@@ -316,8 +349,9 @@ def test_resolution_statistics() -> None:
 
 
 def test_efficiency_vs() -> None:
-    ev = make_events([[1] * 8 + [3] * 8], [[particle(1, pt=1.0), particle(2, pt=1.5),
-                                            particle(3, pt=3.0), particle(4, pt=4.0)]])
+    ev = make_events(
+        [[1] * 8 + [3] * 8], [[particle(1, pt=1.0), particle(2, pt=1.5), particle(3, pt=3.0), particle(4, pt=4.0)]]
+    )
     tracks = tracks_of([[{"hit_ids": list(range(8))}, {"hit_ids": list(range(8, 16))}]])
     perf = metrics.evaluate(ev, tracks)
     edges, eff, lo_err, hi_err = perf.efficiency_vs("pt_gev", [0.0, 2.0, 5.0, 10.0])
@@ -348,8 +382,7 @@ def test_to_dict_is_strict_json_and_table_is_aligned() -> None:
     assert set(perf.to_dict()) <= set(d) and "residuals" not in perf.to_dict()
     table = perf.table()
     assert str(perf) == table
-    summary = [line for line in table.splitlines()[1:] if line.startswith("  ") and
-               not line.startswith("    ")][:-1]
+    summary = [line for line in table.splitlines()[1:] if line.startswith("  ") and not line.startswith("    ")][:-1]
     starts = {len(line) - len(line[2:].split("  ", 1)[1].lstrip()) for line in summary}
     assert len(starts) == 1, table  # values in one column
     assert "x_ref_mm" in table and "0.5000" in table
@@ -362,8 +395,7 @@ def group_by_truth(ev: Events) -> ak.Array:
     hits = hits[ak.argsort(hits.particle_id, axis=1, stable=True)]
     runs = ak.flatten(ak.run_lengths(hits.particle_id), axis=1)
     grouped = ak.unflatten(hits, runs, axis=1)
-    return ak.zip({"hit_ids": grouped.hit_id, "particle_id": ak.firsts(grouped.particle_id, axis=2)},
-                  depth_limit=2)
+    return ak.zip({"hit_ids": grouped.hit_id, "particle_id": ak.firsts(grouped.particle_id, axis=2)}, depth_limit=2)
 
 
 @pytest.fixture(scope="module")
@@ -374,8 +406,7 @@ def telescope_sample() -> Events:
 def test_tracks_from_the_truth_give_full_efficiency(telescope_sample: Events) -> None:
     ev = telescope_sample
     tracks = group_by_truth(ev)
-    np.testing.assert_array_equal(ak.flatten(metrics.match_tracks_by_hits(ev, tracks)),
-                                  ak.flatten(tracks.particle_id))
+    np.testing.assert_array_equal(ak.flatten(metrics.match_tracks_by_hits(ev, tracks)), ak.flatten(tracks.particle_id))
     perf = metrics.evaluate(ev, tracks)
     n_reco = int(ak.sum(ev.particles.reconstructable))
     assert n_reco > 500 and perf.n_particles == n_reco
@@ -416,8 +447,7 @@ def test_parameter_matching_on_a_generated_sample(telescope_sample: Events) -> N
     windows = {p: 5 * by_hits.resolution[p].width68 for p in ("x_ref_mm", "tx")}
     perf = metrics.evaluate(ev, ideal, match="params", windows=windows)
     assert perf.efficiency > 0.97 and perf.fake_rate < 0.03
-    narrow = metrics.evaluate(ev, ideal, match="params",
-                              windows={p: w / 10 for p, w in windows.items()})
+    narrow = metrics.evaluate(ev, ideal, match="params", windows={p: w / 10 for p, w in windows.items()})
     assert narrow.efficiency < perf.efficiency - 0.2
 
 

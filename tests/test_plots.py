@@ -69,8 +69,7 @@ def test_efficiency_plot_shows_the_efficiency(perf: metrics.TrackingPerformance)
     assert plots.plot_efficiency(perf).axes[0].get_xlabel() == r"$p_\mathrm{T}$ [GeV]"
 
 
-def test_a_wrong_input_changes_the_figures(sample: tuple[Events, ak.Array],
-                                           perf: metrics.TrackingPerformance) -> None:
+def test_a_wrong_input_changes_the_figures(sample: tuple[Events, ak.Array], perf: metrics.TrackingPerformance) -> None:
     ev, tracks = sample
     lost = metrics.evaluate(ev, tracks[:, 1:])  # planted bug: one track per event missing
     shifted = metrics.evaluate(ev, ak.with_field(tracks, tracks.x_ref_mm + 0.02, "x_ref_mm"))
@@ -140,7 +139,8 @@ def test_import_leaves_the_backend_alone(tmp_path: Path) -> None:
         "print(matplotlib.get_backend())\n"
     )
     env = {**os.environ, "MPLBACKEND": "svg"}
-    out = subprocess.run([sys.executable, "-W", "error", "-c", code], env=env, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], env=env, check=True, capture_output=True, text=True
+    )
     assert out.stdout.strip() == "svg"
     assert_png(tmp_path / "x.png")

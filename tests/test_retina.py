@@ -39,8 +39,12 @@ FLOAT_TIE_REL = 1e-9  # documented: float responses within a relative 1e-9 are t
 # ------------------------------------------------------------------------------------------
 def tiny_telescope() -> Detector:
     """4 strip planes at z = 0, 100, 200, 300 mm, |x| <= 10 mm, reference plane z = 150 mm."""
-    layers = tuple(PlaneLayer(z_mm=100.0 * k, measures="x", pitch_x_mm=0.1, x_min_mm=-10.0, x_max_mm=10.0,
-                              y_min_mm=-10.0, y_max_mm=10.0) for k in range(4))
+    layers = tuple(
+        PlaneLayer(
+            z_mm=100.0 * k, measures="x", pitch_x_mm=0.1, x_min_mm=-10.0, x_max_mm=10.0, y_min_mm=-10.0, y_max_mm=10.0
+        )
+        for k in range(4)
+    )
     return Detector(name="tiny", layers=layers, mix=EventMix(min_layers=3), reference_z_mm=150.0)
 
 
@@ -50,26 +54,64 @@ def tiny_config(det: Detector | None = None, **kw: Any) -> RetinaConfig:
     Coordinates in 0.1 mm LSBs, σ = 0.5 mm, ROI 15 LSBs, 16-entry LUTs indexed by |d|
     (shift 0), 8-bit weights, threshold 2 hits.
     """
-    base: dict[str, Any] = dict(a_min=-4.0, a_max=4.0, n_a=8, b_min=-0.02, b_max=0.02, n_b=4, sigma=0.5,
-                                coord_lsb=0.1, roi_hw=(15, 15, 15, 15), lut_size=16, weight_bits=8,
-                                threshold=2.0, centroid_frac_bits=6, assoc_weight=0.5, max_hits=16,
-                                max_tracks=4)
+    base: dict[str, Any] = dict(
+        a_min=-4.0,
+        a_max=4.0,
+        n_a=8,
+        b_min=-0.02,
+        b_max=0.02,
+        n_b=4,
+        sigma=0.5,
+        coord_lsb=0.1,
+        roi_hw=(15, 15, 15, 15),
+        lut_size=16,
+        weight_bits=8,
+        threshold=2.0,
+        centroid_frac_bits=6,
+        assoc_weight=0.5,
+        max_hits=16,
+        max_tracks=4,
+    )
     base.update(kw)
     return RetinaConfig.for_detector(det or tiny_telescope(), **base)
 
 
 def tiny_velo() -> Detector:
     """3 pixel planes at z = 100, 200, 300 mm (reference z = 200), |x|, |y| <= 10 mm, no hole."""
-    layers = tuple(PlaneLayer(z_mm=z, measures="xy", pitch_x_mm=0.1, pitch_y_mm=0.1, x_min_mm=-10.0,
-                              x_max_mm=10.0, y_min_mm=-10.0, y_max_mm=10.0) for z in (100.0, 200.0, 300.0))
+    layers = tuple(
+        PlaneLayer(
+            z_mm=z,
+            measures="xy",
+            pitch_x_mm=0.1,
+            pitch_y_mm=0.1,
+            x_min_mm=-10.0,
+            x_max_mm=10.0,
+            y_min_mm=-10.0,
+            y_max_mm=10.0,
+        )
+        for z in (100.0, 200.0, 300.0)
+    )
     return Detector(name="tinyvelo", layers=layers, mix=EventMix(min_layers=3), reference_z_mm=200.0)
 
 
 def tiny_velo_config(**kw: Any) -> RetinaConfig:
     """8 × 8 cells over u, v in [-4, 4] mm; 0.1 mm LSBs; ROI 10 LSBs so d² <= 100; LUT by d² >> 3."""
-    base: dict[str, Any] = dict(a_min=-4.0, a_max=4.0, n_a=8, b_min=-4.0, b_max=4.0, n_b=8, sigma=0.5,
-                                coord_lsb=0.1, roi_hw=(10, 10, 10), lut_size=16, weight_bits=8, threshold=1.0,
-                                max_hits=16, max_tracks=8)
+    base: dict[str, Any] = dict(
+        a_min=-4.0,
+        a_max=4.0,
+        n_a=8,
+        b_min=-4.0,
+        b_max=4.0,
+        n_b=8,
+        sigma=0.5,
+        coord_lsb=0.1,
+        roi_hw=(10, 10, 10),
+        lut_size=16,
+        weight_bits=8,
+        threshold=1.0,
+        max_hits=16,
+        max_tracks=8,
+    )
     base.update(kw)
     return RetinaConfig.for_detector(tiny_velo(), **base)
 
@@ -107,10 +149,16 @@ def flat_inputs(cfg: RetinaConfig, ev: Events) -> tuple[np.ndarray, Hits]:
     counts = np.asarray(ak.num(ev.hits, axis=1), dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)])
     layer = np.asarray(ak.flatten(ev.hits.layer), dtype=np.int64)
-    meas = np.stack([np.asarray(ak.flatten(ev.hits[m]), dtype=np.float64) for m in cfg.measurement_names],
-                    axis=1) if len(layer) else np.zeros((0, cfg.n_meas))
-    bend = np.asarray(ak.flatten(ev.hits.bend_qoverpt), dtype=np.float64) if "bend_qoverpt" in ev.hits.fields \
+    meas = (
+        np.stack([np.asarray(ak.flatten(ev.hits[m]), dtype=np.float64) for m in cfg.measurement_names], axis=1)
+        if len(layer)
+        else np.zeros((0, cfg.n_meas))
+    )
+    bend = (
+        np.asarray(ak.flatten(ev.hits.bend_qoverpt), dtype=np.float64)
+        if "bend_qoverpt" in ev.hits.fields
         else np.zeros(len(layer))
+    )
     return offsets, Hits(layer, meas, np.asarray(ak.flatten(ev.hits.hit_id), dtype=np.int64), bend)
 
 
@@ -215,8 +263,9 @@ def maxima_py(acc: np.ndarray, thr: float, rel_tol: float = 0.0, earlier_strict:
     return out
 
 
-def centroid_py(acc: np.ndarray, i: int, j: int, frac_bits: int | None,
-                div: Callable[[int, int], int] = c_div) -> tuple[float, float]:
+def centroid_py(
+    acc: np.ndarray, i: int, j: int, frac_bits: int | None, div: Callable[[int, int], int] = c_div
+) -> tuple[float, float]:
     """Per axis over the 3 cells through (i, j) (outside 0), minimum subtracted;
     fixed (``frac_bits`` given): (num << F) / den with ``div``; float: num / den."""
     n_a, n_b = acc.shape
@@ -235,13 +284,14 @@ def centroid_py(acc: np.ndarray, i: int, j: int, frac_bits: int | None,
     return offs[0], offs[1]
 
 
-def golden_tracks(cfg: RetinaConfig, acc: np.ndarray, fixed: bool,
-                  div: Callable[[int, int], int] = c_div) -> tuple[list[tuple[Any, ...]], int]:
+def golden_tracks(
+    cfg: RetinaConfig, acc: np.ndarray, fixed: bool, div: Callable[[int, int], int] = c_div
+) -> tuple[list[tuple[Any, ...]], int]:
     """(tracks (i, j, off_a, off_b, quality) of the first max_tracks maxima, number of maxima)."""
     thr = cfg.threshold_hw if fixed else cfg.threshold
     found = maxima_py(acc, thr, 0.0 if fixed else FLOAT_TIE_REL)
     out = []
-    for i, j in found[:cfg.max_tracks]:
+    for i, j in found[: cfg.max_tracks]:
         oa, ob = centroid_py(acc, i, j, cfg.centroid_frac_bits if fixed else None, div)
         out.append((i, j, oa, ob, acc[i, j]))
     return out, len(found)
@@ -278,8 +328,15 @@ def associated(cfg: RetinaConfig, rec: np.ndarray, hits: Hits, i: int, j: int, f
     return ids
 
 
-def check_against_golden(cfg: RetinaConfig, ev: Events, out: RetinaOutput, *, maps_only: bool = False,
-                         lut: np.ndarray | None = None, div: Callable[[int, int], int] = c_div) -> None:
+def check_against_golden(
+    cfg: RetinaConfig,
+    ev: Events,
+    out: RetinaOutput,
+    *,
+    maps_only: bool = False,
+    lut: np.ndarray | None = None,
+    div: Callable[[int, int], int] = c_div,
+) -> None:
     """Every event of ``out`` (a run with keep_maps) against the independent implementation."""
     fixed = out.mode == "fixed"
     assert out.maps is not None
@@ -288,7 +345,7 @@ def check_against_golden(cfg: RetinaConfig, ev: Events, out: RetinaOutput, *, ma
     for e in range(len(ev)):
         h0, h1 = int(offsets[e]), int(offsets[e + 1])
         n_use = min(h1 - h0, cfg.max_hits)
-        hits = all_hits[h0:h0 + n_use]
+        hits = all_hits[h0 : h0 + n_use]
         if fixed:
             acc, unreached = dense_fixed(cfg, hits, lut)
             np.testing.assert_array_equal(out.maps[e], acc, err_msg=f"event {e}: accumulators", strict=True)
@@ -308,8 +365,12 @@ def check_against_golden(cfg: RetinaConfig, ev: Events, out: RetinaOutput, *, ma
             assert got == want, f"event {e}: tracks"
         else:
             assert [g[:2] for g in got] == [w[:2] for w in want], f"event {e}: track cells"
-            np.testing.assert_allclose(np.array([g[2:] for g in got]).reshape(-1, 3),
-                                       np.array([w[2:] for w in want]).reshape(-1, 3), rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(
+                np.array([g[2:] for g in got]).reshape(-1, 3),
+                np.array([w[2:] for w in want]).reshape(-1, 3),
+                rtol=1e-12,
+                atol=1e-15,
+            )
         assert out.n_maxima[e] == n_max, f"event {e}: maxima count"
         for k, (i, j, *_rest) in enumerate(want):
             assert ak.to_list(t.hit_ids[k]) == associated(cfg, rec, hits, i, j, fixed), f"event {e} track {k}: hit_ids"
@@ -323,7 +384,7 @@ def test_reference_equals_independent_dense_model(preset_sample: Events, mode: s
     """Maps (exact in fixed, 1e-12 relative in float), unreached counts, maxima, centroids,
     qualities and hit association of every event: 1D (telescope, barrel) and 2D (velo)."""
     cfg = RetinaConfig.for_detector(preset_sample.detector)
-    ev = preset_sample[:DENSE_EVENTS[preset_sample.detector.name]]
+    ev = preset_sample[: DENSE_EVENTS[preset_sample.detector.name]]
     out = Retina(cfg).run(ev, mode, keep_maps=True)  # type: ignore[arg-type]
     assert out.maps is not None and out.maps.dtype == (np.int64 if mode == "fixed" else np.float64)
     assert int(ak.sum(ak.num(out.tracks, axis=1))) > 0, "the sample must produce tracks to compare"
@@ -353,7 +414,7 @@ def test_dense_checker_detects_a_flipped_bit_and_a_float_error(preset_samples: d
     # float: a σ off by 1e-9 relative is beyond the 1e-12 tolerance
     offsets, hits = flat_inputs(cfg, ev)
     resp = Retina(cfg).response(ev, 0, "float")
-    first = hits[0:int(offsets[1])]
+    first = hits[0 : int(offsets[1])]
     np.testing.assert_allclose(resp, dense_float(cfg, first)[0], rtol=1e-12, atol=0)
     wrong = dense_float(cfg, first, sigma=[s * (1 + 1e-9) for s in cfg.sigma])[0]
     with pytest.raises(AssertionError):
@@ -475,16 +536,19 @@ def is_max(acc: np.ndarray, i: int, j: int, thr: int) -> bool:
     return bool(engine._is_local_max(acc, i, j, np.int64(thr)))
 
 
-def find(acc: np.ndarray, thr: float, max_tracks: int = 16, frac_bits: int = 6, fixed: bool = True
-         ) -> tuple[list[tuple[Any, ...]], int]:
+def find(
+    acc: np.ndarray, thr: float, max_tracks: int = 16, frac_bits: int = 6, fixed: bool = True
+) -> tuple[list[tuple[Any, ...]], int]:
     dt = np.int64 if fixed else np.float64
     t_i, t_j = np.zeros(max_tracks, np.int64), np.zeros(max_tracks, np.int64)
     t_a, t_b, t_q = np.zeros(max_tracks, dt), np.zeros(max_tracks, dt), np.zeros(max_tracks, dt)
-    n = engine._find_tracks(acc, np.int64(thr) if fixed else float(thr), max_tracks, frac_bits, fixed,
-                            t_i, t_j, t_a, t_b, t_q)
+    n = engine._find_tracks(
+        acc, np.int64(thr) if fixed else float(thr), max_tracks, frac_bits, fixed, t_i, t_j, t_a, t_b, t_q
+    )
     k = min(n, max_tracks)
-    return list(zip(t_i[:k].tolist(), t_j[:k].tolist(), t_a[:k].tolist(), t_b[:k].tolist(), t_q[:k].tolist(),
-                    strict=True)), n
+    return list(
+        zip(t_i[:k].tolist(), t_j[:k].tolist(), t_a[:k].tolist(), t_b[:k].tolist(), t_q[:k].tolist(), strict=True)
+    ), n
 
 
 NEIGHBOURS = [(di, dj) for di in (-1, 0, 1) for dj in (-1, 0, 1) if (di, dj) != (0, 0)]
@@ -580,8 +644,9 @@ def test_float_ties_within_relative_tolerance() -> None:
 # ------------------------------------------------------------------------------------------
 # centroid
 # ------------------------------------------------------------------------------------------
-def map_with(center: tuple[int, int], shape: tuple[int, int], a_row: tuple[int, int, int],
-             b_row: tuple[int, int, int]) -> np.ndarray:
+def map_with(
+    center: tuple[int, int], shape: tuple[int, int], a_row: tuple[int, int, int], b_row: tuple[int, int, int]
+) -> np.ndarray:
     """A map with R(i−1, j), R(i, j), R(i+1, j) = a_row and R(i, j−1), ., R(i, j+1) = b_row."""
     acc = np.zeros(shape, dtype=np.int64)
     i, j = center
@@ -617,8 +682,14 @@ def map_with(center: tuple[int, int], shape: tuple[int, int], a_row: tuple[int, 
         ((4, 5), (10, 20, 0), (4, 20, 0), 6, -21, -10),
     ],
 )
-def test_centroid_hand_cases(center: tuple[int, int], a_row: tuple[int, int, int], b_row: tuple[int, int, int],
-                             frac_bits: int, want_a: int, want_b: int) -> None:
+def test_centroid_hand_cases(
+    center: tuple[int, int],
+    a_row: tuple[int, int, int],
+    b_row: tuple[int, int, int],
+    frac_bits: int,
+    want_a: int,
+    want_b: int,
+) -> None:
     acc = map_with(center, (5, 6), a_row, b_row)
     tracks, n = find(acc, 1, frac_bits=frac_bits)
     assert n == 1
@@ -685,8 +756,9 @@ def test_track_capacity_keeps_the_first_maxima_in_raster_order(mode: str) -> Non
     ev = events(det, [t2 + t0 + t1, t0 + t1])
     out = Retina(cfg).run(ev, mode, keep_maps=True)  # type: ignore[arg-type]
     assert out.maps is not None
-    found = maxima_py(out.maps[0], cfg.threshold_hw if mode == "fixed" else cfg.threshold,
-                      0.0 if mode == "fixed" else FLOAT_TIE_REL)
+    found = maxima_py(
+        out.maps[0], cfg.threshold_hw if mode == "fixed" else cfg.threshold, 0.0 if mode == "fixed" else FLOAT_TIE_REL
+    )
     assert len(found) >= 3 and {(0, 2), (4, 2), (7, 2)} <= set(found)
     assert out.n_maxima.tolist()[0] == len(found)
     assert list(zip(out.tracks[0].cell_a.tolist(), out.tracks[0].cell_b.tolist(), strict=True)) == found[:2]
@@ -733,8 +805,18 @@ def test_find_returns_tracks_aligned_with_events(preset_samples: dict[str, Event
         assert ak.to_list(tracks) == ak.to_list(retina.run(ev, mode).tracks)  # type: ignore[arg-type]
         assert ak.to_list(retina.find(ev[7:9], mode)) == ak.to_list(tracks[7:9])  # type: ignore[arg-type]
     fields = set(retina.find(ev[:1], "fixed").fields)
-    assert {"cell_a", "cell_b", "qoverpt", "phi_t", "off_a", "off_b", "off_a_hw", "off_b_hw", "quality",
-            "hit_ids"} <= fields
+    assert {
+        "cell_a",
+        "cell_b",
+        "qoverpt",
+        "phi_t",
+        "off_a",
+        "off_b",
+        "off_a_hw",
+        "off_b_hw",
+        "quality",
+        "hit_ids",
+    } <= fields
     assert "off_a_hw" not in retina.find(ev[:1], "float").fields
 
 
@@ -774,8 +856,9 @@ def telescope_physics() -> tuple[RetinaConfig, Events, dict[str, RetinaOutput]]:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_telescope_physics_floors(telescope_physics: tuple[RetinaConfig, Events, dict[str, RetinaOutput]],
-                                  mode: str) -> None:
+def test_telescope_physics_floors(
+    telescope_physics: tuple[RetinaConfig, Events, dict[str, RetinaOutput]], mode: str
+) -> None:
     cfg, ev, outs = telescope_physics
     perf = metrics.evaluate(ev, outs[mode].tracks)
     assert perf.n_particles > 5000
@@ -788,10 +871,14 @@ def test_telescope_physics_floors(telescope_physics: tuple[RetinaConfig, Events,
 
 
 def test_fixed_and_float_find_the_same_cells(
-        telescope_physics: tuple[RetinaConfig, Events, dict[str, RetinaOutput]]) -> None:
+    telescope_physics: tuple[RetinaConfig, Events, dict[str, RetinaOutput]],
+) -> None:
     _, _ev, outs = telescope_physics
     fx, fl = outs["fixed"].tracks, outs["float"].tracks
-    same = [set(zip(a.cell_a.tolist(), a.cell_b.tolist(), strict=True))
-            == set(zip(b.cell_a.tolist(), b.cell_b.tolist(), strict=True)) for a, b in zip(fx, fl, strict=True)]
+    same = [
+        set(zip(a.cell_a.tolist(), a.cell_b.tolist(), strict=True))
+        == set(zip(b.cell_a.tolist(), b.cell_b.tolist(), strict=True))
+        for a, b in zip(fx, fl, strict=True)
+    ]
     assert np.mean(same) >= 0.99
     assert not outs["fixed"].hit_overflow.any() and not outs["fixed"].track_overflow.any()

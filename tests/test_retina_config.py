@@ -94,8 +94,9 @@ TELESCOPE_ERRORS: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("field", "match", "changes"), TELESCOPE_ERRORS,
-                         ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(TELESCOPE_ERRORS)])
+@pytest.mark.parametrize(
+    ("field", "match", "changes"), TELESCOPE_ERRORS, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(TELESCOPE_ERRORS)]
+)
 def test_validation_names_the_field(field: str, match: str, changes: dict[str, Any]) -> None:
     raises_on(tel(), field, match, **changes)
 
@@ -138,12 +139,15 @@ def test_coord_bits_error_names_the_smallest_width(configs: dict[str, RetinaConf
     assert dataclasses.replace(cfg, extent_hw=None).coord_bits == 15
 
 
-@pytest.mark.parametrize(("weight_bits", "threshold", "need"), [
-    (12, 4.5, 15),  # threshold_hw = 18432 needs 15 bits
-    (12, 0.25, 12),  # threshold_hw = 1024 needs 11 bits; a weight needs 12
-    (8, 7.99, 11),  # 2045
-    (8, 8.0, 12),  # 2048
-])
+@pytest.mark.parametrize(
+    ("weight_bits", "threshold", "need"),
+    [
+        (12, 4.5, 15),  # threshold_hw = 18432 needs 15 bits
+        (12, 0.25, 12),  # threshold_hw = 1024 needs 11 bits; a weight needs 12
+        (8, 7.99, 11),  # 2045
+        (8, 8.0, 12),  # 2048
+    ],
+)
 def test_acc_bits_error_names_the_smallest_width(weight_bits: int, threshold: float, need: int) -> None:
     base = RetinaConfig.for_detector(detector.telescope(), weight_bits=weight_bits, threshold=threshold)
     msg = raises_on(base, "acc_bits", "smallest width", acc_bits=need - 1)
@@ -164,9 +168,17 @@ def test_hit_id_bits_error_names_the_smallest_width(max_hits: int, need: int) ->
 # ------------------------------------------------------------------------------------------
 # derived values
 # ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("weight_bits", "value", "hw"), [
-    (12, 4.5, 18432), (8, 1.5 / 256, 2), (8, 2.5 / 256, 3), (8, 2.49 / 256, 2), (4, 1.0, 16), (10, 3.8, 3891),
-])
+@pytest.mark.parametrize(
+    ("weight_bits", "value", "hw"),
+    [
+        (12, 4.5, 18432),
+        (8, 1.5 / 256, 2),
+        (8, 2.5 / 256, 3),
+        (8, 2.49 / 256, 2),
+        (4, 1.0, 16),
+        (10, 3.8, 3891),
+    ],
+)
 def test_threshold_hw_rounds_half_up(weight_bits: int, value: float, hw: int) -> None:
     """threshold_hw = floor(threshold·2^weight_bits + ½) (3.8·1024 = 3891.2)."""
     cfg = RetinaConfig.for_detector(detector.telescope(), weight_bits=weight_bits, threshold=value)
@@ -190,8 +202,9 @@ def expected_lut(cfg: RetinaConfig) -> np.ndarray:
         for k in range(cfg.lut_size):
             centre = k * step + (step - 1) / 2
             d2 = (centre * cfg.coord_lsb) ** 2 if cfg.n_meas == 1 else centre * cfg.coord_lsb**2
-            out[l, k] = min(math.floor(math.exp(-d2 / (2 * cfg.sigma[l] ** 2)) * 2**cfg.weight_bits + 0.5),
-                            2**cfg.weight_bits - 1)
+            out[l, k] = min(
+                math.floor(math.exp(-d2 / (2 * cfg.sigma[l] ** 2)) * 2**cfg.weight_bits + 0.5), 2**cfg.weight_bits - 1
+            )
     return out
 
 
@@ -235,10 +248,20 @@ def test_lut_shift_covers_the_roi(configs: dict[str, RetinaConfig], name: str) -
         assert s == lut_shift_for(cfg.roi_hw[l], cfg.lut_size, cfg.n_meas == 2)
 
 
-@pytest.mark.parametrize(("roi", "size", "two_d", "shift"), [
-    (0, 64, False, 0), (63, 64, False, 0), (64, 64, False, 1), (127, 64, False, 1), (128, 64, False, 2),
-    (7, 64, True, 0), (8, 64, True, 1), (10, 16, True, 3), (163, 64, True, 9),
-])
+@pytest.mark.parametrize(
+    ("roi", "size", "two_d", "shift"),
+    [
+        (0, 64, False, 0),
+        (63, 64, False, 0),
+        (64, 64, False, 1),
+        (127, 64, False, 1),
+        (128, 64, False, 2),
+        (7, 64, True, 0),
+        (8, 64, True, 1),
+        (10, 16, True, 3),
+        (163, 64, True, 9),
+    ],
+)
 def test_lut_shift_for(roi: int, size: int, two_d: bool, shift: int) -> None:
     assert lut_shift_for(roi, size, two_d) == shift
 
@@ -304,15 +327,22 @@ def changed_value(cfg: RetinaConfig, name: str) -> Any:
     v = getattr(cfg, name)
     first = {  # tuples per layer: change layer 0
         "H": (((v[0][0][0] * 1.001, v[0][0][1]),),) if name == "H" else None,
-        "c": ((0.0001,),), "sigma": (v[0] * 1.01,) if name == "sigma" else None,
-        "roi_hw": (v[0] - 1,) if name == "roi_hw" else None, "lut_shift": (v[0] + 1,) if name == "lut_shift" else None,
+        "c": ((0.0001,),),
+        "sigma": (v[0] * 1.01,) if name == "sigma" else None,
+        "roi_hw": (v[0] - 1,) if name == "roi_hw" else None,
+        "lut_shift": (v[0] + 1,) if name == "lut_shift" else None,
         "helix_radii_mm": (v[0] + 1.0,) if name == "helix_radii_mm" else None,
     }
     if name in first:
         return first[name] + v[1:]
     other: dict[str, Any] = {
-        "name": "other", "param_names": ("p_a", "p_b"), "measurement_names": ("phi2",), "extent_hw": None,
-        "lut_size": 2 * cfg.lut_size, "weight_bits": cfg.weight_bits - 1, "max_hits": cfg.max_hits - 1,
+        "name": "other",
+        "param_names": ("p_a", "p_b"),
+        "measurement_names": ("phi2",),
+        "extent_hw": None,
+        "lut_size": 2 * cfg.lut_size,
+        "weight_bits": cfg.weight_bits - 1,
+        "max_hits": cfg.max_hits - 1,
     }
     if name in other:
         return other[name]

@@ -88,9 +88,7 @@ def test_velo_model() -> None:
     np.testing.assert_array_equal(m.H[:, 1, 1], z / det.reference_z_mm)
     np.testing.assert_array_equal(m.H[:, 0, 1], 0.0)
     np.testing.assert_array_equal(m.H[:, 1, 0], 0.0)
-    np.testing.assert_allclose(
-        m.expected(25, 3.0, -6.0), [3.0 * 737.5 / 300.0, -6.0 * 737.5 / 300.0]
-    )
+    np.testing.assert_allclose(m.expected(25, 3.0, -6.0), [3.0 * 737.5 / 300.0, -6.0 * 737.5 / 300.0])
 
 
 @pytest.mark.parametrize(
@@ -124,9 +122,7 @@ def test_velo_model() -> None:
             r"detector 'bent': plane detectors use straight-line models \(bz_tesla = 0\)",
         ),
         (
-            Detector(
-                name="uv", layers=(PlaneLayer(z_mm=5.0, measures="xy"),), mix=EventMix(min_layers=1)
-            ),
+            Detector(name="uv", layers=(PlaneLayer(z_mm=5.0, measures="xy"),), mix=EventMix(min_layers=1)),
             r"detector 'uv': the u-v model needs reference_z_mm != 0",
         ),
     ],
@@ -140,9 +136,7 @@ def test_helix_phi_at_radius() -> None:
     # positive charge in +Bz turns clockwise: phi decreases with r; 2R = r gives phi0 - pi/2
     pt, bz = 2.0, 3.8
     two_r = 2 * pt / (0.3e-3 * bz)
-    got = trackmodel.helix_phi_at_radius(
-        np.array([0.3, 0.3]), np.array([1 / pt, -1 / pt]), two_r, bz
-    )
+    got = trackmodel.helix_phi_at_radius(np.array([0.3, 0.3]), np.array([1 / pt, -1 / pt]), two_r, bz)
     np.testing.assert_allclose(got, [0.3 - math.pi / 2, 0.3 + math.pi / 2])
     assert trackmodel.helix_phi_at_radius(0.1, 0.0, 500.0, bz) == 0.1
 
@@ -179,9 +173,7 @@ def test_barrel_expected_within_small_angle_bound() -> None:
     # exact: phi(r) = phi0 - asin(s r), s = k q/pT; the model is linear in r around r_T, so
     # |phi - model| <= |(asin(s r) - s r) - (asin(s r_T) - s r_T)| + digitisation (pitch / 2)
     s = 0.5 * det.curvature_per_gev * qopt
-    cubic = np.abs(
-        (np.arcsin(s * r) - s * r) - (np.arcsin(s * det.reference_r_mm) - s * det.reference_r_mm)
-    )
+    cubic = np.abs((np.arcsin(s * r) - s * r) - (np.arcsin(s * det.reference_r_mm) - s * det.reference_r_mm))
     half_pitch = 0.09 / r / 2
     dphi = phi - m.expected(layer, qopt, phi_t)[:, 0]
     assert np.all(np.abs(dphi) <= cubic + half_pitch * (1 + 1e-9))
@@ -231,9 +223,7 @@ def test_fit_of_underconstrained_groups_is_nan() -> None:
     params, errors, chi2 = trackmodel.fit_groups(
         m, np.array([0, 1, 1, 3]), np.array([2, 4, 4]), np.array([[1.0], [2.0], [2.0]])
     )
-    assert (
-        np.all(np.isnan(params[:2])) and np.all(np.isnan(errors[:2])) and np.all(np.isnan(chi2[:2]))
-    )
+    assert np.all(np.isnan(params[:2])) and np.all(np.isnan(errors[:2])) and np.all(np.isnan(chi2[:2]))
     assert np.all(np.isnan(params[2]))  # two hits on the same layer: no slope
     empty = trackmodel.fit_groups(m, np.array([0]), np.zeros(0, np.int64), np.zeros((0, 1)))
     assert empty[0].shape == (0, 2)

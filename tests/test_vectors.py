@@ -71,23 +71,32 @@ def check_vectors(cfg: RetinaConfig, ev: Events, paths: dict[str, Path]) -> dict
         assert [(i, j) for i, j, _ in m] == sorted((i, j) for i, j, _ in m)
         assert all(out.maps[e][i, j] == a >= cfg.threshold_hw for i, j, a in m)
         t = out.tracks[e]
-        assert [(i, j) for i, j, _ in m[:cfg.max_tracks]] == list(zip(t.cell_a.tolist(), t.cell_b.tolist(),
-                                                                       strict=True))
+        assert [(i, j) for i, j, _ in m[: cfg.max_tracks]] == list(
+            zip(t.cell_a.tolist(), t.cell_b.tolist(), strict=True)
+        )
     # tracks: exactly the golden model's
     trk = files["tracks"]
     for e in range(n_ev):
         t = out.tracks[e]
         assert trk.event_values[e][1:] == [len(t), int(out.n_hits_dropped[e]), int(out.n_maxima[e])]
-        want = [("T", (i, j, a, b, q)) for i, j, a, b, q in zip(t.cell_a.tolist(), t.cell_b.tolist(),
-                                                                  t.off_a_hw.tolist(), t.off_b_hw.tolist(),
-                                                                  t.quality.tolist(), strict=True)]
+        want = [
+            ("T", (i, j, a, b, q))
+            for i, j, a, b, q in zip(
+                t.cell_a.tolist(),
+                t.cell_b.tolist(),
+                t.off_a_hw.tolist(),
+                t.off_b_hw.tolist(),
+                t.quality.tolist(),
+                strict=True,
+            )
+        ]
         assert trk.records[e] == want, f"event {e}"
     return files
 
 
 @pytest.mark.parametrize("name", ["telescope", "barrel", "velo"])
 def test_round_trip(preset_samples: dict[str, Events], tmp_path: Path, name: str) -> None:
-    ev = preset_samples[name][:{"telescope": 60, "barrel": 30, "velo": 3}[name]]
+    ev = preset_samples[name][: {"telescope": 60, "barrel": 30, "velo": 3}[name]]
     cfg = RetinaConfig.for_detector(ev.detector)
     paths = write_retina_vectors(cfg, ev, tmp_path)
     assert {p.name for p in paths.values()} == {f"retina_{s}.txt" for s in vectors.RETINA_STAGES}
@@ -150,16 +159,19 @@ def test_empty_and_first_event_numbering(tmp_path: Path) -> None:
 HEAD = "# fasttrack-vectors 1\n# kind retina\n# stage hits\n# config telescope 0123456789abcdef\n"
 
 
-@pytest.mark.parametrize(("body", "match"), [
-    ("H 0 1 2\nE 0 1\nH 0 1 2\n", r":5: record before the first E line"),
-    ("E 0 1\nH 0 1 2\nH 0 3 4\n", r":7: more records than the E line announced"),
-    ("E 0 2\nH 0 1 2\nE 1 0\n", r":7: event starts with 1 records of the previous one missing"),
-    ("E 0 0\nE 1 3\nH 0 1 2\n", r":6: the last event misses 2 records"),
-    ("E 0 1\nH 0 x 2\n", r":6: non-integer field in 'H 0 x 2'"),
-    ("E 0 1\nH 0 1.5 2\n", r":6: non-integer field"),
-    ("E 0\n", r":5: an E line needs <event> <n>"),
-    ("E 0 -1\n", r":5: an E line needs <event> <n> with n >= 0"),
-])
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        ("H 0 1 2\nE 0 1\nH 0 1 2\n", r":5: record before the first E line"),
+        ("E 0 1\nH 0 1 2\nH 0 3 4\n", r":7: more records than the E line announced"),
+        ("E 0 2\nH 0 1 2\nE 1 0\n", r":7: event starts with 1 records of the previous one missing"),
+        ("E 0 0\nE 1 3\nH 0 1 2\n", r":6: the last event misses 2 records"),
+        ("E 0 1\nH 0 x 2\n", r":6: non-integer field in 'H 0 x 2'"),
+        ("E 0 1\nH 0 1.5 2\n", r":6: non-integer field"),
+        ("E 0\n", r":5: an E line needs <event> <n>"),
+        ("E 0 -1\n", r":5: an E line needs <event> <n> with n >= 0"),
+    ],
+)
 def test_malformed_files_raise_with_the_line_number(tmp_path: Path, body: str, match: str) -> None:
     p = tmp_path / "bad.txt"
     p.write_text(HEAD + body)
@@ -225,8 +237,25 @@ def test_cli_vectors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     files = check_vectors(cfg, ev, paths)
     assert files["tracks"].header["seed"] == ["1"]
     # mix overrides reach the generator
-    assert cli.main(["vectors", "retina", "--preset", "telescope", "-n", "3", "--seed", "4",
-                     "--particles-per-vertex", "40", "-o", str(tmp_path / "busy")]) == 0
+    assert (
+        cli.main(
+            [
+                "vectors",
+                "retina",
+                "--preset",
+                "telescope",
+                "-n",
+                "3",
+                "--seed",
+                "4",
+                "--particles-per-vertex",
+                "40",
+                "-o",
+                str(tmp_path / "busy"),
+            ]
+        )
+        == 0
+    )
     busy = read_vectors(tmp_path / "busy" / "retina_tracks.txt", expect_hash=cfg.config_hash())
     assert max(v[2] for v in busy.event_values) > 0
 
@@ -234,6 +263,8 @@ def test_cli_vectors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_cli_vectors_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         cli.main(["vectors", "retina", "--preset", "telescope", "-n", "-1", "-o", str(tmp_path)])
-    assert cli.main(["vectors", "retina", "--preset", "telescope", "-n", "2", "--min-layers", "99",
-                     "-o", str(tmp_path)]) == 2
+    assert (
+        cli.main(["vectors", "retina", "--preset", "telescope", "-n", "2", "--min-layers", "99", "-o", str(tmp_path)])
+        == 2
+    )
     assert "min_layers" in capsys.readouterr().err

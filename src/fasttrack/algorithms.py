@@ -57,12 +57,21 @@ def available(det: Detector) -> list[Algorithm]:
 def _register_builtin() -> None:
     from . import truthtrack
 
-    register(Algorithm("truth", "ideal pattern recognition (truth hits) + linear least-squares fit",
-                       truthtrack.find))
-    register(Algorithm("retina-float", "artificial retina, float reference (default config)",
-                       lambda ev: _retina_for(ev).find(ev, "float")))
-    register(Algorithm("retina-fixed", "artificial retina, bit-exact fixed-point golden model (default config)",
-                       lambda ev: _retina_for(ev).find(ev, "fixed")))
+    register(Algorithm("truth", "ideal pattern recognition (truth hits) + linear least-squares fit", truthtrack.find))
+    register(
+        Algorithm(
+            "retina-float",
+            "artificial retina, float reference (default config)",
+            lambda ev: _retina_for(ev).find(ev, "float"),
+        )
+    )
+    register(
+        Algorithm(
+            "retina-fixed",
+            "artificial retina, bit-exact fixed-point golden model (default config)",
+            lambda ev: _retina_for(ev).find(ev, "fixed"),
+        )
+    )
 
 
 def _retina_for(events: Events) -> Retina:

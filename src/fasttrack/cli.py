@@ -35,8 +35,13 @@ def _add_mix_overrides(p: argparse.ArgumentParser) -> None:
 
 
 def _mix_changes(args: argparse.Namespace) -> dict[str, Any]:
-    names = {"pileup": "pileup", "particles_per_vertex": "particles_per_vertex",
-             "pt_min_gev": "pt_min_gev", "pt_max_gev": "pt_max_gev", "min_layers": "min_layers"}
+    names = {
+        "pileup": "pileup",
+        "particles_per_vertex": "particles_per_vertex",
+        "pt_min_gev": "pt_min_gev",
+        "pt_max_gev": "pt_max_gev",
+        "min_layers": "min_layers",
+    }
     return {field: getattr(args, attr) for attr, field in names.items() if getattr(args, attr, None) is not None}
 
 
@@ -47,24 +52,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fasttrack",
         description="Trigger-level track finding (artificial retina, Hough transform): event "
-                    "generation, reference algorithms, physics metrics.",
+        "generation, reference algorithms, physics metrics.",
         epilog="Examples:\n  fasttrack info\n  fasttrack generate --preset barrel -n 1000 --seed 1 -o b.parquet\n"
-               "  fasttrack demo --out build/demo",
+        "  fasttrack demo --out build/demo",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"fasttrack {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("info", help="summarise detector presets (layers, field, event mix, track model)",
-                       description="Print each preset's layers, field, default event mix and linear track model.")
-    p.add_argument("--preset", action="append", choices=presets,
-                   help="preset to show (repeatable; default: all)")
+    p = sub.add_parser(
+        "info",
+        help="summarise detector presets (layers, field, event mix, track model)",
+        description="Print each preset's layers, field, default event mix and linear track model.",
+    )
+    p.add_argument("--preset", action="append", choices=presets, help="preset to show (repeatable; default: all)")
     p.add_argument("--json", action="store_true", help="print the detectors as JSON instead")
 
-    p = sub.add_parser("generate", help="generate events and write them to parquet",
-                       description="Generate events in a preset detector and write them (hits, truth "
-                                   "particles, detector metadata) to one parquet file; read back with "
-                                   "fasttrack.events.Events.load(FILE).")
+    p = sub.add_parser(
+        "generate",
+        help="generate events and write them to parquet",
+        description="Generate events in a preset detector and write them (hits, truth "
+        "particles, detector metadata) to one parquet file; read back with "
+        "fasttrack.events.Events.load(FILE).",
+    )
     p.add_argument("--preset", required=True, choices=presets, help="detector preset")
     p.add_argument("-n", "--events", type=int, default=1000, help="number of events (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
@@ -72,10 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="output parquet file")
     _add_mix_overrides(p)
 
-    p = sub.add_parser("demo", help="run the whole chain on built-in defaults and write a summary",
-                       description="Generate events for each preset, run every available algorithm, "
-                                   "measure efficiency, fake and duplicate rates and resolutions, print a "
-                                   "summary table and write summary.json and PNG figures to --out.")
+    p = sub.add_parser(
+        "demo",
+        help="run the whole chain on built-in defaults and write a summary",
+        description="Generate events for each preset, run every available algorithm, "
+        "measure efficiency, fake and duplicate rates and resolutions, print a "
+        "summary table and write summary.json and PNG figures to --out.",
+    )
     p.add_argument("--out", type=Path, default=Path("build/demo"), help="output folder (default build/demo)")
     p.add_argument("--preset", action="append", choices=presets, help="preset to run (repeatable; default: all)")
     p.add_argument("-n", "--events", type=int, help="events per preset (default: telescope 2000, barrel 500, velo 50)")
@@ -83,10 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary JSON instead of the table")
     p.add_argument("--no-plots", action="store_true", help="skip the figures")
 
-    p = sub.add_parser("evaluate", help="physics performance of an algorithm, float and fixed",
-                       description="Generate events, run the algorithm in float and fixed point with its "
-                                   "default config, and print efficiency, fake and duplicate rates, "
-                                   "resolution in cells and how often both modes find the same cells.")
+    p = sub.add_parser(
+        "evaluate",
+        help="physics performance of an algorithm, float and fixed",
+        description="Generate events, run the algorithm in float and fixed point with its "
+        "default config, and print efficiency, fake and duplicate rates, "
+        "resolution in cells and how often both modes find the same cells.",
+    )
     p.add_argument("algorithm", choices=["retina"], help="which algorithm")
     p.add_argument("--preset", required=True, choices=presets, help="detector preset")
     p.add_argument("-n", "--events", type=int, default=2000, help="number of events (default 2000)")
@@ -94,17 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pt-min-eff", type=float, help="count only particles above this pT (GeV) in the efficiency")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
-    p = sub.add_parser("codegen", help="write the C++ header, SV package and memory files of a config",
-                       description="Generate everything HLS and RTL need from the Python config: "
-                                   "<algo>_params.h, <algo>_tables.h, <algo>_pkg.sv and .mem files.")
+    p = sub.add_parser(
+        "codegen",
+        help="write the C++ header, SV package and memory files of a config",
+        description="Generate everything HLS and RTL need from the Python config: "
+        "<algo>_params.h, <algo>_tables.h, <algo>_pkg.sv and .mem files.",
+    )
     p.add_argument("algorithm", choices=["retina"], help="which algorithm's files")
     p.add_argument("--preset", required=True, choices=presets, help="detector preset (default config)")
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
 
-    p = sub.add_parser("vectors", help="write test vectors (inputs, intermediate stages, outputs)",
-                       description="Generate events, run the fixed-point golden model and write the "
-                                   "stage files (hits, accumulator, maxima, tracks) that the C++ and "
-                                   "cocotb testbenches read. Format: see fasttrack.vectors.")
+    p = sub.add_parser(
+        "vectors",
+        help="write test vectors (inputs, intermediate stages, outputs)",
+        description="Generate events, run the fixed-point golden model and write the "
+        "stage files (hits, accumulator, maxima, tracks) that the C++ and "
+        "cocotb testbenches read. Format: see fasttrack.vectors.",
+    )
     p.add_argument("algorithm", choices=["retina"], help="which algorithm's vectors")
     p.add_argument("--preset", required=True, choices=presets, help="detector preset")
     p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
@@ -137,21 +159,36 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise SystemExit("fasttrack generate: --events must be >= 0")
     det = detector.preset(args.preset)
     t0 = time.perf_counter()
-    ev = generate.generate(det, args.events, seed=args.seed, first_event=args.first_event,
-                           progress=True, chunk_size=1000, **_mix_changes(args))
+    ev = generate.generate(
+        det,
+        args.events,
+        seed=args.seed,
+        first_event=args.first_event,
+        progress=True,
+        chunk_size=1000,
+        **_mix_changes(args),
+    )
     dt = time.perf_counter() - t0
     path = ev.save(args.output)
     s = ev.stats()
-    print(f"wrote {len(ev)} {det.name} events to {path} in {dt:.2f} s "
-          f"({s['hits_per_event']:.1f} hits/event, {s.get('particles_per_event', 0):.1f} particles/event)")
+    print(
+        f"wrote {len(ev)} {det.name} events to {path} in {dt:.2f} s "
+        f"({s['hits_per_event']:.1f} hits/event, {s.get('particles_per_event', 0):.1f} particles/event)"
+    )
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
-    summary = run_demo(out_dir=args.out, presets=args.preset, n_events=args.events, seed=args.seed,
-                       plots=not args.no_plots, verbose=not args.json)
+    summary = run_demo(
+        out_dir=args.out,
+        presets=args.preset,
+        n_events=args.events,
+        seed=args.seed,
+        plots=not args.no_plots,
+        verbose=not args.json,
+    )
     if args.json:
         print(json.dumps(summary, indent=2))
     return 0
@@ -188,16 +225,23 @@ def cmd_vectors(args: argparse.Namespace) -> int:
     cfg = RetinaConfig.for_detector(det)
     ev = generate.generate(det, args.events, seed=args.seed, **_mix_changes(args))
     paths = vectors.write_retina_vectors(cfg, ev, args.output)
-    print(f"config {cfg.name} hash {cfg.config_hash()}: {len(ev)} events -> "
-          + ", ".join(str(p) for p in paths.values()))
+    print(
+        f"config {cfg.name} hash {cfg.config_hash()}: {len(ev)} events -> " + ", ".join(str(p) for p in paths.values())
+    )
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        handler = {"info": cmd_info, "generate": cmd_generate, "demo": cmd_demo, "evaluate": cmd_evaluate,
-                   "codegen": cmd_codegen, "vectors": cmd_vectors}[args.command]
+        handler = {
+            "info": cmd_info,
+            "generate": cmd_generate,
+            "demo": cmd_demo,
+            "evaluate": cmd_evaluate,
+            "codegen": cmd_codegen,
+            "vectors": cmd_vectors,
+        }[args.command]
         return handler(args)
     except ValueError as err:
         print(f"fasttrack {args.command}: error: {err}", file=sys.stderr)

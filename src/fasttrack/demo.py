@@ -59,9 +59,15 @@ def detector_params(events: Events) -> tuple[str, ...]:
     return trackmodel.for_detector(events.detector).param_names
 
 
-def run_demo(*, out_dir: str | Path = "build/demo", presets: Sequence[str] | None = None,
-             n_events: int | None = None, seed: int = 2026, plots: bool = True,
-             verbose: bool = True) -> dict[str, Any]:
+def run_demo(
+    *,
+    out_dir: str | Path = "build/demo",
+    presets: Sequence[str] | None = None,
+    n_events: int | None = None,
+    seed: int = 2026,
+    plots: bool = True,
+    verbose: bool = True,
+) -> dict[str, Any]:
     """Run the demo; returns the summary dict (also written to ``out_dir/summary.json``)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -73,8 +79,7 @@ def run_demo(*, out_dir: str | Path = "build/demo", presets: Sequence[str] | Non
         t0 = time.perf_counter()
         events = generate.generate(det, n, seed=seed, progress=verbose, chunk_size=max(1, n // 10))
         t_gen = time.perf_counter() - t0
-        entry: dict[str, Any] = {**events.stats(), "events": len(events), "generate_s": t_gen,
-                                 "algorithms": {}}
+        entry: dict[str, Any] = {**events.stats(), "events": len(events), "generate_s": t_gen, "algorithms": {}}
         results: dict[str, Any] = {}
         for algo in algorithms.available(det):
             t0 = time.perf_counter()
@@ -82,8 +87,7 @@ def run_demo(*, out_dir: str | Path = "build/demo", presets: Sequence[str] | Non
             t_algo = time.perf_counter() - t0
             perf = metrics.evaluate(events, tracks, match=algo.match)
             results[algo.name] = {"tracks": tracks, "performance": perf}
-            entry["algorithms"][algo.name] = {"description": algo.description, "seconds": t_algo,
-                                              **perf.to_dict()}
+            entry["algorithms"][algo.name] = {"description": algo.description, "seconds": t_algo, **perf.to_dict()}
         summary["presets"][name] = entry
         if plots:
             summary["figures"] += _figures(events, name, results, out)
@@ -110,17 +114,24 @@ def _pct(v: float | None) -> str:
 
 def summary_table(summary: dict[str, Any]) -> str:
     """A text table of the demo summary: one line per preset and algorithm."""
-    head = (f"{'preset':<10} {'events':>7} {'hits/ev':>8} {'reco/ev':>8} {'algorithm':<13} "
-            f"{'eff %':>7} {'fake %':>7} {'dup %':>6}  resolution (68 %)")
+    head = (
+        f"{'preset':<10} {'events':>7} {'hits/ev':>8} {'reco/ev':>8} {'algorithm':<13} "
+        f"{'eff %':>7} {'fake %':>7} {'dup %':>6}  resolution (68 %)"
+    )
     lines = [head, "-" * len(head)]
     for name, e in summary["presets"].items():
         for algo, a in e["algorithms"].items():
-            res = ", ".join(f"{p} {v['width68']:.3g}" for p, v in a.get("resolution", {}).items()
-                            if v and v.get("width68") is not None)
-            lines.append(f"{name:<10} {e['events']:>7d} {e['hits_per_event']:>8.1f} "
-                         f"{e.get('reconstructable_per_event', 0):>8.2f} {algo:<13} "
-                         f"{_pct(a['efficiency']):>7} {_pct(a['fake_rate']):>7} "
-                         f"{_pct(a['duplicate_rate']):>6}  {res}")
+            res = ", ".join(
+                f"{p} {v['width68']:.3g}"
+                for p, v in a.get("resolution", {}).items()
+                if v and v.get("width68") is not None
+            )
+            lines.append(
+                f"{name:<10} {e['events']:>7d} {e['hits_per_event']:>8.1f} "
+                f"{e.get('reconstructable_per_event', 0):>8.2f} {algo:<13} "
+                f"{_pct(a['efficiency']):>7} {_pct(a['fake_rate']):>7} "
+                f"{_pct(a['duplicate_rate']):>6}  {res}"
+            )
         if not e["algorithms"]:
             lines.append(f"{name:<10} {e['events']:>7d} {e['hits_per_event']:>8.1f} (no algorithm)")
     return "\n".join(lines)

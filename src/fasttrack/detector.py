@@ -304,17 +304,23 @@ class Detector:
         _check(len(kinds) == 1, f"Detector {self.name!r} mixes layer kinds {sorted(kinds)}; use one kind")
         if self.kind == "plane":
             zs = [lay.z_mm for lay in self.layers]  # type: ignore[union-attr]
-            _check(all(b > a for a, b in itertools.pairwise(zs)),
-                   f"Detector {self.name!r}: planes must be listed in strictly increasing z, got {zs}")
+            _check(
+                all(b > a for a, b in itertools.pairwise(zs)),
+                f"Detector {self.name!r}: planes must be listed in strictly increasing z, got {zs}",
+            )
             measures = {lay.measures for lay in self.layers}  # type: ignore[union-attr]
             _check(len(measures) == 1, f"Detector {self.name!r}: all planes must measure the same ('x' or 'xy')")
         else:
             rs = [lay.r_mm for lay in self.layers]  # type: ignore[union-attr]
-            _check(all(b > a for a, b in itertools.pairwise(rs)),
-                   f"Detector {self.name!r}: cylinders must be listed in strictly increasing r, got {rs}")
+            _check(
+                all(b > a for a, b in itertools.pairwise(rs)),
+                f"Detector {self.name!r}: cylinders must be listed in strictly increasing r, got {rs}",
+            )
         _check(math.isfinite(self.bz_tesla), "Detector.bz_tesla must be finite")
-        _check(self.mix.min_layers <= len(self.layers),
-               f"EventMix.min_layers={self.mix.min_layers} exceeds the {len(self.layers)} layers of {self.name!r}")
+        _check(
+            self.mix.min_layers <= len(self.layers),
+            f"EventMix.min_layers={self.mix.min_layers} exceeds the {len(self.layers)} layers of {self.name!r}",
+        )
 
     # --- summary properties -------------------------------------------------------------
     @property
@@ -369,19 +375,25 @@ class Detector:
             for i, lay in enumerate(self.layers):
                 assert isinstance(lay, PlaneLayer)
                 ch = lay.n_strips_x * lay.n_strips_y
-                lines.append(f"  {i:2d} {lay.z_mm:9.1f}  {lay.measures:>4s} {lay.pitch_x_mm * 1e3:9.1f} "
-                             f"{ch:9d} {lay.x_over_x0:6.4f} {lay.efficiency:6.3f} {lay.noise_per_event:8.2f}")
+                lines.append(
+                    f"  {i:2d} {lay.z_mm:9.1f}  {lay.measures:>4s} {lay.pitch_x_mm * 1e3:9.1f} "
+                    f"{ch:9d} {lay.x_over_x0:6.4f} {lay.efficiency:6.3f} {lay.noise_per_event:8.2f}"
+                )
         else:
             lines.append("  id      r/mm  pitch/um  phi strips  z pitch/mm   x/X0    eff  noise/evt")
             for i, lay in enumerate(self.layers):
                 assert isinstance(lay, CylinderLayer)
-                lines.append(f"  {i:2d} {lay.r_mm:9.1f} {lay.pitch_rphi_mm * 1e3:9.1f} {lay.n_strips_phi:11d} "
-                             f"{lay.pitch_z_mm:11.1f} {lay.x_over_x0:6.4f} {lay.efficiency:6.3f} "
-                             f"{lay.noise_per_event:8.2f}")
+                lines.append(
+                    f"  {i:2d} {lay.r_mm:9.1f} {lay.pitch_rphi_mm * 1e3:9.1f} {lay.n_strips_phi:11d} "
+                    f"{lay.pitch_z_mm:11.1f} {lay.x_over_x0:6.4f} {lay.efficiency:6.3f} "
+                    f"{lay.noise_per_event:8.2f}"
+                )
         m = self.mix
-        lines.append(f"  mix: pileup {m.pileup:g}, {m.particles_per_vertex:g} particles/vertex, "
-                     f"pT {m.pt_min_gev:g}-{m.pt_max_gev:g} GeV ({m.pt_spectrum}), "
-                     f"reconstructable with >= {m.min_layers} layers")
+        lines.append(
+            f"  mix: pileup {m.pileup:g}, {m.particles_per_vertex:g} particles/vertex, "
+            f"pT {m.pt_min_gev:g}-{m.pt_max_gev:g} GeV ({m.pt_spectrum}), "
+            f"reconstructable with >= {m.min_layers} layers"
+        )
         return "\n".join(lines)
 
     # --- serialisation (stored in parquet metadata) -------------------------------------
@@ -400,8 +412,12 @@ class Detector:
             kind = ld.pop("kind")
             layers.append(PlaneLayer(**ld) if kind == "plane" else CylinderLayer(**ld))
         return cls(
-            name=d["name"], layers=tuple(layers), bz_tesla=d["bz_tesla"], mix=EventMix(**d["mix"]),
-            reference_z_mm=d.get("reference_z_mm", 0.0), reference_r_mm=d.get("reference_r_mm", 0.0),
+            name=d["name"],
+            layers=tuple(layers),
+            bz_tesla=d["bz_tesla"],
+            mix=EventMix(**d["mix"]),
+            reference_z_mm=d.get("reference_z_mm", 0.0),
+            reference_r_mm=d.get("reference_r_mm", 0.0),
             description=d.get("description", ""),
         )
 
@@ -432,16 +448,44 @@ def telescope() -> Detector:
     """
     half = 512 * 0.183 / 2.0
     layers = tuple(
-        PlaneLayer(z_mm=100.0 * i, measures="x", pitch_x_mm=0.183, x_min_mm=-half, x_max_mm=half,
-                   y_min_mm=-half, y_max_mm=half, x_over_x0=0.0032, efficiency=0.99, noise_per_event=0.5)
+        PlaneLayer(
+            z_mm=100.0 * i,
+            measures="x",
+            pitch_x_mm=0.183,
+            x_min_mm=-half,
+            x_max_mm=half,
+            y_min_mm=-half,
+            y_max_mm=half,
+            x_over_x0=0.0032,
+            efficiency=0.99,
+            noise_per_event=0.5,
+        )
         for i in range(8)
     )
-    mix = EventMix(pileup=0.0, particles_per_vertex=3.0, pt_min_gev=120.0, pt_max_gev=120.0,
-                   pt_spectrum="flat", direction="slopes", slope_min=-0.03, slope_max=0.03,
-                   beam_z_mm=-100.0, beam_sigma_x_mm=20.0, beam_sigma_y_mm=20.0, charge=1, min_layers=6,
-                   vertex_per_particle=True)
-    return Detector(name="telescope", layers=layers, bz_tesla=0.0, mix=mix, reference_z_mm=350.0,
-                    description="8-plane silicon strip telescope, 512 x 183 um strips, no field")
+    mix = EventMix(
+        pileup=0.0,
+        particles_per_vertex=3.0,
+        pt_min_gev=120.0,
+        pt_max_gev=120.0,
+        pt_spectrum="flat",
+        direction="slopes",
+        slope_min=-0.03,
+        slope_max=0.03,
+        beam_z_mm=-100.0,
+        beam_sigma_x_mm=20.0,
+        beam_sigma_y_mm=20.0,
+        charge=1,
+        min_layers=6,
+        vertex_per_particle=True,
+    )
+    return Detector(
+        name="telescope",
+        layers=layers,
+        bz_tesla=0.0,
+        mix=mix,
+        reference_z_mm=350.0,
+        description="8-plane silicon strip telescope, 512 x 183 um strips, no field",
+    )
 
 
 # CMS Phase-2 outer tracker barrel: layer radii (TDR CERN-LHCC-2017-009, Table 2.1 /
@@ -479,10 +523,20 @@ def barrel() -> Detector:
     """
     sector = BARREL_SECTOR_HALF_WIDTH + math.radians(2.0)
     layers = tuple(
-        CylinderLayer(r_mm=r, pitch_rphi_mm=0.09, pitch_z_mm=1.5 if i < 3 else 50.0,
-                      phi_min=-sector, phi_max=sector, z_min_mm=-1200.0, z_max_mm=1200.0,
-                      bend_qoverpt_sigma=0.1, stub_qoverpt_max=0.5, x_over_x0=0.02,
-                      efficiency=0.99, noise_per_event=3.0)
+        CylinderLayer(
+            r_mm=r,
+            pitch_rphi_mm=0.09,
+            pitch_z_mm=1.5 if i < 3 else 50.0,
+            phi_min=-sector,
+            phi_max=sector,
+            z_min_mm=-1200.0,
+            z_max_mm=1200.0,
+            bend_qoverpt_sigma=0.1,
+            stub_qoverpt_max=0.5,
+            x_over_x0=0.02,
+            efficiency=0.99,
+            noise_per_event=3.0,
+        )
         for i, r in enumerate(BARREL_RADII_MM)
     )
     # generate over a φ window wider than the sector by the largest bend a 1.5 GeV track
@@ -492,13 +546,29 @@ def barrel() -> Detector:
     bend = math.asin(min(1.0, 0.5 * k * BARREL_RADII_MM[-1] / pt_min_gen))
     phi_half = sector + bend
     eta_max = 2.4  # the inner barrel layers (r = 230 mm, |z| < 1.2 m) reach |η| ≈ 2.3
-    mix = EventMix(pileup=200.0, pt_min_gev=pt_min_gen, pt_max_gev=100.0, pt_spectrum="tsallis",
-                   eta_min=-eta_max, eta_max=eta_max, phi_min=-phi_half, phi_max=phi_half,
-                   beam_sigma_x_mm=0.01, beam_sigma_y_mm=0.01, beam_sigma_z_mm=50.0,
-                   particles_per_vertex=barrel_particles_per_vertex(pt_min_gen, 2 * eta_max, 2 * phi_half),
-                   min_layers=5)
-    return Detector(name="barrel", layers=layers, bz_tesla=3.8, mix=mix, reference_r_mm=672.4,
-                    description="CMS Phase-2 outer-tracker barrel, one phi sector, 3.8 T, PU 200")
+    mix = EventMix(
+        pileup=200.0,
+        pt_min_gev=pt_min_gen,
+        pt_max_gev=100.0,
+        pt_spectrum="tsallis",
+        eta_min=-eta_max,
+        eta_max=eta_max,
+        phi_min=-phi_half,
+        phi_max=phi_half,
+        beam_sigma_x_mm=0.01,
+        beam_sigma_y_mm=0.01,
+        beam_sigma_z_mm=50.0,
+        particles_per_vertex=barrel_particles_per_vertex(pt_min_gen, 2 * eta_max, 2 * phi_half),
+        min_layers=5,
+    )
+    return Detector(
+        name="barrel",
+        layers=layers,
+        bz_tesla=3.8,
+        mix=mix,
+        reference_r_mm=672.4,
+        description="CMS Phase-2 outer-tracker barrel, one phi sector, 3.8 T, PU 200",
+    )
 
 
 def tsallis_fraction_above(pt_cut_gev: float, n: float = 6.6, t_gev: float = 0.145) -> float:
@@ -513,16 +583,40 @@ def tsallis_fraction_above(pt_cut_gev: float, n: float = 6.6, t_gev: float = 0.1
     return tail(pt_cut_gev) / tail(0.0)
 
 
-def barrel_particles_per_vertex(pt_min_gev: float, delta_eta: float, delta_phi: float,
-                                dn_deta: float = 6.0) -> float:
+def barrel_particles_per_vertex(pt_min_gev: float, delta_eta: float, delta_phi: float, dn_deta: float = 6.0) -> float:
     """Mean charged particles per pp interaction above ``pt_min_gev`` in an (η, φ) window."""
     return dn_deta * delta_eta * delta_phi / (2 * math.pi) * tsallis_fraction_above(pt_min_gev)
 
 
 # LHCb VELO Upgrade I station positions (VELO Upgrade TDR, CERN-LHCC-2013-021; 26 stations)
-VELO_Z_MM = (-287.5, -262.5, -237.5, -212.5, -187.5, -137.5, -87.5, -62.5, -37.5, -12.5,
-             12.5, 37.5, 62.5, 87.5, 112.5, 137.5, 162.5, 187.5, 212.5, 262.5, 312.5, 362.5,
-             412.5, 437.5, 687.5, 737.5)
+VELO_Z_MM = (
+    -287.5,
+    -262.5,
+    -237.5,
+    -212.5,
+    -187.5,
+    -137.5,
+    -87.5,
+    -62.5,
+    -37.5,
+    -12.5,
+    12.5,
+    37.5,
+    62.5,
+    87.5,
+    112.5,
+    137.5,
+    162.5,
+    187.5,
+    212.5,
+    262.5,
+    312.5,
+    362.5,
+    412.5,
+    437.5,
+    687.5,
+    737.5,
+)
 
 
 def velo() -> Detector:
@@ -543,16 +637,43 @@ def velo() -> Detector:
       noise path exercised).
     """
     layers = tuple(
-        PlaneLayer(z_mm=z, measures="xy", pitch_x_mm=0.055, pitch_y_mm=0.055,
-                   x_min_mm=-42.57, x_max_mm=42.57, y_min_mm=-42.57, y_max_mm=42.57,
-                   hole_half_mm=5.1, x_over_x0=0.008, efficiency=0.99, noise_per_event=1.0)
+        PlaneLayer(
+            z_mm=z,
+            measures="xy",
+            pitch_x_mm=0.055,
+            pitch_y_mm=0.055,
+            x_min_mm=-42.57,
+            x_max_mm=42.57,
+            y_min_mm=-42.57,
+            y_max_mm=42.57,
+            hole_half_mm=5.1,
+            x_over_x0=0.008,
+            efficiency=0.99,
+            noise_per_event=1.0,
+        )
         for z in VELO_Z_MM
     )
-    mix = EventMix(pileup=7.6, particles_per_vertex=18.0, pt_min_gev=0.1, pt_max_gev=20.0,
-                   pt_spectrum="tsallis", eta_min=2.0, eta_max=5.0,
-                   beam_sigma_x_mm=0.04, beam_sigma_y_mm=0.04, beam_sigma_z_mm=50.0, min_layers=3)
-    return Detector(name="velo", layers=layers, bz_tesla=0.0, mix=mix, reference_z_mm=300.0,
-                    description="LHCb VELO-like pixel planes, 55 um pixels, no field, Run 3 pile-up")
+    mix = EventMix(
+        pileup=7.6,
+        particles_per_vertex=18.0,
+        pt_min_gev=0.1,
+        pt_max_gev=20.0,
+        pt_spectrum="tsallis",
+        eta_min=2.0,
+        eta_max=5.0,
+        beam_sigma_x_mm=0.04,
+        beam_sigma_y_mm=0.04,
+        beam_sigma_z_mm=50.0,
+        min_layers=3,
+    )
+    return Detector(
+        name="velo",
+        layers=layers,
+        bz_tesla=0.0,
+        mix=mix,
+        reference_z_mm=300.0,
+        description="LHCb VELO-like pixel planes, 55 um pixels, no field, Run 3 pile-up",
+    )
 
 
 PRESETS = {"telescope": telescope, "barrel": barrel, "velo": velo}

@@ -71,8 +71,11 @@ class Events:
                 raise IndexError(f"event {idx} out of range for {n} events")
             idx = slice(i, i + 1)
         parts = self.particles[idx] if self.particles is not None else None
-        first = self.first_event + idx.indices(len(self))[0] \
-            if isinstance(idx, slice) and (idx.step in (None, 1)) else self.first_event
+        first = (
+            self.first_event + idx.indices(len(self))[0]
+            if isinstance(idx, slice) and (idx.step in (None, 1))
+            else self.first_event
+        )
         return Events(self.detector, self.hits[idx], parts, self.seed, first)
 
     def __repr__(self) -> str:
@@ -143,7 +146,8 @@ class Events:
             return cls._from_awkward(detector, hits, "hits")
         raise ValueError(
             f"hits of type {type(hits).__name__} not understood: give an awkward array of per-event "
-            "records, a dict/structured array/pyarrow table with an 'event' column, or a parquet path")
+            "records, a dict/structured array/pyarrow table with an 'event' column, or a parquet path"
+        )
 
     @classmethod
     def _from_flat(cls, detector: Detector, cols: dict[str, Any], n_events: int | None) -> Events:
@@ -163,8 +167,11 @@ class Events:
             event = event[order]
             cols = {k: np.asarray(v)[order] for k, v in cols.items()}
         counts = np.bincount(event, minlength=n).astype(np.int64)
-        arr = ak.unflatten(ak.zip({k: np.asarray(v) for k, v in cols.items()}), counts) if cols \
+        arr = (
+            ak.unflatten(ak.zip({k: np.asarray(v) for k, v in cols.items()}), counts)
+            if cols
             else ak.Array([[] for _ in range(n)])
+        )
         return cls._from_awkward(detector, arr, "hits")
 
     @classmethod
@@ -185,10 +192,14 @@ class Events:
             content["particles"] = self.particles
         table = ak.to_arrow_table(ak.zip(content, depth_limit=1), extensionarray=False)
         meta = dict(table.schema.metadata or {})
-        meta[_META_KEY] = json.dumps({
-            "format_version": FORMAT_VERSION, "detector": self.detector.to_dict(),
-            "seed": self.seed, "first_event": self.first_event,
-        }).encode()
+        meta[_META_KEY] = json.dumps(
+            {
+                "format_version": FORMAT_VERSION,
+                "detector": self.detector.to_dict(),
+                "seed": self.seed,
+                "first_event": self.first_event,
+            }
+        ).encode()
         pq.write_table(table.replace_schema_metadata(meta), path)
         return path
 
@@ -224,8 +235,7 @@ def _as_int_column(values: np.ndarray, name: str, source: str | None) -> np.ndar
     return values.astype(np.int64)
 
 
-def _dtype_error(source: str, name: str, col: np.ndarray, offsets: np.ndarray,
-                 want: str) -> ValueError:
+def _dtype_error(source: str, name: str, col: np.ndarray, offsets: np.ndarray, want: str) -> ValueError:
     """The error for a column of the wrong dtype, naming its first hit and value."""
     where = f"field {name!r}"
     if len(col):
@@ -252,18 +262,22 @@ def validate_hits(detector: Detector, hits: ak.Array, *, source: str = "hits") -
     per_event = hits.type.content
     unknown = ak.types.UnknownType
     if isinstance(per_event, unknown) or (
-            isinstance(per_event, ak.types.ListType) and isinstance(per_event.content, unknown)):
+        isinstance(per_event, ak.types.ListType) and isinstance(per_event.content, unknown)
+    ):
         # no hit at all, so no type either (e.g. ak.Array([[], []]) or ak.Array([])): empty events
         empty = {"layer": np.zeros(0, np.int32), **{f: np.zeros(0) for f in detector.hit_fields}}
         hits = ak.unflatten(ak.zip(empty), np.zeros(len(hits), np.int64))
     if hits.ndim != 2 or not hits.fields:
-        raise ValueError(f"{source}: expected events of hit records (type N * var * {{layer, ...}}), "
-                         f"got type {hits.type}")
+        raise ValueError(
+            f"{source}: expected events of hit records (type N * var * {{layer, ...}}), got type {hits.type}"
+        )
     required = ("layer", *detector.hit_fields)
     missing = [f for f in required if f not in hits.fields]
     if missing:
-        raise ValueError(f"{source}: missing field(s) {missing} for detector {detector.name!r} "
-                         f"(hits need {list(required)}; optional: hit_id, particle_id)")
+        raise ValueError(
+            f"{source}: missing field(s) {missing} for detector {detector.name!r} "
+            f"(hits need {list(required)}; optional: hit_id, particle_id)"
+        )
     counts = np.asarray(ak.num(hits, axis=1), dtype=np.int64)
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
@@ -292,8 +306,7 @@ def validate_hits(detector: Detector, hits: ak.Array, *, source: str = "hits") -
                 bad |= col < np.iinfo(np.int32).min
             if bad.any():  # would wrap around in the int32 cast below
                 i, ev, j = _first_bad(bad, offsets)
-                raise ValueError(f"{source}: event {ev}, hit {j}: field {name!r} = {col[i]} "
-                                 "does not fit in int32")
+                raise ValueError(f"{source}: event {ev}, hit {j}: field {name!r} = {col[i]} does not fit in int32")
             out[name] = col.astype(np.int32)
     for name in detector.hit_fields:
         col = cols[name]
@@ -310,8 +323,10 @@ def validate_hits(detector: Detector, hits: ak.Array, *, source: str = "hits") -
     bad = (layer < 0) | (layer >= detector.n_layers)
     if bad.any():
         i, ev, j = _first_bad(bad, offsets)
-        raise ValueError(f"{source}: event {ev}, hit {j}: field 'layer' = {layer[i]} is not a layer of "
-                         f"{detector.name!r} (0..{detector.n_layers - 1})")
+        raise ValueError(
+            f"{source}: event {ev}, hit {j}: field 'layer' = {layer[i]} is not a layer of "
+            f"{detector.name!r} (0..{detector.n_layers - 1})"
+        )
     _check_ranges(detector, out, offsets, source)
     if "hit_id" not in out:
         out["hit_id"] = (np.arange(len(layer)) - np.repeat(offsets[:-1], counts)).astype(np.int32)
@@ -323,8 +338,10 @@ def validate_hits(detector: Detector, hits: ak.Array, *, source: str = "hits") -
         if dup.any():
             k = int(order[int(np.argmax(dup)) + 1])
             ev = int(ev_of[k])
-            raise ValueError(f"{source}: event {ev}, hit {k - int(offsets[ev])}: field 'hit_id' = "
-                             f"{ids[k]} is used twice in the event")
+            raise ValueError(
+                f"{source}: event {ev}, hit {k - int(offsets[ev])}: field 'hit_id' = "
+                f"{ids[k]} is used twice in the event"
+            )
         if (ids < 0).any():
             i, ev, j = _first_bad(ids < 0, offsets)
             raise ValueError(f"{source}: event {ev}, hit {j}: field 'hit_id' = {ids[i]} is negative")
@@ -359,24 +376,36 @@ def _check_ranges(det: Detector, cols: dict[str, np.ndarray], offsets: np.ndarra
         if bad.any():
             i, ev, j = _first_bad(bad, offsets)
             unit = "rad" if fname == "phi" else "mm"
-            raise ValueError(f"{source}: event {ev}, hit {j}: field {fname!r} = {v[i]:g} is outside layer "
-                             f"{layer[i]} ({fname} in [{lo[layer[i]]:g}, {hi[layer[i]]:g}] {unit})")
+            raise ValueError(
+                f"{source}: event {ev}, hit {j}: field {fname!r} = {v[i]:g} is outside layer "
+                f"{layer[i]} ({fname} in [{lo[layer[i]]:g}, {hi[layer[i]]:g}] {unit})"
+            )
     if det.kind == "plane" and det.measures_y:
         hole = np.array([lay.hole_half_mm for lay in det.layers])  # type: ignore[union-attr]
         x, y = cols["x"], cols["y"]
         bad = (np.abs(x) < hole[layer]) & (np.abs(y) < hole[layer])
         if bad.any():
             i, ev, j = _first_bad(bad, offsets)
-            raise ValueError(f"{source}: event {ev}, hit {j}: (x, y) = ({x[i]:g}, {y[i]:g}) mm lies in the "
-                             f"beam hole of layer {layer[i]} (|x|, |y| < {hole[layer[i]]:g} mm)")
+            raise ValueError(
+                f"{source}: event {ev}, hit {j}: (x, y) = ({x[i]:g}, {y[i]:g}) mm lies in the "
+                f"beam hole of layer {layer[i]} (|x|, |y| < {hole[layer[i]]:g} mm)"
+            )
 
 
 # ------------------------------------------------------------------------------------------
 # construction from the generator's flat arrays
 # ------------------------------------------------------------------------------------------
-def build_events(detector: Detector, hits: dict[str, np.ndarray], n_hits: np.ndarray,
-                 particles: dict[str, np.ndarray], n_particles: np.ndarray, *, min_layers: int,
-                 seed: int | None = None, first_event: int = 0) -> Events:
+def build_events(
+    detector: Detector,
+    hits: dict[str, np.ndarray],
+    n_hits: np.ndarray,
+    particles: dict[str, np.ndarray],
+    n_particles: np.ndarray,
+    *,
+    min_layers: int,
+    seed: int | None = None,
+    first_event: int = 0,
+) -> Events:
     """Assemble :class:`Events` from flat per-hit and per-particle arrays and counts."""
     from .trackmodel import truth_parameters
 
@@ -411,10 +440,25 @@ def build_events(detector: Detector, hits: dict[str, np.ndarray], n_hits: np.nda
 def describe_field_units() -> dict[str, str]:
     """Units of the standard hit and particle fields (for documentation and plots)."""
     return {
-        "x": "mm", "y": "mm", "z": "mm", "phi": "rad", "bend_qoverpt": "1/GeV", "pt_gev": "GeV",
-        "p_gev": "GeV", "eta": "", "tx": "", "ty": "", "vx_mm": "mm", "vy_mm": "mm", "vz_mm": "mm",
-        "qoverpt": "1/GeV", "phi_t": "rad", "x_ref_mm": "mm", "u_mm": "mm", "v_mm": "mm",
-        "z0_mm": "mm", "cot_theta": "", "charge": "e",
+        "x": "mm",
+        "y": "mm",
+        "z": "mm",
+        "phi": "rad",
+        "bend_qoverpt": "1/GeV",
+        "pt_gev": "GeV",
+        "p_gev": "GeV",
+        "eta": "",
+        "tx": "",
+        "ty": "",
+        "vx_mm": "mm",
+        "vy_mm": "mm",
+        "vz_mm": "mm",
+        "qoverpt": "1/GeV",
+        "phi_t": "rad",
+        "x_ref_mm": "mm",
+        "u_mm": "mm",
+        "v_mm": "mm",
+        "z0_mm": "mm",
+        "cot_theta": "",
+        "charge": "e",
     }
-
-

@@ -265,8 +265,7 @@ def apply_overflow(n: int, width: int, signed: bool, overflow: int) -> int:
 
 
 @nb.njit(cache=True)
-def quantize_raw(raw: int, shift: int, width: int, signed: bool, rounding: int,
-                 overflow: int) -> int:
+def quantize_raw(raw: int, shift: int, width: int, signed: bool, rounding: int, overflow: int) -> int:
     """Convert ``raw * 2**-shift`` (in units of the target LSB) to a ``width``-bit raw value.
 
     ``shift`` is the number of extra fractional bits of ``raw`` (negative: ``raw`` is in
@@ -297,8 +296,9 @@ def quantize_raw(raw: int, shift: int, width: int, signed: bool, rounding: int,
 
 
 @nb.njit(cache=True)
-def _quantize_float_array(x: np.ndarray, frac: int, width: int, signed: bool, rounding: int,
-                          overflow: int) -> np.ndarray:
+def _quantize_float_array(
+    x: np.ndarray, frac: int, width: int, signed: bool, rounding: int, overflow: int
+) -> np.ndarray:
     out = np.empty(x.size, np.int64)
     for k in range(x.size):
         m, e = math.frexp(x[k])  # x = m * 2**e exactly, 0.5 <= |m| < 1
@@ -308,8 +308,9 @@ def _quantize_float_array(x: np.ndarray, frac: int, width: int, signed: bool, ro
 
 
 @nb.njit(cache=True)
-def _quantize_int_array(raw: np.ndarray, shift: int, width: int, signed: bool, rounding: int,
-                        overflow: int) -> np.ndarray:
+def _quantize_int_array(
+    raw: np.ndarray, shift: int, width: int, signed: bool, rounding: int, overflow: int
+) -> np.ndarray:
     out = np.empty(raw.size, np.int64)
     for k in range(raw.size):
         out[k] = quantize_raw(raw[k], shift, width, signed, rounding, overflow)
@@ -361,14 +362,9 @@ class FixedType:
         width = _as_int("width", self.width)
         integer = _as_int("integer", self.integer)
         if not 1 <= width <= MAX_WIDTH:
-            raise ValueError(
-                f"FixedType.width must be in 1..{MAX_WIDTH} (raw values are int64), got {width}"
-            )
+            raise ValueError(f"FixedType.width must be in 1..{MAX_WIDTH} (raw values are int64), got {width}")
         if not -MAX_ABS_INTEGER <= integer <= MAX_ABS_INTEGER:
-            raise ValueError(
-                f"FixedType.integer must be in -{MAX_ABS_INTEGER}..{MAX_ABS_INTEGER}, "
-                f"got {integer}"
-            )
+            raise ValueError(f"FixedType.integer must be in -{MAX_ABS_INTEGER}..{MAX_ABS_INTEGER}, got {integer}")
         if not isinstance(self.signed, bool | np.bool_):
             raise ValueError(f"FixedType.signed must be True or False, got {self.signed!r}")
         if self.rounding not in ROUNDING_MODES:
@@ -499,8 +495,9 @@ class FixedType:
             if kind == "u" and arr.size and int(arr.max()) > _LOW63:
                 raise ValueError("FixedType.quantize: unsigned integers above 2**63-1")
             raw = np.ascontiguousarray(arr, dtype=np.int64).ravel()
-            out = _quantize_int_array(raw, -self.fractional, self.width, self.signed,
-                                      self.rounding_code, self.overflow_code)
+            out = _quantize_int_array(
+                raw, -self.fractional, self.width, self.signed, self.rounding_code, self.overflow_code
+            )
         elif kind == "f":
             if arr.dtype.itemsize > 8:
                 raise ValueError(
@@ -510,8 +507,9 @@ class FixedType:
             flt = np.ascontiguousarray(arr, dtype=np.float64).ravel()
             if not np.isfinite(flt).all():
                 raise ValueError("FixedType.quantize: NaN or infinite input has no fixed value")
-            out = _quantize_float_array(flt, self.fractional, self.width, self.signed,
-                                        self.rounding_code, self.overflow_code)
+            out = _quantize_float_array(
+                flt, self.fractional, self.width, self.signed, self.rounding_code, self.overflow_code
+            )
         else:
             raise TypeError(f"FixedType.quantize: expected real numbers, got dtype {arr.dtype}")
         return out.reshape(arr.shape)
@@ -536,8 +534,9 @@ class FixedType:
             )
         if from_type == self:
             return src.reshape(arr.shape).copy()
-        out = _quantize_int_array(src, from_type.fractional - self.fractional, self.width,
-                                  self.signed, self.rounding_code, self.overflow_code)
+        out = _quantize_int_array(
+            src, from_type.fractional - self.fractional, self.width, self.signed, self.rounding_code, self.overflow_code
+        )
         return out.reshape(arr.shape)
 
     def to_float(self, raw: npt.ArrayLike) -> npt.NDArray[np.float64]:

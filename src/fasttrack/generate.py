@@ -56,9 +56,30 @@ L_HOLE, L_SMEAR, L_X0, L_EFF, L_NOISE, L_BEND_SIGMA, L_STUB_CUT, L_2D = 7, 8, 9,
 N_LCOLS = 15
 
 # mix-vector entries
-(M_PILEUP, M_PPV, M_PTMIN, M_PTMAX, M_SPECTRUM, M_ETAMIN, M_ETAMAX, M_PHIMIN, M_PHIMAX,
- M_DIRECTION, M_SLMIN, M_SLMAX, M_BX, M_BY, M_BZ, M_SBX, M_SBY, M_SBZ, M_CHARGE, M_MASS,
- M_FIELD, M_VPP) = range(22)
+(
+    M_PILEUP,
+    M_PPV,
+    M_PTMIN,
+    M_PTMAX,
+    M_SPECTRUM,
+    M_ETAMIN,
+    M_ETAMAX,
+    M_PHIMIN,
+    M_PHIMAX,
+    M_DIRECTION,
+    M_SLMIN,
+    M_SLMAX,
+    M_BX,
+    M_BY,
+    M_BZ,
+    M_SBX,
+    M_SBY,
+    M_SBZ,
+    M_CHARGE,
+    M_MASS,
+    M_FIELD,
+    M_VPP,
+) = range(22)
 N_MIX = 22
 SPECTRUM_CODE = {"flat": 0, "inverse": 1, "tsallis": 2}
 DIRECTION_CODE = {"eta_phi": 0, "slopes": 1}
@@ -68,8 +89,9 @@ DIRECTION_CODE = {"eta_phi": 0, "slopes": 1}
 N_PCOLS = 11
 
 
-def highland_theta0(p_gev: float | np.ndarray, x_over_x0: float | np.ndarray,
-                    beta: float | np.ndarray = 1.0, charge: float = 1.0) -> float | np.ndarray:
+def highland_theta0(
+    p_gev: float | np.ndarray, x_over_x0: float | np.ndarray, beta: float | np.ndarray = 1.0, charge: float = 1.0
+) -> float | np.ndarray:
     """Highland width θ0 (rad) of the projected scattering angle (PDG 2024, eq. 34.15)."""
     t = np.asarray(x_over_x0, dtype=float)
     return 13.6e-3 / (beta * p_gev) * abs(charge) * np.sqrt(t) * (1.0 + 0.038 * np.log(t * charge**2 / beta**2))
@@ -114,17 +136,20 @@ def _check_layers(det: Detector) -> None:
             n_a = lay.n_strips_phi
             n_b = int(round((lay.z_max_mm - lay.z_min_mm) / lay.pitch_z_mm))
         if not (1 <= n_a < MAX_CHANNELS and 1 <= n_b < MAX_CHANNELS):
-            raise ValueError(f"layer {i} of {det.name!r} has {n_a} x {n_b} channels; the generator "
-                             f"needs 1 to {MAX_CHANNELS - 1} per coordinate: change pitch or extent")
+            raise ValueError(
+                f"layer {i} of {det.name!r} has {n_a} x {n_b} channels; the generator "
+                f"needs 1 to {MAX_CHANNELS - 1} per coordinate: change pitch or extent"
+            )
         if isinstance(lay, PlaneLayer) and lay.hole_half_mm > 0.0 and lay.noise_per_event > 0.0:
             # noise hits are drawn until a channel centre lies outside the hole
             xc = lay.x_min_mm + (np.arange(n_a) + 0.5) * lay.pitch_x_mm
-            yc = (lay.y_min_mm + (np.arange(n_b) + 0.5) * lay.pitch_y_mm if lay.measures == "xy"
-                  else np.zeros(1))
+            yc = lay.y_min_mm + (np.arange(n_b) + 0.5) * lay.pitch_y_mm if lay.measures == "xy" else np.zeros(1)
             h = lay.hole_half_mm
             if not (np.any(np.abs(xc) >= h) or np.any(np.abs(yc) >= h)):
-                raise ValueError(f"layer {i} of {det.name!r}: the beam hole (hole_half_mm={h}) covers "
-                                 "every channel, so noise hits cannot be placed")
+                raise ValueError(
+                    f"layer {i} of {det.name!r}: the beam hole (hole_half_mm={h}) covers "
+                    "every channel, so noise hits cannot be placed"
+                )
 
 
 def _mix_vector(det: Detector, mix: EventMix) -> np.ndarray:
@@ -144,8 +169,11 @@ def _tsallis_inverse_cdf(mix: EventMix, n: int = 4096) -> tuple[np.ndarray, np.n
     """Table (u, pT) of the inverse CDF of pT·(1+pT/(nT))^−n truncated to [pt_min, pt_max]."""
     a = mix.tsallis_n * mix.tsallis_t_gev
     nn = mix.tsallis_n
-    pt = np.geomspace(mix.pt_min_gev, mix.pt_max_gev, n) if mix.pt_max_gev > mix.pt_min_gev \
+    pt = (
+        np.geomspace(mix.pt_min_gev, mix.pt_max_gev, n)
+        if mix.pt_max_gev > mix.pt_min_gev
         else np.full(n, mix.pt_min_gev)
+    )
     u = 1.0 + pt / a
     tail = a * a * (u ** (2 - nn) / (nn - 2) - u ** (1 - nn) / (nn - 1))
     cdf = (tail[0] - tail) / max(tail[0] - tail[-1], 1e-300)
@@ -171,8 +199,9 @@ def _draw_counts(mix: np.ndarray, ltab: np.ndarray, noise_counts: np.ndarray, st
 
 
 @nb.njit(cache=True)
-def _count_pass(states: np.ndarray, mix: np.ndarray, ltab: np.ndarray,
-                n_particles: np.ndarray, hit_bound: np.ndarray) -> None:
+def _count_pass(
+    states: np.ndarray, mix: np.ndarray, ltab: np.ndarray, n_particles: np.ndarray, hit_bound: np.ndarray
+) -> None:
     n_layers = ltab.shape[0]
     noise = np.zeros(n_layers, dtype=np.int64)
     for i in range(states.shape[0]):
@@ -292,11 +321,23 @@ def _digitise(value: float, vmin: float, pitch: float, n: int) -> tuple[int, flo
 
 
 @nb.njit(cache=True)
-def _simulate_event(state: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl: bool,
-                    cdf: np.ndarray, cdf_pt: np.ndarray,
-                    h_layer: np.ndarray, h_pid: np.ndarray, h_a: np.ndarray, h_b: np.ndarray,
-                    h_c: np.ndarray, h_key: np.ndarray,
-                    p_out: np.ndarray, p_nhits: np.ndarray, p_nlayers: np.ndarray) -> int:
+def _simulate_event(
+    state: np.ndarray,
+    mix: np.ndarray,
+    ltab: np.ndarray,
+    is_cyl: bool,
+    cdf: np.ndarray,
+    cdf_pt: np.ndarray,
+    h_layer: np.ndarray,
+    h_pid: np.ndarray,
+    h_a: np.ndarray,
+    h_b: np.ndarray,
+    h_c: np.ndarray,
+    h_key: np.ndarray,
+    p_out: np.ndarray,
+    p_nhits: np.ndarray,
+    p_nlayers: np.ndarray,
+) -> int:
     """Simulate one event into the given slices; returns the number of hits written."""
     n_layers = ltab.shape[0]
     noise = np.zeros(n_layers, dtype=np.int64)
@@ -379,8 +420,7 @@ def _simulate_event(state: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl
                     _helix_step(pos, d, kappa, s_t)
                     cos_inc = abs(pos[0] * d[0] + pos[1] * d[1]) / radius
                     phi_h = math.atan2(pos[1], pos[0])
-                    inside = (row_l[L_A_MIN] <= phi_h <= row_l[L_A_MAX]
-                              and row_l[L_B_MIN] <= pos[2] <= row_l[L_B_MAX])
+                    inside = row_l[L_A_MIN] <= phi_h <= row_l[L_A_MAX] and row_l[L_B_MIN] <= pos[2] <= row_l[L_B_MAX]
                 else:
                     zl = row_l[L_POS]
                     if d[2] == 0.0 or (zl - pos[2]) * d[2] <= 0.0:
@@ -394,9 +434,11 @@ def _simulate_event(state: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl
                         _helix_step(pos, d, kappa, (zl - pos[2]) * dt / d[2])
                         pos[2] = zl
                     cos_inc = abs(d[2])
-                    inside = (row_l[L_A_MIN] <= pos[0] <= row_l[L_A_MAX]
-                              and row_l[L_B_MIN] <= pos[1] <= row_l[L_B_MAX]
-                              and not (abs(pos[0]) < row_l[L_HOLE] and abs(pos[1]) < row_l[L_HOLE]))
+                    inside = (
+                        row_l[L_A_MIN] <= pos[0] <= row_l[L_A_MAX]
+                        and row_l[L_B_MIN] <= pos[1] <= row_l[L_B_MAX]
+                        and not (abs(pos[0]) < row_l[L_HOLE] and abs(pos[1]) < row_l[L_HOLE])
+                    )
                 if not inside:
                     continue
                 # hit: efficiency, smearing, digitisation
@@ -427,8 +469,7 @@ def _simulate_event(state: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl
                         keep = ch_a >= 0 and ch_b >= 0
                         # a pixel whose centre lies in the beam hole does not exist (the
                         # same rule as for noise hits and in events.validate_hits)
-                        if (row_l[L_2D] > 0.0 and abs(a_m) < row_l[L_HOLE]
-                                and abs(b_m) < row_l[L_HOLE]):
+                        if row_l[L_2D] > 0.0 and abs(a_m) < row_l[L_HOLE] and abs(b_m) < row_l[L_HOLE]:
                             keep = False
                         c_m = 0.0
                     if keep:
@@ -442,8 +483,13 @@ def _simulate_event(state: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl
                 x0 = row_l[L_X0]
                 if x0 > 0.0 and cos_inc > 1e-6:
                     t = x0 / cos_inc
-                    theta0 = (13.6e-3 / (beta * p) * abs(q) * math.sqrt(t)
-                              * (1.0 + 0.038 * math.log(t * q * q / (beta * beta))))
+                    theta0 = (
+                        13.6e-3
+                        / (beta * p)
+                        * abs(q)
+                        * math.sqrt(t)
+                        * (1.0 + 0.038 * math.log(t * q * q / (beta * beta)))
+                    )
                     if theta0 > 0.0:
                         _scatter(d, theta0, st)
             p_nhits[ip] = nhits_p
@@ -452,8 +498,11 @@ def _simulate_event(state: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl
     # noise hits, uniform over each layer's channels
     for lay in range(n_layers):
         row_l = ltab[lay]
-        n_a = int(math.ceil((row_l[L_A_MAX] - row_l[L_A_MIN]) / row_l[L_PITCH_A] - 1e-9)) if is_cyl \
+        n_a = (
+            int(math.ceil((row_l[L_A_MAX] - row_l[L_A_MIN]) / row_l[L_PITCH_A] - 1e-9))
+            if is_cyl
             else int(round((row_l[L_A_MAX] - row_l[L_A_MIN]) / row_l[L_PITCH_A]))
+        )
         n_b = int(round((row_l[L_B_MAX] - row_l[L_B_MIN]) / row_l[L_PITCH_B]))
         for _ in range(noise[lay]):
             while True:
@@ -483,19 +532,46 @@ def _simulate_event(state: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl
 
 
 @nb.njit(parallel=True, cache=True)
-def _fill_pass(states: np.ndarray, mix: np.ndarray, ltab: np.ndarray, is_cyl: bool,
-               cdf: np.ndarray, cdf_pt: np.ndarray,
-               hit_off: np.ndarray, part_off: np.ndarray, n_hits: np.ndarray,
-               h_layer: np.ndarray, h_pid: np.ndarray, h_a: np.ndarray, h_b: np.ndarray,
-               h_c: np.ndarray, h_key: np.ndarray,
-               p_out: np.ndarray, p_nhits: np.ndarray, p_nlayers: np.ndarray) -> None:
+def _fill_pass(
+    states: np.ndarray,
+    mix: np.ndarray,
+    ltab: np.ndarray,
+    is_cyl: bool,
+    cdf: np.ndarray,
+    cdf_pt: np.ndarray,
+    hit_off: np.ndarray,
+    part_off: np.ndarray,
+    n_hits: np.ndarray,
+    h_layer: np.ndarray,
+    h_pid: np.ndarray,
+    h_a: np.ndarray,
+    h_b: np.ndarray,
+    h_c: np.ndarray,
+    h_key: np.ndarray,
+    p_out: np.ndarray,
+    p_nhits: np.ndarray,
+    p_nlayers: np.ndarray,
+) -> None:
     for i in nb.prange(states.shape[0]):
         h0, h1 = hit_off[i], hit_off[i + 1]
         p0, p1 = part_off[i], part_off[i + 1]
-        n_hits[i] = _simulate_event(states[i], mix, ltab, is_cyl, cdf, cdf_pt,
-                                    h_layer[h0:h1], h_pid[h0:h1], h_a[h0:h1], h_b[h0:h1],
-                                    h_c[h0:h1], h_key[h0:h1],
-                                    p_out[p0:p1], p_nhits[p0:p1], p_nlayers[p0:p1])
+        n_hits[i] = _simulate_event(
+            states[i],
+            mix,
+            ltab,
+            is_cyl,
+            cdf,
+            cdf_pt,
+            h_layer[h0:h1],
+            h_pid[h0:h1],
+            h_a[h0:h1],
+            h_b[h0:h1],
+            h_c[h0:h1],
+            h_key[h0:h1],
+            p_out[p0:p1],
+            p_nhits[p0:p1],
+            p_nlayers[p0:p1],
+        )
 
 
 @nb.njit(cache=True)
@@ -507,8 +583,9 @@ def _event_states(seed: np.uint64, first: np.uint64, n: int) -> np.ndarray:
     return out
 
 
-def _generate_chunk(det: Detector, mix: EventMix, seed: int, first: int, n: int
-                    ) -> tuple[dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray], np.ndarray]:
+def _generate_chunk(
+    det: Detector, mix: EventMix, seed: int, first: int, n: int
+) -> tuple[dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray], np.ndarray]:
     ltab = _layer_table(det)
     mixv = _mix_vector(det, mix)
     cdf, cdf_pt = _tsallis_inverse_cdf(mix)
@@ -531,8 +608,26 @@ def _generate_chunk(det: Detector, mix: EventMix, seed: int, first: int, n: int
     p_nhits = np.zeros(nb_p, dtype=np.int64)
     p_nlayers = np.zeros(nb_p, dtype=np.int64)
     n_hits = np.zeros(n, dtype=np.int64)
-    _fill_pass(states, mixv, ltab, det.kind == "cylinder", cdf, cdf_pt, hit_off, part_off, n_hits,
-               h_layer, h_pid, h_a, h_b, h_c, h_key, p_out, p_nhits, p_nlayers)
+    _fill_pass(
+        states,
+        mixv,
+        ltab,
+        det.kind == "cylinder",
+        cdf,
+        cdf_pt,
+        hit_off,
+        part_off,
+        n_hits,
+        h_layer,
+        h_pid,
+        h_a,
+        h_b,
+        h_c,
+        h_key,
+        p_out,
+        p_nhits,
+        p_nlayers,
+    )
     # compact: keep the first n_hits[i] entries of each event's reserved slice
     local = np.arange(nb_h) - np.repeat(hit_off[:-1], bound)
     keep = local < np.repeat(n_hits, bound)
@@ -544,17 +639,34 @@ def _generate_chunk(det: Detector, mix: EventMix, seed: int, first: int, n: int
     else:
         hits |= {"x": h_a[keep]}
     parts = {
-        "charge": p_out[:, P_Q], "pt_gev": p_out[:, P_PT], "eta": p_out[:, P_ETA],
-        "phi": p_out[:, P_PHI], "p_gev": p_out[:, P_P], "tx": p_out[:, P_TX], "ty": p_out[:, P_TY],
-        "vx_mm": p_out[:, P_VX], "vy_mm": p_out[:, P_VY], "vz_mm": p_out[:, P_VZ],
-        "vertex": p_out[:, P_VERTEX], "n_hits": p_nhits, "n_layers": p_nlayers,
+        "charge": p_out[:, P_Q],
+        "pt_gev": p_out[:, P_PT],
+        "eta": p_out[:, P_ETA],
+        "phi": p_out[:, P_PHI],
+        "p_gev": p_out[:, P_P],
+        "tx": p_out[:, P_TX],
+        "ty": p_out[:, P_TY],
+        "vx_mm": p_out[:, P_VX],
+        "vy_mm": p_out[:, P_VY],
+        "vz_mm": p_out[:, P_VZ],
+        "vertex": p_out[:, P_VERTEX],
+        "n_hits": p_nhits,
+        "n_layers": p_nlayers,
     }
     return hits, n_hits, parts, n_particles
 
 
-def generate(detector: Detector, n_events: int, *, seed: int, first_event: int = 0,
-             mix: EventMix | None = None, chunk_size: int = 2000, progress: bool | None = None,
-             **mix_changes: float | int | str) -> Events:
+def generate(
+    detector: Detector,
+    n_events: int,
+    *,
+    seed: int,
+    first_event: int = 0,
+    mix: EventMix | None = None,
+    chunk_size: int = 2000,
+    progress: bool | None = None,
+    **mix_changes: float | int | str,
+) -> Events:
     """Generate ``n_events`` events in ``detector``.
 
     Parameters
@@ -604,5 +716,6 @@ def generate(detector: Detector, n_events: int, *, seed: int, first_event: int =
     else:
         dummy = _generate_chunk(detector, mix, seed, 0, 0)
         hits, n_hits, parts, n_parts = dummy
-    return build_events(detector, hits, n_hits, parts, n_parts, min_layers=mix.min_layers,
-                        seed=seed, first_event=first_event)
+    return build_events(
+        detector, hits, n_hits, parts, n_parts, min_layers=mix.min_layers, seed=seed, first_event=first_event
+    )

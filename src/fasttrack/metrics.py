@@ -89,8 +89,7 @@ _FRACTION_TOL = 1e-9
 # ------------------------------------------------------------------------------------------
 # small helpers
 # ------------------------------------------------------------------------------------------
-def wilson_interval(k: np.ndarray | int, n: np.ndarray | int,
-                    z: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(k: np.ndarray | int, n: np.ndarray | int, z: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval (lower, upper) of a binomial fraction ``k / n``.
 
     ``z = 1`` gives the 68.27 % interval. ``n = 0`` gives NaN bounds.
@@ -152,18 +151,21 @@ def _as_tracks(events: Events, tracks: Any) -> ak.Array:
     if not isinstance(tracks, ak.Array):
         tracks = ak.Array(tracks)
     if len(tracks) != len(events):
-        raise ValueError(f"tracks hold {len(tracks)} events but the sample has {len(events)}: "
-                         "give one (possibly empty) list of tracks per event")
+        raise ValueError(
+            f"tracks hold {len(tracks)} events but the sample has {len(events)}: "
+            "give one (possibly empty) list of tracks per event"
+        )
     if len(tracks) and tracks.ndim != 2:
-        raise ValueError(f"tracks must be N * var * {{...}} (one list of tracks per event), "
-                         f"got type {tracks.type}")
+        raise ValueError(f"tracks must be N * var * {{...}} (one list of tracks per event), got type {tracks.type}")
     return tracks
 
 
 def _require_particles(events: Events) -> ak.Array:
     if events.particles is None:
-        raise ValueError("events carry no truth particles: performance needs generated events "
-                         "(or events loaded with their particles)")
+        raise ValueError(
+            "events carry no truth particles: performance needs generated events "
+            "(or events loaded with their particles)"
+        )
     return events.particles
 
 
@@ -189,12 +191,14 @@ def _lookup(ev_a: np.ndarray, id_a: np.ndarray, ev_b: np.ndarray, id_b: np.ndarr
 # ------------------------------------------------------------------------------------------
 def _check_fraction(min_fraction: float) -> None:
     if not 0.5 < min_fraction <= 1.0:
-        raise ValueError(f"min_fraction must be in (0.5, 1] so that at most one particle owns a "
-                         f"track, got {min_fraction}")
+        raise ValueError(
+            f"min_fraction must be in (0.5, 1] so that at most one particle owns a track, got {min_fraction}"
+        )
 
 
-def _match_hits_flat(events: Events, tracks: ak.Array,
-                     min_fraction: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _match_hits_flat(
+    events: Events, tracks: ak.Array, min_fraction: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per flat track: (matched particle id or 0, its hits on the track, hits on the track)."""
     _check_fraction(min_fraction)
     n_ev = len(events)
@@ -205,8 +209,10 @@ def _match_hits_flat(events: Events, tracks: ak.Array,
         z = np.zeros(0, dtype=np.int64)
         return z.astype(np.int32), z, z
     if "hit_ids" not in tracks.fields:
-        raise ValueError(f"tracks have no field 'hit_ids' (fields: {list(tracks.fields)}): "
-                         "match by parameters instead (match='params', windows=...)")
+        raise ValueError(
+            f"tracks have no field 'hit_ids' (fields: {list(tracks.fields)}): "
+            "match by parameters instead (match='params', windows=...)"
+        )
     hit_ids = tracks["hit_ids"]
     if hit_ids.ndim != 3:
         raise ValueError(f"tracks: 'hit_ids' must be a list of ints per track, got {hit_ids.type}")
@@ -225,15 +231,16 @@ def _match_hits_flat(events: Events, tracks: ak.Array,
     if (gh < 0).any():
         i = int(np.argmax(gh < 0))
         t, e = int(trk_of[i]), int(ev_of[i])
-        raise ValueError(f"event {e}, track {t - int(trk_off[e])}: hit_id {int(ids[i])} is not a "
-                         f"hit of the event ({int(events.n_hits[e])} hits)")
+        raise ValueError(
+            f"event {e}, track {t - int(trk_off[e])}: hit_id {int(ids[i])} is not a "
+            f"hit of the event ({int(events.n_hits[e])} hits)"
+        )
     order = np.lexsort((gh, trk_of))
     dup = (np.diff(gh[order]) == 0) & (np.diff(trk_of[order]) == 0)
     if dup.any():
         i = int(order[int(np.argmax(dup))])
         t, e = int(trk_of[i]), int(ev_of[i])
-        raise ValueError(f"event {e}, track {t - int(trk_off[e])}: hit_id {int(ids[i])} is listed "
-                         "twice on the track")
+        raise ValueError(f"event {e}, track {t - int(trk_off[e])}: hit_id {int(ids[i])} is listed twice on the track")
     pid = hit_pid[gh]
     # runs of equal (track, particle id): at most one run per track can reach > 50 %
     order = np.lexsort((pid, trk_of))
@@ -283,9 +290,16 @@ def match_tracks_by_hits(events: Events, tracks: ak.Array, min_fraction: float =
 # matching by parameters
 # ------------------------------------------------------------------------------------------
 @nb.njit(cache=True)
-def _match_params_kernel(trk_off: np.ndarray, part_off: np.ndarray, tv: np.ndarray,
-                         pv: np.ndarray, win: np.ndarray, wrap: np.ndarray,
-                         out_idx: np.ndarray, out_d2: np.ndarray) -> None:
+def _match_params_kernel(
+    trk_off: np.ndarray,
+    part_off: np.ndarray,
+    tv: np.ndarray,
+    pv: np.ndarray,
+    win: np.ndarray,
+    wrap: np.ndarray,
+    out_idx: np.ndarray,
+    out_d2: np.ndarray,
+) -> None:
     two_pi = 2.0 * math.pi
     k = win.shape[0]
     for e in range(trk_off.shape[0] - 1):
@@ -323,8 +337,9 @@ def _check_windows(windows: Mapping[str, float] | None) -> dict[str, float]:
     return out
 
 
-def _match_params_flat(events: Events, tracks: ak.Array, windows: Mapping[str, float]
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _match_params_flat(
+    events: Events, tracks: ak.Array, windows: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per flat track: (matched particle id or 0, flat particle index or −1, D² or NaN)."""
     win = _check_windows(windows)
     parts = _require_particles(events)
@@ -339,17 +354,22 @@ def _match_params_flat(events: Events, tracks: ak.Array, windows: Mapping[str, f
         pv[:, j] = _flat(parts, name, "particles", np.float64)
     idx = np.full(n_trk, -1, dtype=np.int64)
     d2 = np.full(n_trk, np.nan)
-    _match_params_kernel(np.concatenate([[0], np.cumsum(trk_counts)]),
-                         np.concatenate([[0], np.cumsum(part_counts)]), tv, pv,
-                         np.array([win[n] for n in names]),
-                         np.array([n in ANGLE_PARAMS for n in names]), idx, d2)
+    _match_params_kernel(
+        np.concatenate([[0], np.cumsum(trk_counts)]),
+        np.concatenate([[0], np.cumsum(part_counts)]),
+        tv,
+        pv,
+        np.array([win[n] for n in names]),
+        np.array([n in ANGLE_PARAMS for n in names]),
+        idx,
+        d2,
+    )
     ppid = _flat(parts, "particle_id", "particles", np.int64)
     matched = np.where(idx >= 0, ppid[np.maximum(idx, 0)] if len(ppid) else 0, 0).astype(np.int32)
     return matched, idx, d2
 
 
-def match_tracks_by_params(events: Events, tracks: ak.Array,
-                           windows: Mapping[str, float]) -> ak.Array:
+def match_tracks_by_params(events: Events, tracks: ak.Array, windows: Mapping[str, float]) -> ak.Array:
     """The particle each track matches by its parameters (0: none), aligned with ``tracks``.
 
     Among all particles of the track's event, those with ``|Δp| < windows[p]`` for every
@@ -395,8 +415,7 @@ class ParameterResolution:
     pull_std: float = math.nan
 
     @classmethod
-    def from_arrays(cls, param: str, residuals: np.ndarray,
-                    pulls: np.ndarray | None = None) -> ParameterResolution:
+    def from_arrays(cls, param: str, residuals: np.ndarray, pulls: np.ndarray | None = None) -> ParameterResolution:
         """Statistics of the finite entries of ``residuals`` (and ``pulls``)."""
         r = residuals[np.isfinite(residuals)]
         mean = std = w68 = math.nan
@@ -502,8 +521,9 @@ class TrackingPerformance:
         return _ratio(extra, self.n_matched_particles)
 
     # --- efficiency curves ----------------------------------------------------------------
-    def efficiency_vs(self, variable: str, bins: int | Sequence[float] | np.ndarray = 10
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def efficiency_vs(
+        self, variable: str, bins: int | Sequence[float] | np.ndarray = 10
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Efficiency in bins of a per-particle variable, with Wilson 68 % errors.
 
         ``bins`` is a number of equal bins over the variable's range among the selected
@@ -562,10 +582,18 @@ class TrackingPerformance:
             "fake_rate": self.fake_rate,
             "duplicate_rate": self.duplicate_rate,
             "duplicates_per_matched_particle": self.duplicates_per_matched_particle,
-            "resolution": {p: {"n": r.n, "mean": r.mean, "std": r.std, "width68": r.width68,
-                               "pull_n": r.pull_n, "pull_mean": r.pull_mean,
-                               "pull_std": r.pull_std}
-                           for p, r in self.resolution.items()},
+            "resolution": {
+                p: {
+                    "n": r.n,
+                    "mean": r.mean,
+                    "std": r.std,
+                    "width68": r.width68,
+                    "pull_n": r.pull_n,
+                    "pull_mean": r.pull_mean,
+                    "pull_std": r.pull_std,
+                }
+                for p, r in self.resolution.items()
+            },
         }
         if include_arrays:
             out["particles"] = dict(self.particles)
@@ -575,15 +603,16 @@ class TrackingPerformance:
 
     def to_json(self, *, include_arrays: bool = False, indent: int | None = 2) -> str:
         """:meth:`to_dict` as strict JSON text."""
-        return json.dumps(self.to_dict(include_arrays=include_arrays), indent=indent,
-                          allow_nan=False)
+        return json.dumps(self.to_dict(include_arrays=include_arrays), indent=indent, allow_nan=False)
 
     def table(self) -> str:
         """A readable, aligned text table of the counts, rates and resolutions."""
-        setting = (f"min_fraction {self.min_fraction:g}" if self.match == "hits"
-                   else "windows " + ", ".join(f"{k} {v:g}" for k, v in (self.windows or {}).items()))
-        sel = "reconstructable" + (f", pT >= {self.pt_min_gev:g} GeV"
-                                   if self.pt_min_gev is not None else "")
+        setting = (
+            f"min_fraction {self.min_fraction:g}"
+            if self.match == "hits"
+            else "windows " + ", ".join(f"{k} {v:g}" for k, v in (self.windows or {}).items())
+        )
+        sel = "reconstructable" + (f", pT >= {self.pt_min_gev:g} GeV" if self.pt_min_gev is not None else "")
         lo, hi = self.efficiency_interval
         eff = self.efficiency
         err = f" (-{eff - lo:.4f} +{hi - eff:.4f}, 68% Wilson)" if math.isfinite(eff) else ""
@@ -603,15 +632,23 @@ class TrackingPerformance:
         lines += [f"  {name:<{width}}  {value}" for name, value in rows]
         if self.resolution:
             head = ("parameter", "n", "mean", "std", "width68", "pull mean", "pull std")
-            body = [(p, f"{r.n:d}", f"{r.mean:.4g}", f"{r.std:.4g}", f"{r.width68:.4g}",
-                     f"{r.pull_mean:.4g}", f"{r.pull_std:.4g}")
-                    for p, r in self.resolution.items()]
+            body = [
+                (
+                    p,
+                    f"{r.n:d}",
+                    f"{r.mean:.4g}",
+                    f"{r.std:.4g}",
+                    f"{r.width68:.4g}",
+                    f"{r.pull_mean:.4g}",
+                    f"{r.pull_std:.4g}",
+                )
+                for p, r in self.resolution.items()
+            ]
             cols = list(zip(head, *body, strict=True))
             widths = [max(len(c) for c in col) for col in cols]
             lines.append("  resolution (best track - truth):")
             for row in (head, *body):
-                cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:],
-                                                                             strict=True)]
+                cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
                 lines.append("    " + "  ".join(cells))
         return "\n".join(lines)
 
@@ -631,10 +668,16 @@ def _default_params(events: Events, tracks: ak.Array, parts: ak.Array) -> list[s
     return [p for p in names if p in tracks.fields and p in parts.fields]
 
 
-def evaluate(events: Events, tracks: ak.Array, *, match: Literal["hits", "params"] = "hits",
-             min_fraction: float = 0.7, windows: Mapping[str, float] | None = None,
-             pt_min_gev: float | None = None,
-             params: Sequence[str] | None = None) -> TrackingPerformance:
+def evaluate(
+    events: Events,
+    tracks: ak.Array,
+    *,
+    match: Literal["hits", "params"] = "hits",
+    min_fraction: float = 0.7,
+    windows: Mapping[str, float] | None = None,
+    pt_min_gev: float | None = None,
+    params: Sequence[str] | None = None,
+) -> TrackingPerformance:
     """Match ``tracks`` to the truth of ``events`` and measure the tracking performance.
 
     Parameters
@@ -681,8 +724,7 @@ def evaluate(events: Events, tracks: ak.Array, *, match: Literal["hits", "params
         if (gp[m] < 0).any():
             i = int(np.flatnonzero(m)[int(np.argmax(gp[m] < 0))])
             e = int(trk_ev[i])
-            raise ValueError(f"event {e}: hits carry particle_id {int(pid[i])}, which is not a "
-                             "particle of the event")
+            raise ValueError(f"event {e}: hits carry particle_id {int(pid[i])}, which is not a particle of the event")
         score = -count.astype(np.float64)  # lower is better
         fraction: float | None = float(min_fraction)
     elif match == "params":
@@ -738,11 +780,19 @@ def evaluate(events: Events, tracks: ak.Array, *, match: Literal["hits", "params
         resolution[name] = ParameterResolution.from_arrays(name, res, pl)
 
     return TrackingPerformance(
-        match=match, min_fraction=fraction, windows=win,
+        match=match,
+        min_fraction=fraction,
+        windows=win,
         pt_min_gev=None if pt_min_gev is None else float(pt_min_gev),
-        n_events=n_ev, n_tracks=n_trk, n_particles=int(selected.sum()),
-        n_matched_particles=int(sel_found.sum()), n_fake_tracks=int(n_trk - len(on)),
+        n_events=n_ev,
+        n_tracks=n_trk,
+        n_particles=int(selected.sum()),
+        n_matched_particles=int(sel_found.sum()),
+        n_fake_tracks=int(n_trk - len(on)),
         n_duplicate_tracks=int(len(on) - int(found.sum())),
         n_tracks_outside=int(n_tracks_pp[~selected].sum()),
-        resolution=resolution, particles=per_particle, residuals=residuals, pulls=pulls,
+        resolution=resolution,
+        particles=per_particle,
+        residuals=residuals,
+        pulls=pulls,
     )

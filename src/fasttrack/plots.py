@@ -34,15 +34,32 @@ from .metrics import TrackingPerformance
 if TYPE_CHECKING:
     from .retina import Retina
 
-__all__ = ["axis_label", "plot_efficiency", "plot_event", "plot_hits_per_event", "plot_pulls",
-           "plot_resolution", "plot_response_map", "save_figure"]
+__all__ = [
+    "axis_label",
+    "plot_efficiency",
+    "plot_event",
+    "plot_hits_per_event",
+    "plot_pulls",
+    "plot_resolution",
+    "plot_response_map",
+    "save_figure",
+]
 
 #: display names of particle variables and track parameters (matplotlib mathtext)
 SYMBOLS = {
-    "pt_gev": r"$p_\mathrm{T}$", "p_gev": r"$p$", "eta": r"$\eta$", "phi": r"$\phi$",
-    "n_layers": "layers with hits", "x_ref_mm": r"$x_\mathrm{ref}$", "tx": r"$t_x$",
-    "u_mm": r"$u$", "v_mm": r"$v$", "qoverpt": r"$q/p_\mathrm{T}$", "phi_t": r"$\phi_T$",
-    "z0_mm": r"$z_0$", "cot_theta": r"$\cot\theta$",
+    "pt_gev": r"$p_\mathrm{T}$",
+    "p_gev": r"$p$",
+    "eta": r"$\eta$",
+    "phi": r"$\phi$",
+    "n_layers": "layers with hits",
+    "x_ref_mm": r"$x_\mathrm{ref}$",
+    "tx": r"$t_x$",
+    "u_mm": r"$u$",
+    "v_mm": r"$v$",
+    "qoverpt": r"$q/p_\mathrm{T}$",
+    "phi_t": r"$\phi_T$",
+    "z0_mm": r"$z_0$",
+    "cot_theta": r"$\cot\theta$",
 }
 _FIGSIZE = (6.4, 4.2)
 
@@ -72,9 +89,13 @@ def _default_bins(perf: TrackingPerformance, variable: str) -> int | np.ndarray:
     return 10
 
 
-def plot_efficiency(perf: TrackingPerformance, variable: str = "pt_gev",
-                    bins: int | Sequence[float] | np.ndarray | None = None, ax: Axes | None = None,
-                    label: str | None = None) -> Figure:
+def plot_efficiency(
+    perf: TrackingPerformance,
+    variable: str = "pt_gev",
+    bins: int | Sequence[float] | np.ndarray | None = None,
+    ax: Axes | None = None,
+    label: str | None = None,
+) -> Figure:
     """Efficiency versus a per-particle variable with Wilson 68 % error bars.
 
     ``bins`` as in :meth:`~fasttrack.metrics.TrackingPerformance.efficiency_vs` (default:
@@ -84,13 +105,20 @@ def plot_efficiency(perf: TrackingPerformance, variable: str = "pt_gev",
     >>> fig = plot_efficiency(perf, "eta", bins=20, label="retina")  # doctest: +SKIP
     """
     fig, ax = _figure_and_axes(ax)
-    edges, eff, lo, hi = perf.efficiency_vs(variable, bins if bins is not None
-                                            else _default_bins(perf, variable))
+    edges, eff, lo, hi = perf.efficiency_vs(variable, bins if bins is not None else _default_bins(perf, variable))
     centres = 0.5 * (edges[1:] + edges[:-1])
     half = 0.5 * np.diff(edges)
     ok = np.isfinite(eff)
-    ax.errorbar(centres[ok], eff[ok], xerr=half[ok], yerr=np.vstack([lo[ok], hi[ok]]),
-                fmt="o", markersize=3, capsize=0, label=label)
+    ax.errorbar(
+        centres[ok],
+        eff[ok],
+        xerr=half[ok],
+        yerr=np.vstack([lo[ok], hi[ok]]),
+        fmt="o",
+        markersize=3,
+        capsize=0,
+        label=label,
+    )
     ax.set_xlabel(axis_label(variable))
     ax.set_ylabel("efficiency")
     ax.set_xlim(edges[0], edges[-1])
@@ -106,11 +134,11 @@ def plot_efficiency(perf: TrackingPerformance, variable: str = "pt_gev",
     return fig
 
 
-def _histogram(ax: Axes, values: np.ndarray, bins: int, label: str,
-               value_range: tuple[float, float] | None = None) -> np.ndarray:
+def _histogram(
+    ax: Axes, values: np.ndarray, bins: int, label: str, value_range: tuple[float, float] | None = None
+) -> np.ndarray:
     finite = values[np.isfinite(values)]
-    _, edges, _ = ax.hist(finite, bins=bins, range=value_range, histtype="stepfilled",
-                               alpha=0.6, label=label)
+    _, edges, _ = ax.hist(finite, bins=bins, range=value_range, histtype="stepfilled", alpha=0.6, label=label)
     return np.asarray(edges)
 
 
@@ -122,8 +150,7 @@ def _stats_label(n: int, mean: float, std: float, width: float | None, unit: str
     return "\n".join(parts)
 
 
-def plot_resolution(perf: TrackingPerformance, param: str, ax: Axes | None = None,
-                    bins: int = 50) -> Figure:
+def plot_resolution(perf: TrackingPerformance, param: str, ax: Axes | None = None, bins: int = 50) -> Figure:
     """Histogram of the residuals (best track − truth) of ``param``.
 
     The legend gives the number of entries, the half-width of the central 68 %, the mean
@@ -140,17 +167,20 @@ def plot_resolution(perf: TrackingPerformance, param: str, ax: Axes | None = Non
     ax.set_ylabel("matched particles")
     ax.set_title(f"{SYMBOLS.get(param, param)}: reconstructed − true", fontsize="medium")
     if res.n == 0:
-        ax.text(0.5, 0.5, "no matched particles", transform=ax.transAxes, ha="center",
-                va="center")
+        ax.text(0.5, 0.5, "no matched particles", transform=ax.transAxes, ha="center", va="center")
         return fig
-    _histogram(ax, np.asarray(perf.residuals[param]), bins,
-               _stats_label(res.n, res.mean, res.std, res.width68, unit))
+    _histogram(ax, np.asarray(perf.residuals[param]), bins, _stats_label(res.n, res.mean, res.std, res.width68, unit))
     ax.legend(loc="upper right", fontsize="small", handlelength=1.0)
     return fig
 
 
-def plot_pulls(perf: TrackingPerformance, param: str, ax: Axes | None = None,
-               bins: int = 50, pull_range: tuple[float, float] = (-5.0, 5.0)) -> Figure:
+def plot_pulls(
+    perf: TrackingPerformance,
+    param: str,
+    ax: Axes | None = None,
+    bins: int = 50,
+    pull_range: tuple[float, float] = (-5.0, 5.0),
+) -> Figure:
     """Histogram of the pulls ``(track − truth) / <param>_err`` with a unit Gaussian.
 
     Needs tracks that carry ``<param>_err``; entries outside ``pull_range`` are left out
@@ -159,8 +189,9 @@ def plot_pulls(perf: TrackingPerformance, param: str, ax: Axes | None = None,
     >>> fig = plot_pulls(perf, "tx")  # doctest: +SKIP
     """
     if param not in perf.pulls:
-        raise ValueError(f"no pulls for {param!r}: the tracks carry no '{param}_err' field "
-                         f"(pulls exist for {sorted(perf.pulls)})")
+        raise ValueError(
+            f"no pulls for {param!r}: the tracks carry no '{param}_err' field (pulls exist for {sorted(perf.pulls)})"
+        )
     fig, ax = _figure_and_axes(ax)
     res = perf.resolution[param]
     ax.set_xlabel(f"pull of {SYMBOLS.get(param, param)}")
@@ -169,13 +200,16 @@ def plot_pulls(perf: TrackingPerformance, param: str, ax: Axes | None = None,
     if res.pull_n == 0:
         ax.text(0.5, 0.5, "no pulls", transform=ax.transAxes, ha="center", va="center")
         return fig
-    edges = _histogram(ax, np.asarray(perf.pulls[param]), bins,
-                       _stats_label(res.pull_n, res.pull_mean, res.pull_std, None, ""),
-                       pull_range)
+    edges = _histogram(
+        ax,
+        np.asarray(perf.pulls[param]),
+        bins,
+        _stats_label(res.pull_n, res.pull_mean, res.pull_std, None, ""),
+        pull_range,
+    )
     x = np.linspace(pull_range[0], pull_range[1], 201)
     scale = res.pull_n * float(edges[1] - edges[0]) / math.sqrt(2.0 * math.pi)
-    ax.plot(x, scale * np.exp(-0.5 * x * x), color="black", linewidth=1.0,
-            label=r"$\mathcal{N}(0, 1)$")
+    ax.plot(x, scale * np.exp(-0.5 * x * x), color="black", linewidth=1.0, label=r"$\mathcal{N}(0, 1)$")
     ax.legend(loc="upper right", fontsize="small", handlelength=1.0)
     return fig
 
@@ -195,8 +229,9 @@ def save_figure(fig: Figure, path: str | Path, **savefig_kwargs: Any) -> Path:
 # ------------------------------------------------------------------------------------------
 # event pictures
 # ------------------------------------------------------------------------------------------
-def plot_event(events: Events, index: int = 0, *, tracks: ak.Array | None = None,
-               ax: Axes | None = None, max_particles: int = 40) -> Figure:
+def plot_event(
+    events: Events, index: int = 0, *, tracks: ak.Array | None = None, ax: Axes | None = None, max_particles: int = 40
+) -> Figure:
     """One event: hits coloured by particle (noise grey) and the true trajectories.
 
     Telescope and velo: the x–z view; barrel: the transverse (x–y) view of the sector
@@ -279,8 +314,9 @@ def plot_hits_per_event(events: Events, ax: Axes | None = None) -> Figure:
 # ------------------------------------------------------------------------------------------
 # retina pictures
 # ------------------------------------------------------------------------------------------
-def plot_response_map(retina: Retina, events: Events, index: int = 0, *, mode: str = "float",
-                      ax: Axes | None = None) -> Figure:
+def plot_response_map(
+    retina: Retina, events: Events, index: int = 0, *, mode: str = "float", ax: Axes | None = None
+) -> Figure:
     """One event's retina response over the (a, b) grid, true tracks (circles) and found
     tracks (crosses) overlaid."""
     cfg = retina.config
@@ -297,11 +333,17 @@ def plot_response_map(retina: Retina, events: Events, index: int = 0, *, mode: s
     if events.particles is not None:
         parts = events.particles[index]
         sel = parts.reconstructable
-        ax.scatter(np.asarray(parts[b_name][sel]), np.asarray(parts[a_name][sel]), s=80, facecolors="none",
-                   edgecolors="red", linewidths=1.2, label="true (reconstructable)")
+        ax.scatter(
+            np.asarray(parts[b_name][sel]),
+            np.asarray(parts[a_name][sel]),
+            s=80,
+            facecolors="none",
+            edgecolors="red",
+            linewidths=1.2,
+            label="true (reconstructable)",
+        )
     t = out.tracks[0]
-    ax.scatter(np.asarray(t[b_name]), np.asarray(t[a_name]), marker="x", s=50, color="white",
-               label=f"found ({mode})")
+    ax.scatter(np.asarray(t[b_name]), np.asarray(t[a_name]), marker="x", s=50, color="white", label=f"found ({mode})")
     ax.set_xlim(cfg.b_min, cfg.b_max)
     ax.set_ylim(cfg.a_min, cfg.a_max)
     ax.set_xlabel(b_name)

@@ -128,5 +128,6 @@ def poisson(s: np.ndarray, lam: float) -> int:
         if k < 0 or (us < 0.013 and v > us):
             continue
         if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)) <= (
-                -lam + k * loglam - math.lgamma(k + 1.0)):
+            -lam + k * loglam - math.lgamma(k + 1.0)
+        ):
             return k

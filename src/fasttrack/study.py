@@ -39,8 +39,9 @@ def same_cells_fraction(a: ak.Array, b: ak.Array) -> float:
     return same / len(a)
 
 
-def retina_study(events: Events, config: RetinaConfig | None = None, *, pt_min_gev: float | None = None
-                 ) -> dict[str, Any]:
+def retina_study(
+    events: Events, config: RetinaConfig | None = None, *, pt_min_gev: float | None = None
+) -> dict[str, Any]:
     """Float and fixed performance of a retina on ``events`` (default config of their detector)."""
     cfg = config or RetinaConfig.for_detector(events.detector)
     retina = Retina(cfg)
@@ -53,9 +54,14 @@ def retina_study(events: Events, config: RetinaConfig | None = None, *, pt_min_g
         perf = metrics.evaluate(events, res.tracks, pt_min_gev=pt_min_gev)
         d = perf.to_dict()
         cells = {cfg.param_names[0]: cfg.delta_a, cfg.param_names[1]: cfg.delta_b}
-        d["resolution_in_cells"] = {p: (d["resolution"][p]["width68"] / cells[p]
-                                        if d["resolution"].get(p) and d["resolution"][p]["width68"] is not None
-                                        else None) for p in cfg.param_names}
+        d["resolution_in_cells"] = {
+            p: (
+                d["resolution"][p]["width68"] / cells[p]
+                if d["resolution"].get(p) and d["resolution"][p]["width68"] is not None
+                else None
+            )
+            for p in cfg.param_names
+        }
         d["seconds"] = dt
         d["hit_overflow_events"] = int(res.hit_overflow.sum())
         d["track_overflow_events"] = int(res.track_overflow.sum())
@@ -72,9 +78,11 @@ def format_study(s: dict[str, Any]) -> str:
     for mode in ("float", "fixed"):
         d = s[mode]
         res = ", ".join(f"{p} {v:.3f}" for p, v in d["resolution_in_cells"].items() if v is not None)
-        lines.append(f"  {mode:5s}: efficiency {d['efficiency']:.4f} ({d['n_matched_particles']}/{d['n_particles']}), "
-                     f"fake rate {d['fake_rate']:.4f}, duplicate rate {d['duplicate_rate']:.4f}, "
-                     f"resolution (68 %, cells) {res}; overflow events: hits {d['hit_overflow_events']}, "
-                     f"tracks {d['track_overflow_events']}")
+        lines.append(
+            f"  {mode:5s}: efficiency {d['efficiency']:.4f} ({d['n_matched_particles']}/{d['n_particles']}), "
+            f"fake rate {d['fake_rate']:.4f}, duplicate rate {d['duplicate_rate']:.4f}, "
+            f"resolution (68 %, cells) {res}; overflow events: hits {d['hit_overflow_events']}, "
+            f"tracks {d['track_overflow_events']}"
+        )
     lines.append(f"  same candidate cells float vs fixed: {s['same_cells_fraction']:.4f} of events")
     return "\n".join(lines)

@@ -101,8 +101,7 @@ def for_detector(det: Detector) -> LinearTrackModel:
     return LinearTrackModel("telescope-x", ("x_ref_mm", "tx"), ("x",), H, np.zeros((n, 1)), sigma)
 
 
-def helix_phi_at_radius(phi0: np.ndarray, qoverpt: np.ndarray, r_mm: float | np.ndarray,
-                        bz_tesla: float) -> np.ndarray:
+def helix_phi_at_radius(phi0: np.ndarray, qoverpt: np.ndarray, r_mm: float | np.ndarray, bz_tesla: float) -> np.ndarray:
     """Exact φ where a helix from the origin with momentum azimuth ``phi0`` crosses radius r."""
     s = 0.5 * 0.3e-3 * bz_tesla * np.asarray(qoverpt) * r_mm
     return np.asarray(phi0) - np.arcsin(np.clip(s, -1.0, 1.0))
@@ -127,8 +126,16 @@ def truth_parameters(det: Detector, particles: dict[str, np.ndarray]) -> dict[st
 
 
 @nb.njit(cache=True)
-def _fit_groups(H: np.ndarray, c: np.ndarray, sigma: np.ndarray, offsets: np.ndarray,
-                layer: np.ndarray, meas: np.ndarray, out: np.ndarray, chi2: np.ndarray) -> None:
+def _fit_groups(
+    H: np.ndarray,
+    c: np.ndarray,
+    sigma: np.ndarray,
+    offsets: np.ndarray,
+    layer: np.ndarray,
+    meas: np.ndarray,
+    out: np.ndarray,
+    chi2: np.ndarray,
+) -> None:
     n_meas = H.shape[1]
     for g in range(offsets.shape[0] - 1):
         a00 = a01 = a11 = r0 = r1 = 0.0
@@ -161,8 +168,9 @@ def _fit_groups(H: np.ndarray, c: np.ndarray, sigma: np.ndarray, offsets: np.nda
         chi2[g] = s
 
 
-def fit_groups(model: LinearTrackModel, offsets: np.ndarray, layer: np.ndarray,
-               meas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fit_groups(
+    model: LinearTrackModel, offsets: np.ndarray, layer: np.ndarray, meas: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weighted least-squares fit of (a, b) to groups of hits.
 
     ``offsets`` (n_groups + 1) delimits groups in the flat ``layer``/``meas`` arrays
@@ -172,6 +180,14 @@ def fit_groups(model: LinearTrackModel, offsets: np.ndarray, layer: np.ndarray,
     n = len(offsets) - 1
     out = np.zeros((n, 4))
     chi2 = np.zeros(n)
-    _fit_groups(model.H, model.c, model.sigma, np.asarray(offsets, np.int64),
-                np.asarray(layer, np.int64), np.ascontiguousarray(meas, dtype=np.float64), out, chi2)
+    _fit_groups(
+        model.H,
+        model.c,
+        model.sigma,
+        np.asarray(offsets, np.int64),
+        np.asarray(layer, np.int64),
+        np.ascontiguousarray(meas, dtype=np.float64),
+        out,
+        chi2,
+    )
     return out[:, :2], out[:, 2:], chi2

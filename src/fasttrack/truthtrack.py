@@ -56,8 +56,9 @@ def find(events: Events, *, min_layers: int | None = None) -> ak.Array:
     new_layer = new | np.append(False, lay_h[1:] != lay_h[:-1])
     n_layers = np.add.reduceat(new_layer.astype(np.int64), starts) if len(starts) else np.zeros(0, np.int64)
     keep = n_layers >= min_layers
-    meas = np.stack([cols[m][idx] for m in model.measurement_names], axis=1) if len(idx) \
-        else np.zeros((0, model.n_meas))
+    meas = (
+        np.stack([cols[m][idx] for m in model.measurement_names], axis=1) if len(idx) else np.zeros((0, model.n_meas))
+    )
     params, errors, chi2 = trackmodel.fit_groups(model, group_off, lay_h, meas)
     hit_ids_flat = cols["hit_id"][idx]
     counts_g = np.diff(group_off)

@@ -64,8 +64,13 @@ class VectorFile:
 
 
 def _header(kind: str, stage: str, cfg: RetinaConfig, record_doc: str, extra: dict[str, str]) -> list[str]:
-    lines = [f"# fasttrack-vectors {FORMAT}", f"# kind {kind}", f"# stage {stage}",
-             f"# config {cfg.name} {cfg.config_hash()}", f"# records {record_doc}"]
+    lines = [
+        f"# fasttrack-vectors {FORMAT}",
+        f"# kind {kind}",
+        f"# stage {stage}",
+        f"# config {cfg.name} {cfg.config_hash()}",
+        f"# records {record_doc}",
+    ]
     lines += [f"# {k} {v}" for k, v in extra.items()]
     return lines
 
@@ -78,19 +83,38 @@ def write_retina_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path)
     res = retina.run(events, "fixed", keep_maps=True)
     assert res.maps is not None
     offsets, cols = events.flat_hits()
-    hw = cfg.quantize_coord(np.stack([cols[m] for m in cfg.measurement_names], axis=1)) \
-        if len(cols["layer"]) else np.zeros((0, cfg.n_meas), dtype=np.int64)
-    extra = {"events": str(len(events)), "detector": events.detector.name,
-             "seed": str(events.seed), "first_event": str(events.first_event)}
+    hw = (
+        cfg.quantize_coord(np.stack([cols[m] for m in cfg.measurement_names], axis=1))
+        if len(cols["layer"])
+        else np.zeros((0, cfg.n_meas), dtype=np.int64)
+    )
+    extra = {
+        "events": str(len(events)),
+        "detector": events.detector.name,
+        "seed": str(events.seed),
+        "first_event": str(events.first_event),
+    }
     bend_hw = cfg.quantize_bend(cols["bend_qoverpt"]) if cfg.bend_filter else None
     id_mask = (1 << cfg.hit_id_bits) - 1  # the hit word's id field; ids of dropped hits wrap
-    hits = _header("retina", "hits", cfg, "E <event> <n> | H <layer> " +
-                   " ".join(f"<{m}>" for m in cfg.measurement_names) +
-                   (" <bend>" if cfg.bend_filter else "") + " <hit_id>", extra)
+    hits = _header(
+        "retina",
+        "hits",
+        cfg,
+        "E <event> <n> | H <layer> "
+        + " ".join(f"<{m}>" for m in cfg.measurement_names)
+        + (" <bend>" if cfg.bend_filter else "")
+        + " <hit_id>",
+        extra,
+    )
     acc = _header("retina", "accumulator", cfg, "E <event> <n> | A <cell> <acc>", extra)
     mx = _header("retina", "maxima", cfg, "E <event> <n> | M <i> <j> <acc>", extra)
-    trk = _header("retina", "tracks", cfg, "E <event> <n> <n_hits_dropped> <n_maxima> | "
-                  "T <i> <j> <off_a> <off_b> <quality>", extra)
+    trk = _header(
+        "retina",
+        "tracks",
+        cfg,
+        "E <event> <n> <n_hits_dropped> <n_maxima> | T <i> <j> <off_a> <off_b> <quality>",
+        extra,
+    )
     from .retina.engine import _is_local_max
 
     thr = float(cfg.threshold_hw)
@@ -107,15 +131,19 @@ def write_retina_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path)
         nz = np.flatnonzero(m.ravel())
         acc.append(f"E {ev_no} {len(nz)}")
         acc += [f"A {int(c)} {int(m.flat[c])}" for c in nz]
-        maxima = [(i, j) for i, j in zip(*np.nonzero(m >= cfg.threshold_hw), strict=True)
-                  if _is_local_max(m, int(i), int(j), thr)]
+        maxima = [
+            (i, j)
+            for i, j in zip(*np.nonzero(m >= cfg.threshold_hw), strict=True)
+            if _is_local_max(m, int(i), int(j), thr)
+        ]
         mx.append(f"E {ev_no} {len(maxima)}")
         mx += [f"M {int(i)} {int(j)} {int(m[i, j])}" for i, j in maxima]
         t = res.tracks[e]
         trk.append(f"E {ev_no} {len(t)} {int(res.n_hits_dropped[e])} {int(res.n_maxima[e])}")
         for k in range(len(t)):
-            trk.append(f"T {int(t.cell_a[k])} {int(t.cell_b[k])} {int(t.off_a_hw[k])} {int(t.off_b_hw[k])} "
-                       f"{int(t.quality[k])}")
+            trk.append(
+                f"T {int(t.cell_a[k])} {int(t.cell_b[k])} {int(t.off_a_hw[k])} {int(t.off_b_hw[k])} {int(t.quality[k])}"
+            )
         if len(maxima) != int(res.n_maxima[e]):  # two implementations of one rule must agree
             raise AssertionError(f"event {ev_no}: maxima list {len(maxima)} != kernel count {res.n_maxima[e]}")
     paths = {}

@@ -184,11 +184,17 @@ class RetinaConfig:
         if self.helix_radii_mm:
             if n_meas != 1 or len(self.helix_radii_mm) != n_layers:
                 err("helix_radii_mm", f"needs one radius per layer ({n_layers}) and a 1D model")
-            top = abs(self.helix_k_per_mm_gev) * max(abs(self.a_min), abs(self.a_max)) * \
-                max(max(self.helix_radii_mm), self.helix_ref_radius_mm)
+            top = (
+                abs(self.helix_k_per_mm_gev)
+                * max(abs(self.a_min), abs(self.a_max))
+                * max(max(self.helix_radii_mm), self.helix_ref_radius_mm)
+            )
             if not 0.0 < top < 1.0:
-                err("helix_k_per_mm_gev", f"with the grid's q/pT range gives k·r·q/pT = {top:.3g}: "
-                                          "tracks that curl before the outer layer; narrow a_min/a_max")
+                err(
+                    "helix_k_per_mm_gev",
+                    f"with the grid's q/pT range gives k·r·q/pT = {top:.3g}: "
+                    "tracks that curl before the outer layer; narrow a_min/a_max",
+                )
         if self.max_hits < 1:
             err("max_hits", f"must be >= 1 (got {self.max_hits})")
         if self.max_tracks < 1:
@@ -197,21 +203,32 @@ class RetinaConfig:
             if getattr(self, wname) > 62:  # the reference computes in int64 (acc + weight must not wrap)
                 err(wname, f"must be <= 62 (got {getattr(self, wname)})")
         if self.threshold_hw < 1:  # else an empty map has maxima (the edge rule assumes acc >= 1)
-            err("threshold", f"= {self.threshold} rounds to {self.threshold_hw} weight LSBs; it must be at least "
-                             f"2^-(weight_bits+1) = {0.5 / self.weight_one!r} so that threshold_hw >= 1")
+            err(
+                "threshold",
+                f"= {self.threshold} rounds to {self.threshold_hw} weight LSBs; it must be at least "
+                f"2^-(weight_bits+1) = {0.5 / self.weight_one!r} so that threshold_hw >= 1",
+            )
         # widths must hold their values: say the smallest that works
         need = _bits_signed(*self._coord_range_hw())
         if self.coord_bits < need:
-            err("coord_bits", f"= {self.coord_bits} cannot hold the receptors and layer extents "
-                              f"({self._coord_range_hw()} LSBs); the smallest width that works is {need}")
+            err(
+                "coord_bits",
+                f"= {self.coord_bits} cannot hold the receptors and layer extents "
+                f"({self._coord_range_hw()} LSBs); the smallest width that works is {need}",
+            )
         need_acc = max(_bits_unsigned(self.threshold_hw), self.weight_bits)
         if self.acc_bits < need_acc:
-            err("acc_bits", f"= {self.acc_bits} cannot hold the threshold ({self.threshold_hw}) and a weight; "
-                            f"the smallest width that works is {need_acc}")
+            err(
+                "acc_bits",
+                f"= {self.acc_bits} cannot hold the threshold ({self.threshold_hw}) and a weight; "
+                f"the smallest width that works is {need_acc}",
+            )
         need_id = _bits_unsigned(self.max_hits - 1)
         if self.hit_id_bits < need_id:
-            err("hit_id_bits", f"= {self.hit_id_bits} cannot number {self.max_hits} hits; "
-                               f"the smallest width that works is {need_id}")
+            err(
+                "hit_id_bits",
+                f"= {self.hit_id_bits} cannot number {self.max_hits} hits; the smallest width that works is {need_id}",
+            )
         if self.bend_filter:  # without these, quantize_bend divides by 0 or shifts by a negative count
             if n_meas != 1:
                 err("bend_window_hw", "the bend filter needs a 1D r-φ model (a = q/pT); set -1 to switch it off")
@@ -220,9 +237,12 @@ class RetinaConfig:
             a_bend = self.a_bend_hw()
             need_bend = _bits_signed(int(a_bend.min()), int(a_bend.max()))
             if not need_bend <= self.bend_bits <= 62:
-                err("bend_bits", f"= {self.bend_bits} cannot hold the cells' q/pT "
-                                 f"({int(a_bend.min())}, {int(a_bend.max())} LSBs); the smallest width that works "
-                                 f"is {need_bend} (at most 62)")
+                err(
+                    "bend_bits",
+                    f"= {self.bend_bits} cannot hold the cells' q/pT "
+                    f"({int(a_bend.min())}, {int(a_bend.max())} LSBs); the smallest width that works "
+                    f"is {need_bend} (at most 62)",
+                )
 
     def _fail(self, fieldname: str, msg: str) -> None:
         raise ValueError(f"RetinaConfig({self.name!r}).{fieldname} {msg}")
@@ -368,8 +388,7 @@ class RetinaConfig:
         """A config from a linear model plus grid and hardware fields."""
         H = tuple(tuple((float(h[0]), float(h[1])) for h in layer) for layer in model.H)
         c = tuple(tuple(float(v) for v in layer) for layer in model.c)
-        return cls(name=name, param_names=model.param_names, measurement_names=model.measurement_names,
-                   H=H, c=c, **kw)
+        return cls(name=name, param_names=model.param_names, measurement_names=model.measurement_names, H=H, c=c, **kw)
 
 
 @dataclass(frozen=True, eq=False)
@@ -409,4 +428,3 @@ def lut_shift_for(roi_hw: int, lut_size: int, two_d: bool) -> int:
     while (top >> s) >= lut_size:
         s += 1
     return s
-

@@ -52,11 +52,25 @@ def _bend_range(bend: float | np.int64, a_bend: np.ndarray, win: float | np.int6
 # accumulation
 # ------------------------------------------------------------------------------------------
 @nb.njit(cache=True)
-def _accumulate_event_float(layer: np.ndarray, meas: np.ndarray, n_use: int,
-                            H: np.ndarray, c: np.ndarray, rec: np.ndarray, roi: np.ndarray,
-                            sigma: np.ndarray, inner_a: np.ndarray, lsb: float, dev: np.ndarray,
-                            a_c: np.ndarray, b_c: np.ndarray, bend: np.ndarray, a_bend: np.ndarray,
-                            bend_win: float, acc: np.ndarray) -> int:
+def _accumulate_event_float(
+    layer: np.ndarray,
+    meas: np.ndarray,
+    n_use: int,
+    H: np.ndarray,
+    c: np.ndarray,
+    rec: np.ndarray,
+    roi: np.ndarray,
+    sigma: np.ndarray,
+    inner_a: np.ndarray,
+    lsb: float,
+    dev: np.ndarray,
+    a_c: np.ndarray,
+    b_c: np.ndarray,
+    bend: np.ndarray,
+    a_bend: np.ndarray,
+    bend_win: float,
+    acc: np.ndarray,
+) -> int:
     """Float response of one event into ``acc`` (n_a, n_b); returns hits reaching no cell."""
     n_a, n_b = acc.shape
     n_meas = H.shape[1]
@@ -93,10 +107,8 @@ def _accumulate_event_float(layer: np.ndarray, meas: np.ndarray, n_use: int,
                             reached = True
         else:
             y = meas[h, 1]
-            i0, i1 = _index_range((x - c[l, 0] - widen) / H[l, 0, 0], (x - c[l, 0] + widen) / H[l, 0, 0],
-                                  a0, da, n_a)
-            j0, j1 = _index_range((y - c[l, 1] - widen) / H[l, 1, 1], (y - c[l, 1] + widen) / H[l, 1, 1],
-                                  b0, db, n_b)
+            i0, i1 = _index_range((x - c[l, 0] - widen) / H[l, 0, 0], (x - c[l, 0] + widen) / H[l, 0, 0], a0, da, n_a)
+            j0, j1 = _index_range((y - c[l, 1] - widen) / H[l, 1, 1], (y - c[l, 1] + widen) / H[l, 1, 1], b0, db, n_b)
             cut2 = cut * cut
             for i in range(i0, i1 + 1):
                 for j in range(j0, j1 + 1):
@@ -112,12 +124,27 @@ def _accumulate_event_float(layer: np.ndarray, meas: np.ndarray, n_use: int,
 
 
 @nb.njit(cache=True)
-def _accumulate_event_fixed(layer: np.ndarray, hw: np.ndarray, n_use: int,
-                            H: np.ndarray, c: np.ndarray, rec: np.ndarray, roi_hw: np.ndarray,
-                            lut: np.ndarray, lut_shift: np.ndarray, inner_a: np.ndarray, lsb: float,
-                            dev: np.ndarray, a_c: np.ndarray, b_c: np.ndarray, bend_hw: np.ndarray,
-                            a_bend_hw: np.ndarray, bend_win_hw: np.int64, acc_max: np.int64,
-                            acc: np.ndarray) -> int:
+def _accumulate_event_fixed(
+    layer: np.ndarray,
+    hw: np.ndarray,
+    n_use: int,
+    H: np.ndarray,
+    c: np.ndarray,
+    rec: np.ndarray,
+    roi_hw: np.ndarray,
+    lut: np.ndarray,
+    lut_shift: np.ndarray,
+    inner_a: np.ndarray,
+    lsb: float,
+    dev: np.ndarray,
+    a_c: np.ndarray,
+    b_c: np.ndarray,
+    bend_hw: np.ndarray,
+    a_bend_hw: np.ndarray,
+    bend_win_hw: np.int64,
+    acc_max: np.int64,
+    acc: np.ndarray,
+) -> int:
     """Integer response of one event into ``acc`` (n_a, n_b) int64; returns unreached hits."""
     n_a, n_b = acc.shape
     n_meas = H.shape[1]
@@ -160,10 +187,8 @@ def _accumulate_event_fixed(layer: np.ndarray, hw: np.ndarray, n_use: int,
         else:
             yh = hw[h, 1]
             y = yh * lsb
-            i0, i1 = _index_range((x - c[l, 0] - widen) / H[l, 0, 0], (x - c[l, 0] + widen) / H[l, 0, 0],
-                                  a0, da, n_a)
-            j0, j1 = _index_range((y - c[l, 1] - widen) / H[l, 1, 1], (y - c[l, 1] + widen) / H[l, 1, 1],
-                                  b0, db, n_b)
+            i0, i1 = _index_range((x - c[l, 0] - widen) / H[l, 0, 0], (x - c[l, 0] + widen) / H[l, 0, 0], a0, da, n_a)
+            j0, j1 = _index_range((y - c[l, 1] - widen) / H[l, 1, 1], (y - c[l, 1] + widen) / H[l, 1, 1], b0, db, n_b)
             cut2 = cut * cut
             for i in range(i0, i1 + 1):
                 for j in range(j0, j1 + 1):
@@ -180,6 +205,7 @@ def _accumulate_event_fixed(layer: np.ndarray, hw: np.ndarray, n_use: int,
 
 
 FLOAT_TIE_TOL = 1e-9  # relative: float responses this close are ties (summation rounding)
+
 
 # ------------------------------------------------------------------------------------------
 # maxima and centroid (generic over float64 / int64 maps)
@@ -238,9 +264,18 @@ def _axis_sums(acc: np.ndarray, i: int, j: int, along_a: bool) -> tuple:
 
 
 @nb.njit(cache=True)
-def _find_tracks(acc: np.ndarray, thr: float | np.int64, max_tracks: int, frac_bits: int, fixed: bool,
-                 t_i: np.ndarray, t_j: np.ndarray, t_off_a: np.ndarray, t_off_b: np.ndarray,
-                 t_q: np.ndarray) -> int:
+def _find_tracks(
+    acc: np.ndarray,
+    thr: float | np.int64,
+    max_tracks: int,
+    frac_bits: int,
+    fixed: bool,
+    t_i: np.ndarray,
+    t_j: np.ndarray,
+    t_off_a: np.ndarray,
+    t_off_b: np.ndarray,
+    t_q: np.ndarray,
+) -> int:
     """Scan the map in raster order; write up to ``max_tracks``; return the number of maxima."""
     n_a, n_b = acc.shape
     n_max = 0
@@ -267,24 +302,73 @@ def _find_tracks(acc: np.ndarray, thr: float | np.int64, max_tracks: int, frac_b
 # per-sample drivers, parallel over events
 # ------------------------------------------------------------------------------------------
 @nb.njit(parallel=True, cache=True)
-def run_float(offsets: np.ndarray, layer: np.ndarray, meas: np.ndarray, max_hits: int,
-              H: np.ndarray, c: np.ndarray, rec: np.ndarray, roi: np.ndarray, sigma: np.ndarray,
-              inner_a: np.ndarray, lsb: float, dev: np.ndarray, a_c: np.ndarray, b_c: np.ndarray,
-              bend: np.ndarray, a_bend: np.ndarray, bend_win: float, thr: float,
-              max_tracks: int, ev_stats: np.ndarray, t_i: np.ndarray, t_j: np.ndarray,
-              t_off_a: np.ndarray, t_off_b: np.ndarray, t_q: np.ndarray, keep_maps: bool,
-              maps: np.ndarray) -> None:
+def run_float(
+    offsets: np.ndarray,
+    layer: np.ndarray,
+    meas: np.ndarray,
+    max_hits: int,
+    H: np.ndarray,
+    c: np.ndarray,
+    rec: np.ndarray,
+    roi: np.ndarray,
+    sigma: np.ndarray,
+    inner_a: np.ndarray,
+    lsb: float,
+    dev: np.ndarray,
+    a_c: np.ndarray,
+    b_c: np.ndarray,
+    bend: np.ndarray,
+    a_bend: np.ndarray,
+    bend_win: float,
+    thr: float,
+    max_tracks: int,
+    ev_stats: np.ndarray,
+    t_i: np.ndarray,
+    t_j: np.ndarray,
+    t_off_a: np.ndarray,
+    t_off_b: np.ndarray,
+    t_q: np.ndarray,
+    keep_maps: bool,
+    maps: np.ndarray,
+) -> None:
     n_ev = offsets.shape[0] - 1
     n_a, n_b = a_c.shape[0], b_c.shape[0]
     for e in nb.prange(n_ev):
         h0, h1 = offsets[e], offsets[e + 1]
         n_use = min(h1 - h0, max_hits)
         acc = np.zeros((n_a, n_b))
-        unreached = _accumulate_event_float(layer[h0:h1], meas[h0:h1], n_use, H, c, rec, roi, sigma,
-                                            inner_a, lsb, dev, a_c, b_c, bend[h0:h1], a_bend, bend_win, acc)
+        unreached = _accumulate_event_float(
+            layer[h0:h1],
+            meas[h0:h1],
+            n_use,
+            H,
+            c,
+            rec,
+            roi,
+            sigma,
+            inner_a,
+            lsb,
+            dev,
+            a_c,
+            b_c,
+            bend[h0:h1],
+            a_bend,
+            bend_win,
+            acc,
+        )
         s = e * max_tracks
-        n_max = _find_tracks(acc, thr, max_tracks, 0, False, t_i[s:s + max_tracks], t_j[s:s + max_tracks],
-                             t_off_a[s:s + max_tracks], t_off_b[s:s + max_tracks], t_q[s:s + max_tracks])
+        n_max = _find_tracks(
+            acc,
+            thr,
+            max_tracks,
+            0,
+            False,
+            t_i[s : s + max_tracks],
+            t_j[s : s + max_tracks],
+            t_off_a[s : s + max_tracks],
+            t_off_b[s : s + max_tracks],
+            t_q[s : s + max_tracks],
+        )
         ev_stats[e, 0] = (h1 - h0) - n_use  # hits dropped by the capacity
         ev_stats[e, 1] = unreached
         ev_stats[e, 2] = n_max
@@ -294,26 +378,78 @@ def run_float(offsets: np.ndarray, layer: np.ndarray, meas: np.ndarray, max_hits
 
 
 @nb.njit(parallel=True, cache=True)
-def run_fixed(offsets: np.ndarray, layer: np.ndarray, hw: np.ndarray, max_hits: int,
-              H: np.ndarray, c: np.ndarray, rec: np.ndarray, roi_hw: np.ndarray, lut: np.ndarray,
-              lut_shift: np.ndarray, inner_a: np.ndarray, lsb: float, dev: np.ndarray, a_c: np.ndarray,
-              b_c: np.ndarray, bend_hw: np.ndarray, a_bend_hw: np.ndarray, bend_win_hw: np.int64,
-              acc_max: np.int64, thr: np.int64, max_tracks: int, frac_bits: int, ev_stats: np.ndarray,
-              t_i: np.ndarray, t_j: np.ndarray, t_off_a: np.ndarray, t_off_b: np.ndarray, t_q: np.ndarray,
-              keep_maps: bool, maps: np.ndarray) -> None:
+def run_fixed(
+    offsets: np.ndarray,
+    layer: np.ndarray,
+    hw: np.ndarray,
+    max_hits: int,
+    H: np.ndarray,
+    c: np.ndarray,
+    rec: np.ndarray,
+    roi_hw: np.ndarray,
+    lut: np.ndarray,
+    lut_shift: np.ndarray,
+    inner_a: np.ndarray,
+    lsb: float,
+    dev: np.ndarray,
+    a_c: np.ndarray,
+    b_c: np.ndarray,
+    bend_hw: np.ndarray,
+    a_bend_hw: np.ndarray,
+    bend_win_hw: np.int64,
+    acc_max: np.int64,
+    thr: np.int64,
+    max_tracks: int,
+    frac_bits: int,
+    ev_stats: np.ndarray,
+    t_i: np.ndarray,
+    t_j: np.ndarray,
+    t_off_a: np.ndarray,
+    t_off_b: np.ndarray,
+    t_q: np.ndarray,
+    keep_maps: bool,
+    maps: np.ndarray,
+) -> None:
     n_ev = offsets.shape[0] - 1
     n_a, n_b = a_c.shape[0], b_c.shape[0]
     for e in nb.prange(n_ev):
         h0, h1 = offsets[e], offsets[e + 1]
         n_use = min(h1 - h0, max_hits)
         acc = np.zeros((n_a, n_b), dtype=np.int64)
-        unreached = _accumulate_event_fixed(layer[h0:h1], hw[h0:h1], n_use, H, c, rec, roi_hw, lut,
-                                            lut_shift, inner_a, lsb, dev, a_c, b_c, bend_hw[h0:h1], a_bend_hw,
-                                            bend_win_hw, acc_max, acc)
+        unreached = _accumulate_event_fixed(
+            layer[h0:h1],
+            hw[h0:h1],
+            n_use,
+            H,
+            c,
+            rec,
+            roi_hw,
+            lut,
+            lut_shift,
+            inner_a,
+            lsb,
+            dev,
+            a_c,
+            b_c,
+            bend_hw[h0:h1],
+            a_bend_hw,
+            bend_win_hw,
+            acc_max,
+            acc,
+        )
         s = e * max_tracks
-        n_max = _find_tracks(acc, thr, max_tracks, frac_bits, True, t_i[s:s + max_tracks],
-                             t_j[s:s + max_tracks], t_off_a[s:s + max_tracks], t_off_b[s:s + max_tracks],
-                             t_q[s:s + max_tracks])
+        n_max = _find_tracks(
+            acc,
+            thr,
+            max_tracks,
+            frac_bits,
+            True,
+            t_i[s : s + max_tracks],
+            t_j[s : s + max_tracks],
+            t_off_a[s : s + max_tracks],
+            t_off_b[s : s + max_tracks],
+            t_q[s : s + max_tracks],
+        )
         ev_stats[e, 0] = (h1 - h0) - n_use
         ev_stats[e, 1] = unreached
         ev_stats[e, 2] = n_max
@@ -323,12 +459,35 @@ def run_fixed(offsets: np.ndarray, layer: np.ndarray, hw: np.ndarray, max_hits: 
 
 
 @nb.njit(parallel=True, cache=True)
-def associate(offsets: np.ndarray, layer: np.ndarray, meas: np.ndarray, hw: np.ndarray, max_hits: int,
-              fixed: bool, rec_f: np.ndarray, rec_hw: np.ndarray, roi: np.ndarray, roi_hw: np.ndarray,
-              sigma: np.ndarray, lut: np.ndarray, lut_shift: np.ndarray, assoc_f: float, assoc_hw: np.int64,
-              trk_off: np.ndarray, t_i: np.ndarray, t_j: np.ndarray, bend: np.ndarray, a_bend: np.ndarray,
-              bend_win: float, bend_hw: np.ndarray, a_bend_hw: np.ndarray, bend_win_hw: np.int64,
-              count_only: bool, a_off: np.ndarray, out_hit: np.ndarray) -> None:
+def associate(
+    offsets: np.ndarray,
+    layer: np.ndarray,
+    meas: np.ndarray,
+    hw: np.ndarray,
+    max_hits: int,
+    fixed: bool,
+    rec_f: np.ndarray,
+    rec_hw: np.ndarray,
+    roi: np.ndarray,
+    roi_hw: np.ndarray,
+    sigma: np.ndarray,
+    lut: np.ndarray,
+    lut_shift: np.ndarray,
+    assoc_f: float,
+    assoc_hw: np.int64,
+    trk_off: np.ndarray,
+    t_i: np.ndarray,
+    t_j: np.ndarray,
+    bend: np.ndarray,
+    a_bend: np.ndarray,
+    bend_win: float,
+    bend_hw: np.ndarray,
+    a_bend_hw: np.ndarray,
+    bend_win_hw: np.int64,
+    count_only: bool,
+    a_off: np.ndarray,
+    out_hit: np.ndarray,
+) -> None:
     """Per track and layer, the processed hit of largest weight in the track's cell (the
     first in input order on ties), kept when that weight reaches the association level.
 

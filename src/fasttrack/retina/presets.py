@@ -38,24 +38,52 @@ def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
     if model.name == "telescope-x":
         lay0 = det.layers[0]
         base: dict[str, Any] = dict(
-            a_min=-48.0, a_max=48.0, n_a=192, b_min=-0.032, b_max=0.032, n_b=48,
-            sigma=0.3, coord_lsb=lay0.pitch_x_mm / 32.0,  # type: ignore[union-attr]
-            roi_sigmas=3.0, weight_bits=12, lut_size=256, threshold=4.5, centroid_frac_bits=6,
-            assoc_weight=0.5, max_hits=128, max_tracks=16,
+            a_min=-48.0,
+            a_max=48.0,
+            n_a=192,
+            b_min=-0.032,
+            b_max=0.032,
+            n_b=48,
+            sigma=0.3,
+            coord_lsb=lay0.pitch_x_mm / 32.0,  # type: ignore[union-attr]
+            roi_sigmas=3.0,
+            weight_bits=12,
+            lut_size=256,
+            threshold=4.5,
+            centroid_frac_bits=6,
+            assoc_weight=0.5,
+            max_hits=128,
+            max_tracks=16,
             description="telescope: (x at z_ref = 350 mm, slope tx), coordinate LSB = pitch/32",
         )
     elif model.name == "barrel-rphi":
         half = max(lay.phi_max for lay in det.layers) - math.radians(2.0)  # type: ignore[union-attr]
         base = dict(
-            a_min=-0.5, a_max=0.5, n_a=80, b_min=-half, b_max=half, n_b=128,
-            sigma=0.002, coord_lsb=2.0**-16, roi_sigmas=3.0, weight_bits=10, lut_size=256, threshold=3.8,
-            centroid_frac_bits=6, assoc_weight=0.1, max_hits=128, max_tracks=32,
+            a_min=-0.5,
+            a_max=0.5,
+            n_a=80,
+            b_min=-half,
+            b_max=half,
+            n_b=128,
+            sigma=0.002,
+            coord_lsb=2.0**-16,
+            roi_sigmas=3.0,
+            weight_bits=10,
+            lut_size=256,
+            threshold=3.8,
+            centroid_frac_bits=6,
+            assoc_weight=0.1,
+            max_hits=128,
+            max_tracks=32,
             description="barrel r-phi: (q/pT in 1/GeV, phi_T at r_T) in one sector, phi LSB = 2^-16 rad, "
-                        "exact-helix receptors",
-            helix_radii_mm=tuple(float(r) for r in det.positions_mm()), helix_ref_radius_mm=det.reference_r_mm,
+            "exact-helix receptors",
+            helix_radii_mm=tuple(float(r) for r in det.positions_mm()),
+            helix_ref_radius_mm=det.reference_r_mm,
             helix_k_per_mm_gev=0.5 * det.curvature_per_gev,
             # bend filter: ±0.25/GeV = 2.5σ of the stub bend resolution, LSB 2^-7 /GeV
-            bend_window_hw=32, bend_lsb=2.0**-7, bend_bits=8,
+            bend_window_hw=32,
+            bend_lsb=2.0**-7,
+            bend_bits=8,
         )
     elif model.name == "velo-uv":
         lay0 = det.layers[0]
@@ -63,11 +91,22 @@ def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
         # smears a track's hits by about tx·z_v on every layer, i.e. tx·z_v·z_ref/z_l in u
         sigma_u = 0.7
         base = dict(
-            a_min=-45.0, a_max=45.0, n_a=128, b_min=-45.0, b_max=45.0, n_b=128,
+            a_min=-45.0,
+            a_max=45.0,
+            n_a=128,
+            b_min=-45.0,
+            b_max=45.0,
+            n_b=128,
             sigma=tuple(max(0.1, sigma_u * abs(z) / det.reference_z_mm) for z in det.positions_mm()),
             coord_lsb=lay0.pitch_x_mm / 16.0,  # type: ignore[union-attr]
-            roi_sigmas=3.0, weight_bits=12, lut_size=1024, threshold=5.0, centroid_frac_bits=6,
-            assoc_weight=0.1, max_hits=4096, max_tracks=256,
+            roi_sigmas=3.0,
+            weight_bits=12,
+            lut_size=1024,
+            threshold=5.0,
+            centroid_frac_bits=6,
+            assoc_weight=0.1,
+            max_hits=4096,
+            max_tracks=256,
             description="velo: (u, v) = track x, y at z_ref = 300 mm for tracks from the origin, LSB = pitch/16",
         )
     else:  # pragma: no cover - for_detector only returns the three models
@@ -75,8 +114,11 @@ def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
     base.update(overrides)
     n_layers = det.n_layers
     sigma = base.pop("sigma")
-    sigma_t = tuple(float(sigma) for _ in range(n_layers)) if not isinstance(sigma, (tuple, list)) \
+    sigma_t = (
+        tuple(float(sigma) for _ in range(n_layers))
+        if not isinstance(sigma, (tuple, list))
         else tuple(float(s) for s in sigma)
+    )
     roi_sigmas = float(base.pop("roi_sigmas"))
     lsb = float(base["coord_lsb"])
     two_d = model.n_meas == 2
@@ -86,8 +128,9 @@ def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
     cfg_kw = dict(base, sigma=sigma_t, roi_hw=tuple(roi_hw), lut_shift=tuple(lut_shift), extent_hw=extent)
     # derived widths (smallest that hold the values), unless given
     if "coord_bits" not in cfg_kw:
-        probe = RetinaConfig.from_model(det.name, model, **{**cfg_kw, "coord_bits": 62, "acc_bits": 62,
-                                                              "hit_id_bits": 62})
+        probe = RetinaConfig.from_model(
+            det.name, model, **{**cfg_kw, "coord_bits": 62, "acc_bits": 62, "hit_id_bits": 62}
+        )
         cfg_kw["coord_bits"] = _bits_signed(*probe._coord_range_hw())
     if "acc_bits" not in cfg_kw:
         thr_hw = math.floor(float(cfg_kw["threshold"]) * (1 << int(cfg_kw["weight_bits"])) + 0.5)

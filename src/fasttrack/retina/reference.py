@@ -115,15 +115,18 @@ class Retina:
         self._dev = np.ascontiguousarray(cfg.model_deviation())
 
     # ------------------------------------------------------------------------------------
-    def _inputs(self, events: Events) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                               np.ndarray, np.ndarray]:
+    def _inputs(
+        self, events: Events
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         cfg = self.config
         missing = [m for m in cfg.measurement_names if m not in events.hits.fields]
         if missing:
             raise ValueError(f"retina {cfg.name!r} measures {cfg.measurement_names}; the events lack {missing}")
         if events.detector.n_layers != cfg.n_layers:
-            raise ValueError(f"retina {cfg.name!r} has {cfg.n_layers} layers; detector "
-                             f"{events.detector.name!r} has {events.detector.n_layers}")
+            raise ValueError(
+                f"retina {cfg.name!r} has {cfg.n_layers} layers; detector "
+                f"{events.detector.name!r} has {events.detector.n_layers}"
+            )
         offsets, cols = events.flat_hits()
         layer = cols["layer"].astype(np.int64)
         meas = np.ascontiguousarray(np.stack([cols[m].astype(np.float64) for m in cfg.measurement_names], axis=1))
@@ -160,17 +163,68 @@ class Retina:
         t_q = np.zeros(n_ev * mt, dtype=np.int64 if fixed else np.float64)
         maps = np.zeros((n_ev if keep_maps else 0, cfg.n_a, cfg.n_b), dtype=np.int64 if fixed else np.float64)
         if fixed:
-            engine.run_fixed(offsets, layer, hw, cfg.max_hits, self._H, self._c, self._rec_hw,
-                             np.array(cfg.roi_hw, dtype=np.int64), self._lut,
-                             np.array(cfg.lut_shift, dtype=np.int64), self._inner_a, cfg.coord_lsb,
-                             self._dev, self._a_c, self._b_c, bend_hw, a_bend_hw, bend_win_hw,
-                             np.int64(cfg.acc_max), np.int64(cfg.threshold_hw), mt,
-                             cfg.centroid_frac_bits, ev_stats, t_i, t_j, t_off_a, t_off_b, t_q, keep_maps, maps)
+            engine.run_fixed(
+                offsets,
+                layer,
+                hw,
+                cfg.max_hits,
+                self._H,
+                self._c,
+                self._rec_hw,
+                np.array(cfg.roi_hw, dtype=np.int64),
+                self._lut,
+                np.array(cfg.lut_shift, dtype=np.int64),
+                self._inner_a,
+                cfg.coord_lsb,
+                self._dev,
+                self._a_c,
+                self._b_c,
+                bend_hw,
+                a_bend_hw,
+                bend_win_hw,
+                np.int64(cfg.acc_max),
+                np.int64(cfg.threshold_hw),
+                mt,
+                cfg.centroid_frac_bits,
+                ev_stats,
+                t_i,
+                t_j,
+                t_off_a,
+                t_off_b,
+                t_q,
+                keep_maps,
+                maps,
+            )
         else:
-            engine.run_float(offsets, layer, meas, cfg.max_hits, self._H, self._c, self._rec_f, cfg.roi,
-                             np.array(cfg.sigma), self._inner_a, cfg.coord_lsb, self._dev, self._a_c, self._b_c,
-                             bend, a_bend, bend_win,
-                             float(cfg.threshold), mt, ev_stats, t_i, t_j, t_off_a, t_off_b, t_q, keep_maps, maps)
+            engine.run_float(
+                offsets,
+                layer,
+                meas,
+                cfg.max_hits,
+                self._H,
+                self._c,
+                self._rec_f,
+                cfg.roi,
+                np.array(cfg.sigma),
+                self._inner_a,
+                cfg.coord_lsb,
+                self._dev,
+                self._a_c,
+                self._b_c,
+                bend,
+                a_bend,
+                bend_win,
+                float(cfg.threshold),
+                mt,
+                ev_stats,
+                t_i,
+                t_j,
+                t_off_a,
+                t_off_b,
+                t_q,
+                keep_maps,
+                maps,
+            )
         n_tracks = ev_stats[:, 3]
         sel = (np.arange(mt)[None, :] < n_tracks[:, None]).ravel()
         t_i, t_j, t_off_a, t_off_b, t_q = t_i[sel], t_j[sel], t_off_a[sel], t_off_b[sel], t_q[sel]
@@ -179,10 +233,32 @@ class Retina:
         # association: count, then fill
         n_t = len(t_i)
         a_off = np.zeros(n_t + 1, dtype=np.int64)
-        args = (offsets, layer, meas, hw, cfg.max_hits, fixed, self._rec_f, self._rec_hw, cfg.roi,
-                np.array(cfg.roi_hw, dtype=np.int64), np.array(cfg.sigma), self._lut,
-                np.array(cfg.lut_shift, dtype=np.int64), float(cfg.assoc_weight), np.int64(cfg.assoc_hw),
-                trk_off, t_i, t_j, bend, a_bend, bend_win, bend_hw, a_bend_hw, bend_win_hw)
+        args = (
+            offsets,
+            layer,
+            meas,
+            hw,
+            cfg.max_hits,
+            fixed,
+            self._rec_f,
+            self._rec_hw,
+            cfg.roi,
+            np.array(cfg.roi_hw, dtype=np.int64),
+            np.array(cfg.sigma),
+            self._lut,
+            np.array(cfg.lut_shift, dtype=np.int64),
+            float(cfg.assoc_weight),
+            np.int64(cfg.assoc_hw),
+            trk_off,
+            t_i,
+            t_j,
+            bend,
+            a_bend,
+            bend_win,
+            bend_hw,
+            a_bend_hw,
+            bend_win_hw,
+        )
         engine.associate(*args, True, a_off, np.zeros(0, dtype=np.int64))
         np.cumsum(a_off, out=a_off)
         local = np.zeros(int(a_off[-1]), dtype=np.int64)
@@ -196,17 +272,25 @@ class Retina:
         off_b = t_off_b / scale if fixed else t_off_b
         a_name, b_name = cfg.param_names
         fields = {
-            "cell_a": t_i.astype(np.int32), "cell_b": t_j.astype(np.int32),
+            "cell_a": t_i.astype(np.int32),
+            "cell_b": t_j.astype(np.int32),
             a_name: cfg.a_min + (t_i + 0.5 + off_a) * cfg.delta_a,
             b_name: cfg.b_min + (t_j + 0.5 + off_b) * cfg.delta_b,
-            "off_a": np.asarray(off_a, dtype=np.float64), "off_b": np.asarray(off_b, dtype=np.float64),
+            "off_a": np.asarray(off_a, dtype=np.float64),
+            "off_b": np.asarray(off_b, dtype=np.float64),
         }
         if fixed:
             fields |= {"off_a_hw": t_off_a.astype(np.int32), "off_b_hw": t_off_b.astype(np.int32)}
         fields |= {"quality": t_q, "hit_ids": hit_ids}
         tracks = ak.unflatten(ak.zip(fields, depth_limit=1), n_tracks)
-        return RetinaOutput(mode, tracks, ev_stats[:, 0].copy(), ev_stats[:, 1].copy(), ev_stats[:, 2].copy(),
-                            maps if keep_maps else None)
+        return RetinaOutput(
+            mode,
+            tracks,
+            ev_stats[:, 0].copy(),
+            ev_stats[:, 1].copy(),
+            ev_stats[:, 2].copy(),
+            maps if keep_maps else None,
+        )
 
     def find(self, events: Events, mode: Mode = "fixed") -> ak.Array:
         """Tracks of every event (see :class:`RetinaOutput` for the fields)."""
