@@ -1,0 +1,169 @@
+"""The Hough-transform reference: float model and bit-exact fixed-point golden model.
+
+Semantics (both modes; integer details in :mod:`fasttrack.hough.config`):
+
+1. **Capacity.** Only the first ``max_hits`` hits of an event (input order) are used;
+   the rest are counted in ``n_hits_dropped``.
+2. **Filling.** Each hit, in each column its bend allows (bend filter), fills the bins
+   its line crosses between the column's edges, at most ``max_bins_per_column`` from the
+   lowest one (``n_fills_capped`` counts the bins left out). A cell records the layers
+   that filled it (bit mask) and lists its first ``max_hits_per_cell`` hits in input
+   order; later hits still set their layer bit and are counted in ``n_list_overflows``.
+   Hits that fill no cell are counted in ``n_hits_unfilled``.
+3. **Candidates.** Cells with hits on at least ``min_layers`` distinct layers, in raster
+   order (``i·n_b + j``). With ``duplicate_rule="localmax"`` a candidate must also have
+   more layers than its neighbours earlier in raster order and at least as many as the
+   later ones (outside the array: none). With ``duplicate_rule="sharing"`` candidates are
+   ranked (more layers first, then fewer listed hits, then raster order) and one is
+   dropped when it shares ``dup_max_shared`` or more listed hits with a better-ranked
+   candidate that was kept; survivors stay in raster order. (Applied after the
+   mini-Hough when that is on.)
+4. **Mini-Hough** (optional). Each candidate cell is split 2×2 and refilled with its
+   listed hits; each sub-cell reaching ``min_layers`` becomes the candidate instead, with
+   the hits that filled it (``sub`` = 2·(column half) + (bin half); −1 without).
+5. **Output capacity.** At most ``max_tracks`` candidates per event; ``n_candidates``
+   counts them all and ``track_overflow`` flags the events that lost some.
+
+A candidate's parameters are its cell's (or sub-cell's) centre.
+
+Example
+-------
+>>> from fasttrack import detector, generate
+>>> from fasttrack.hough import Hough, HoughConfig
+>>> det = detector.barrel()
+>>> hough = Hough(HoughConfig.for_detector(det))
+>>> out = hough.run(generate.generate(det, 5, seed=1), mode="fixed")
+>>> sorted(out.tracks.fields)[:3]
+['bin', 'column', 'hit_ids']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import awkward as ak
+import numpy as np
+
+from ..events import Events
+from . import engine
+from .config import HoughConfig
+
+__all__ = ["Hough", "HoughOutput"]
+
+Mode = Literal["float", "fixed"]
+
+
+@dataclass(frozen=True, eq=False)
+class HoughOutput:
+    """One run: ``tracks`` ``N * var * {column, bin, sub, <a>, <b>, layer_mask, n_layers,
+    hit_ids}`` and per-event counters; ``maps`` (layer counts) when requested."""
+
+    mode: Mode
+    tracks: ak.Array
+    n_hits_dropped: np.ndarray
+    n_fills_capped: np.ndarray
+    n_list_overflows: np.ndarray
+    n_hits_unfilled: np.ndarray
+    n_candidates: np.ndarray
+    maps: np.ndarray | None = None
+
+    @property
+    def hit_overflow(self) -> np.ndarray:
+        return self.n_hits_dropped > 0
+
+    @property
+    def track_overflow(self) -> np.ndarray:
+        return self.n_candidates > np.asarray(ak.num(self.tracks, axis=1))
+
+
+class Hough:
+    """The Hough transform for one :class:`HoughConfig` (``run``, ``find``, ``accumulate``)."""
+
+    def __init__(self, config: HoughConfig) -> None:
+        self.config = cfg = config
+        self._shift_hw = np.ascontiguousarray(cfg.tables.shift_hw)
+        self._shift_f = np.ascontiguousarray(cfg.shifts(cfg.a_edges()))
+        sub_edges = cfg.a_min + np.arange(2 * cfg.n_a + 1) * (cfg.delta_a / 2.0)
+        self._sub_shift_f = np.ascontiguousarray(cfg.shifts(sub_edges))
+        self._sub_shift_hw = np.ascontiguousarray(cfg.quantize_coord(self._sub_shift_f))
+        self._a_bend_hw = np.ascontiguousarray(cfg.tables.a_bend_hw)
+        self._a_bend = cfg.a_centres()
+
+    def _inputs(self, events: Events) -> tuple[np.ndarray, ...]:
+        cfg = self.config
+        name = cfg.measurement_name
+        if name not in events.hits.fields:
+            raise ValueError(f"hough {cfg.name!r} measures {name!r}; the events lack it")
+        if events.detector.n_layers != cfg.n_layers:
+            raise ValueError(f"hough {cfg.name!r} has {cfg.n_layers} layers; detector "
+                             f"{events.detector.name!r} has {events.detector.n_layers}")
+        offsets, cols = events.flat_hits()
+        meas = cols[name].astype(np.float64)
+        hw = cfg.quantize_coord(meas)
+        if cfg.bend_filter:
+            if "bend_qoverpt" not in cols:
+                raise ValueError(f"hough {cfg.name!r} filters on the stub bend; the hits lack 'bend_qoverpt'")
+            bend = cols["bend_qoverpt"].astype(np.float64)
+        else:
+            bend = np.zeros(len(meas))
+        return offsets, cols["layer"].astype(np.int64), hw, meas, cfg.quantize_bend(bend), bend, \
+            cols["hit_id"].astype(np.int64)
+
+    def run(self, events: Events, mode: Mode = "fixed", *, keep_maps: bool = False) -> HoughOutput:
+        """Run on every event (parallel over events); see the module docstring."""
+        if mode not in ("float", "fixed"):
+            raise ValueError(f"mode must be 'float' or 'fixed', got {mode!r}")
+        cfg = self.config
+        offsets, layer, hw, meas, bend_hw, bend, hit_id = self._inputs(events)
+        n_ev = len(offsets) - 1
+        mt, ml = cfg.max_tracks, cfg.max_hits_per_cell
+        ev_stats = np.zeros((n_ev, 5), dtype=np.int64)
+        t_i = np.zeros(n_ev * mt, dtype=np.int64)
+        t_j = np.zeros(n_ev * mt, dtype=np.int64)
+        t_sub = np.zeros(n_ev * mt, dtype=np.int64)
+        t_mask = np.zeros(n_ev * mt, dtype=np.int64)
+        t_nh = np.zeros(n_ev * mt, dtype=np.int64)
+        t_hits = np.zeros((n_ev * mt, ml), dtype=np.int64)
+        maps = np.zeros((n_ev if keep_maps else 0, cfg.n_a, cfg.n_b), dtype=np.int64)
+        bend_win = cfg.bend_window_hw * cfg.bend_lsb if cfg.bend_filter else -1.0
+        engine.run(offsets, layer, hw, meas, bend_hw, bend, cfg.max_hits, mode == "fixed", self._shift_hw,
+                   self._shift_f, self._sub_shift_hw, self._sub_shift_f, np.int64(cfg.b_min_hw), cfg.bin_shift,
+                   float(cfg.b_min), float(cfg.delta_b), cfg.max_bins_per_column, self._a_bend_hw, self._a_bend,
+                   np.int64(cfg.bend_window_hw), float(bend_win), ml, cfg.n_a, cfg.n_b, cfg.min_layers,
+                   {"none": 0, "localmax": 1, "sharing": 2}[cfg.duplicate_rule], cfg.dup_max_shared, cfg.mini_hough,
+                   mt, ev_stats, t_i, t_j, t_sub, t_mask, t_nh,
+                   t_hits, keep_maps, maps)
+        n_tracks = np.minimum(ev_stats[:, 4], mt)
+        sel = (np.arange(mt)[None, :] < n_tracks[:, None]).ravel()
+        t_i, t_j, t_sub, t_mask, t_nh, t_hits = t_i[sel], t_j[sel], t_sub[sel], t_mask[sel], t_nh[sel], t_hits[sel]
+        # hit lists: event-local indices -> hit ids
+        track_event = np.repeat(np.arange(n_ev), n_tracks)
+        in_list = np.arange(ml)[None, :] < t_nh[:, None]
+        local = t_hits[in_list]
+        hit_ids = ak.unflatten(hit_id[local + np.repeat(offsets[:-1][track_event], t_nh)].astype(np.int32), t_nh)
+        # parameters: cell centre, or the sub-cell's with the mini-Hough
+        half = t_sub >= 0
+        a_off = np.where(half, 0.25 + 0.5 * (t_sub // 2), 0.5)
+        b_off = np.where(half, 0.25 + 0.5 * (t_sub % 2), 0.5)
+        n_layers = np.array([bin(int(m)).count("1") for m in t_mask], dtype=np.int32)
+        a_name, b_name = cfg.param_names
+        fields = {
+            "column": t_i.astype(np.int32), "bin": t_j.astype(np.int32), "sub": t_sub.astype(np.int8),
+            a_name: cfg.a_min + (t_i + a_off) * cfg.delta_a,
+            b_name: cfg.b_min + (t_j + b_off) * cfg.delta_b,
+            "layer_mask": t_mask.astype(np.int64), "n_layers": n_layers, "hit_ids": hit_ids,
+        }
+        tracks = ak.unflatten(ak.zip(fields, depth_limit=1), n_tracks)
+        return HoughOutput(mode, tracks, ev_stats[:, 0].copy(), ev_stats[:, 1].copy(), ev_stats[:, 2].copy(),
+                           ev_stats[:, 3].copy(), ev_stats[:, 4].copy(), maps if keep_maps else None)
+
+    def find(self, events: Events, mode: Mode = "fixed") -> ak.Array:
+        """Candidates of every event (see :class:`HoughOutput`)."""
+        return self.run(events, mode).tracks
+
+    def accumulate(self, events: Events, index: int = 0, mode: Mode = "fixed") -> np.ndarray:
+        """The layer-count map (n_a, n_b) of one event."""
+        out = self.run(events[index], mode, keep_maps=True)
+        assert out.maps is not None
+        return out.maps[0]
