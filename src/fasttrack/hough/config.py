@@ -36,7 +36,7 @@ import numpy as np
 
 from ..trackmodel import LinearTrackModel
 
-__all__ = ["HoughConfig", "HoughTables", "DuplicateRule"]
+__all__ = ["DuplicateRule", "HoughConfig", "HoughTables"]
 
 DuplicateRule = Literal["none", "localmax", "sharing"]
 
@@ -144,8 +144,11 @@ class HoughConfig:
         if not 0 <= self.bin_shift <= 30:
             err("bin_shift", "must be in 0..30")
         if abs(self.b_min / self.coord_lsb - round(self.b_min / self.coord_lsb)) > 1e-6:
-            err("b_min", f"= {self.b_min} must be a multiple of coord_lsb ({self.coord_lsb}); "
-                         f"e.g. {round(self.b_min / self.coord_lsb) * self.coord_lsb!r}")
+            err(
+                "b_min",
+                f"= {self.b_min} must be a multiple of coord_lsb ({self.coord_lsb}); "
+                f"e.g. {round(self.b_min / self.coord_lsb) * self.coord_lsb!r}",
+            )
         if self.max_bins_per_column < 1:
             err("max_bins_per_column", "must be >= 1")
         if not 1 <= self.min_layers <= n_layers:
@@ -161,27 +164,38 @@ class HoughConfig:
         if self.helix_radii_mm:
             if len(self.helix_radii_mm) != n_layers:
                 err("helix_radii_mm", f"needs one radius per layer ({n_layers})")
-            top = abs(self.helix_k_per_mm_gev) * max(abs(self.a_min), abs(self.a_max)) * max(
-                max(self.helix_radii_mm), self.helix_ref_radius_mm)
+            top = (
+                abs(self.helix_k_per_mm_gev)
+                * max(abs(self.a_min), abs(self.a_max))
+                * max(max(self.helix_radii_mm), self.helix_ref_radius_mm)
+            )
             if not 0.0 < top < 1.0:
                 err("helix_k_per_mm_gev", f"gives k·r·q/pT = {top:.3g} at the array's edge; narrow a_min/a_max")
         if self.bend_window_hw >= 0:
             if not self.bend_lsb > 0:
                 err("bend_lsb", "must be > 0 when the bend filter is on")
-            top_b = max(abs(math.floor(self.a_min / self.bend_lsb + 0.5)), abs(math.floor(self.a_max / self.bend_lsb + 0.5)))
+            top_b = max(abs(math.floor(a / self.bend_lsb + 0.5)) for a in (self.a_min, self.a_max))
             need = _bits_signed(-top_b, top_b)
             if not need <= self.bend_bits <= 32:
-                err("bend_bits", f"= {self.bend_bits} cannot hold the columns' q/pT ({top_b} LSBs); "
-                                 f"the smallest width that works is {need}")
+                err(
+                    "bend_bits",
+                    f"= {self.bend_bits} cannot hold the columns' q/pT ({top_b} LSBs); "
+                    f"the smallest width that works is {need}",
+                )
         lo, hi = self._coord_range_hw()
         need_c = _bits_signed(lo, hi)
         if not need_c <= self.coord_bits <= 62:
-            err("coord_bits", f"= {self.coord_bits} cannot hold the coordinates and line ends ({lo}..{hi} LSBs); "
-                              f"the smallest width that works is {need_c}")
+            err(
+                "coord_bits",
+                f"= {self.coord_bits} cannot hold the coordinates and line ends ({lo}..{hi} LSBs); "
+                f"the smallest width that works is {need_c}",
+            )
         need_id = _bits_unsigned(self.max_hits - 1)
         if not need_id <= self.hit_id_bits <= 32:
-            err("hit_id_bits", f"= {self.hit_id_bits} cannot number {self.max_hits} hits; "
-                               f"the smallest width that works is {need_id}")
+            err(
+                "hit_id_bits",
+                f"= {self.hit_id_bits} cannot number {self.max_hits} hits; the smallest width that works is {need_id}",
+            )
 
     # ------------------------------------------------------------------------------------
     @property
@@ -283,9 +297,14 @@ class HoughConfig:
             raise ValueError(f"the Hough transform needs a 1D measurement; model {model.name!r} has {model.n_meas}")
         if not np.allclose(model.H[:, 0, 1], 1.0):
             raise ValueError(f"model {model.name!r}: the Hough's bins need m = h_a·a + b + c (h_b = 1)")
-        return cls(name=name, param_names=model.param_names, measurement_name=model.measurement_names[0],
-                   slopes=tuple(float(v) for v in model.H[:, 0, 0]),
-                   offsets=tuple(float(v) for v in model.c[:, 0]), **kw)
+        return cls(
+            name=name,
+            param_names=model.param_names,
+            measurement_name=model.measurement_names[0],
+            slopes=tuple(float(v) for v in model.H[:, 0, 0]),
+            offsets=tuple(float(v) for v in model.c[:, 0]),
+            **kw,
+        )
 
 
 @dataclass(frozen=True, eq=False)

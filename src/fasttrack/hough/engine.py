@@ -40,11 +40,31 @@ def _bin_range_float(m: float, s0: float, s1: float, b_min: float, db: float) ->
 
 
 @nb.njit(cache=True)
-def _fill_event(layer: np.ndarray, hw: np.ndarray, meas: np.ndarray, bend_hw: np.ndarray, bend: np.ndarray,
-                n_use: int, fixed: bool, shift_hw: np.ndarray, shift_f: np.ndarray, b_min_hw: np.int64,
-                bin_shift: int, b_min: float, db: float, cap: int, a_bend_hw: np.ndarray, a_bend: np.ndarray,
-                bend_win_hw: np.int64, bend_win: float, max_list: int,
-                mask: np.ndarray, count: np.ndarray, lists: np.ndarray, stats: np.ndarray) -> None:
+def _fill_event(
+    layer: np.ndarray,
+    hw: np.ndarray,
+    meas: np.ndarray,
+    bend_hw: np.ndarray,
+    bend: np.ndarray,
+    n_use: int,
+    fixed: bool,
+    shift_hw: np.ndarray,
+    shift_f: np.ndarray,
+    b_min_hw: np.int64,
+    bin_shift: int,
+    b_min: float,
+    db: float,
+    cap: int,
+    a_bend_hw: np.ndarray,
+    a_bend: np.ndarray,
+    bend_win_hw: np.int64,
+    bend_win: float,
+    max_list: int,
+    mask: np.ndarray,
+    count: np.ndarray,
+    lists: np.ndarray,
+    stats: np.ndarray,
+) -> None:
     """Fill one event's layer masks and hit lists. ``stats``: [fills capped, list overflows,
     hits that filled no cell]."""
     n_a, n_b = mask.shape
@@ -101,10 +121,26 @@ def _is_localmax(nl: np.ndarray, i: int, j: int) -> bool:
 
 
 @nb.njit(cache=True)
-def _mini_fill(cell_hits: np.ndarray, n_hits: int, layer: np.ndarray, hw: np.ndarray, meas: np.ndarray,
-               fixed: bool, sub_shift_hw: np.ndarray, sub_shift_f: np.ndarray, i: int, j: int,
-               b_min_hw: np.int64, bin_shift: int, b_min: float, db: float, cap: int, sub_mask: np.ndarray,
-               sub_count: np.ndarray, sub_lists: np.ndarray) -> None:
+def _mini_fill(
+    cell_hits: np.ndarray,
+    n_hits: int,
+    layer: np.ndarray,
+    hw: np.ndarray,
+    meas: np.ndarray,
+    fixed: bool,
+    sub_shift_hw: np.ndarray,
+    sub_shift_f: np.ndarray,
+    i: int,
+    j: int,
+    b_min_hw: np.int64,
+    bin_shift: int,
+    b_min: float,
+    db: float,
+    cap: int,
+    sub_mask: np.ndarray,
+    sub_count: np.ndarray,
+    sub_lists: np.ndarray,
+) -> None:
     """Refill cell (i, j) split 2×2 with its listed hits: sub-columns 2i, 2i+1 (edges from
     the sub-column table) and half-width bins 2j, 2j+1; the same cap per sub-column."""
     sub_mask[:, :] = 0
@@ -140,8 +176,9 @@ def _shared(a: np.ndarray, na: int, b: np.ndarray, nb_: int) -> int:
 
 
 @nb.njit(cache=True)
-def _sharing_keep(c_nl: np.ndarray, c_nh: np.ndarray, c_hits: np.ndarray, n: int, max_shared: int,
-                  keep: np.ndarray) -> None:
+def _sharing_keep(
+    c_nl: np.ndarray, c_nh: np.ndarray, c_hits: np.ndarray, n: int, max_shared: int, keep: np.ndarray
+) -> None:
     """Duplicate removal by shared hits: visit candidates by rank (more layers first, then
     fewer listed hits, then raster order); keep one unless it shares ``max_shared`` or more
     hits with a candidate already kept."""
@@ -162,13 +199,46 @@ def _sharing_keep(c_nl: np.ndarray, c_nh: np.ndarray, c_hits: np.ndarray, n: int
 
 
 @nb.njit(parallel=True, cache=True)
-def run(offsets: np.ndarray, layer: np.ndarray, hw: np.ndarray, meas: np.ndarray, bend_hw: np.ndarray,
-        bend: np.ndarray, max_hits: int, fixed: bool, shift_hw: np.ndarray, shift_f: np.ndarray,
-        sub_shift_hw: np.ndarray, sub_shift_f: np.ndarray, b_min_hw: np.int64, bin_shift: int, b_min: float,
-        db: float, cap: int, a_bend_hw: np.ndarray, a_bend: np.ndarray, bend_win_hw: np.int64, bend_win: float,
-        max_list: int, n_a: int, n_b: int, min_layers: int, rule: int, max_shared: int, mini: bool,
-        max_tracks: int, ev_stats: np.ndarray, t_i: np.ndarray, t_j: np.ndarray, t_sub: np.ndarray,
-        t_mask: np.ndarray, t_nhits: np.ndarray, t_hits: np.ndarray, keep_maps: bool, maps: np.ndarray) -> None:
+def run(
+    offsets: np.ndarray,
+    layer: np.ndarray,
+    hw: np.ndarray,
+    meas: np.ndarray,
+    bend_hw: np.ndarray,
+    bend: np.ndarray,
+    max_hits: int,
+    fixed: bool,
+    shift_hw: np.ndarray,
+    shift_f: np.ndarray,
+    sub_shift_hw: np.ndarray,
+    sub_shift_f: np.ndarray,
+    b_min_hw: np.int64,
+    bin_shift: int,
+    b_min: float,
+    db: float,
+    cap: int,
+    a_bend_hw: np.ndarray,
+    a_bend: np.ndarray,
+    bend_win_hw: np.int64,
+    bend_win: float,
+    max_list: int,
+    n_a: int,
+    n_b: int,
+    min_layers: int,
+    rule: int,
+    max_shared: int,
+    mini: bool,
+    max_tracks: int,
+    ev_stats: np.ndarray,
+    t_i: np.ndarray,
+    t_j: np.ndarray,
+    t_sub: np.ndarray,
+    t_mask: np.ndarray,
+    t_nhits: np.ndarray,
+    t_hits: np.ndarray,
+    keep_maps: bool,
+    maps: np.ndarray,
+) -> None:
     """All events. ``rule``: 0 none, 1 localmax, 2 sharing. Per event: ev_stats = [hits
     dropped, fills capped, list overflows, hits filling nothing, candidates after duplicate
     removal and before the output capacity]; tracks in slots ``e·max_tracks ...``;
@@ -182,9 +252,31 @@ def run(offsets: np.ndarray, layer: np.ndarray, hw: np.ndarray, meas: np.ndarray
         count = np.zeros((n_a, n_b), dtype=np.int64)
         lists = np.zeros((n_a, n_b, max_list), dtype=np.int64)
         st = np.zeros(3, dtype=np.int64)
-        _fill_event(layer[h0:h1], hw[h0:h1], meas[h0:h1], bend_hw[h0:h1], bend[h0:h1], n_use, fixed, shift_hw,
-                    shift_f, b_min_hw, bin_shift, b_min, db, cap, a_bend_hw, a_bend, bend_win_hw, bend_win, max_list,
-                    mask, count, lists, st)
+        _fill_event(
+            layer[h0:h1],
+            hw[h0:h1],
+            meas[h0:h1],
+            bend_hw[h0:h1],
+            bend[h0:h1],
+            n_use,
+            fixed,
+            shift_hw,
+            shift_f,
+            b_min_hw,
+            bin_shift,
+            b_min,
+            db,
+            cap,
+            a_bend_hw,
+            a_bend,
+            bend_win_hw,
+            bend_win,
+            max_list,
+            mask,
+            count,
+            lists,
+            st,
+        )
         nl = np.zeros((n_a, n_b), dtype=np.int64)
         for i in range(n_a):
             for j in range(n_b):
@@ -211,9 +303,26 @@ def run(offsets: np.ndarray, layer: np.ndarray, hw: np.ndarray, meas: np.ndarray
                     continue
                 n_list = min(count[i, j], max_list)
                 if mini:
-                    _mini_fill(lists[i, j], n_list, layer[h0:h1], hw[h0:h1], meas[h0:h1], fixed, sub_shift_hw,
-                               sub_shift_f, i, j, b_min_hw, bin_shift, b_min, db, cap, sub_mask, sub_count,
-                               sub_lists)
+                    _mini_fill(
+                        lists[i, j],
+                        n_list,
+                        layer[h0:h1],
+                        hw[h0:h1],
+                        meas[h0:h1],
+                        fixed,
+                        sub_shift_hw,
+                        sub_shift_f,
+                        i,
+                        j,
+                        b_min_hw,
+                        bin_shift,
+                        b_min,
+                        db,
+                        cap,
+                        sub_mask,
+                        sub_count,
+                        sub_lists,
+                    )
                     for si in range(2):
                         for sj in range(2):
                             pc = _popcount(sub_mask[si, sj])

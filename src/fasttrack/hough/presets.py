@@ -4,7 +4,8 @@
 P12019) at this model's level of detail: a 32 × 64 array in (q/pT, φ_T) with
 |q/pT| < 1/3 GeV⁻¹ (pT > 3 GeV), φ_T at r_T = 672.4 mm over one of 18 φ sectors, at least
 5 of the 6 layers, at most 2 bins filled per column, at most 32 stubs per cell, and the
-bend filter; then the 2×2 mini-Hough and duplicate removal by shared stubs (3 or more). ``telescope`` is a straight-line Hough in (slope tx, intercept x at
+bend filter; then the 2×2 mini-Hough and duplicate removal by shared stubs (3 or more).
+``telescope`` is a straight-line Hough in (slope tx, intercept x at
 z_ref) with bins about as wide as a line moves across one column.
 """
 
@@ -35,14 +36,32 @@ def default_config(det: Detector, **overrides: Any) -> HoughConfig:
         n_b, bin_shift = 64, 8
         lsb = 2 * BARREL_SECTOR_HALF_WIDTH / n_b / (1 << bin_shift)  # 64 bins of 2^8 LSBs span the sector
         base: dict[str, Any] = dict(
-            name=det.name, param_names=model.param_names, measurement_name="phi",
-            slopes=tuple(float(v) for v in model.H[:, 0, 0]), offsets=tuple(float(v) for v in model.c[:, 0]),
-            a_min=-1.0 / 3.0, a_max=1.0 / 3.0, n_a=32, b_min=-(n_b // 2) * (1 << bin_shift) * lsb, n_b=n_b,
-            coord_lsb=lsb, bin_shift=bin_shift, max_bins_per_column=2, min_layers=5, max_hits_per_cell=32,
-            max_hits=128, max_tracks=64, duplicate_rule="sharing", dup_max_shared=3, mini_hough=True,
-            helix_radii_mm=tuple(float(r) for r in det.positions_mm()), helix_ref_radius_mm=det.reference_r_mm,
+            name=det.name,
+            param_names=model.param_names,
+            measurement_name="phi",
+            slopes=tuple(float(v) for v in model.H[:, 0, 0]),
+            offsets=tuple(float(v) for v in model.c[:, 0]),
+            a_min=-1.0 / 3.0,
+            a_max=1.0 / 3.0,
+            n_a=32,
+            b_min=-(n_b // 2) * (1 << bin_shift) * lsb,
+            n_b=n_b,
+            coord_lsb=lsb,
+            bin_shift=bin_shift,
+            max_bins_per_column=2,
+            min_layers=5,
+            max_hits_per_cell=32,
+            max_hits=128,
+            max_tracks=64,
+            duplicate_rule="sharing",
+            dup_max_shared=3,
+            mini_hough=True,
+            helix_radii_mm=tuple(float(r) for r in det.positions_mm()),
+            helix_ref_radius_mm=det.reference_r_mm,
             helix_k_per_mm_gev=0.5 * det.curvature_per_gev,
-            bend_window_hw=32, bend_lsb=2.0**-7, bend_bits=8,
+            bend_window_hw=32,
+            bend_lsb=2.0**-7,
+            bend_bits=8,
             description="CMS TMTT-like r-phi Hough: 32 x 64 in (q/pT, phi_T at r_T = 672.4 mm), one sector",
         )
     elif model.name == "telescope-x":
@@ -51,11 +70,25 @@ def default_config(det: Detector, **overrides: Any) -> HoughConfig:
         n_b, bin_shift = 160, 7
         zref = det.reference_z_mm
         base = dict(
-            name=det.name, param_names=("tx", "x_ref_mm"), measurement_name="x",
-            slopes=tuple(float(z - zref) for z in det.positions_mm()), offsets=tuple(0.0 for _ in det.layers),
-            a_min=-0.032, a_max=0.032, n_a=32, b_min=-(n_b // 2) * (1 << bin_shift) * lsb, n_b=n_b,
-            coord_lsb=lsb, bin_shift=bin_shift, max_bins_per_column=2, min_layers=det.mix.min_layers,
-            max_hits_per_cell=16, max_hits=128, max_tracks=64, duplicate_rule="sharing", dup_max_shared=3,
+            name=det.name,
+            param_names=("tx", "x_ref_mm"),
+            measurement_name="x",
+            slopes=tuple(float(z - zref) for z in det.positions_mm()),
+            offsets=tuple(0.0 for _ in det.layers),
+            a_min=-0.032,
+            a_max=0.032,
+            n_a=32,
+            b_min=-(n_b // 2) * (1 << bin_shift) * lsb,
+            n_b=n_b,
+            coord_lsb=lsb,
+            bin_shift=bin_shift,
+            max_bins_per_column=2,
+            min_layers=det.mix.min_layers,
+            max_hits_per_cell=16,
+            max_hits=128,
+            max_tracks=64,
+            duplicate_rule="sharing",
+            dup_max_shared=3,
             mini_hough=True,
             description="straight-line Hough in (slope tx, x at z_ref = 350 mm)",
         )

@@ -96,8 +96,10 @@ class Hough:
         if name not in events.hits.fields:
             raise ValueError(f"hough {cfg.name!r} measures {name!r}; the events lack it")
         if events.detector.n_layers != cfg.n_layers:
-            raise ValueError(f"hough {cfg.name!r} has {cfg.n_layers} layers; detector "
-                             f"{events.detector.name!r} has {events.detector.n_layers}")
+            raise ValueError(
+                f"hough {cfg.name!r} has {cfg.n_layers} layers; detector "
+                f"{events.detector.name!r} has {events.detector.n_layers}"
+            )
         offsets, cols = events.flat_hits()
         meas = cols[name].astype(np.float64)
         hw = cfg.quantize_coord(meas)
@@ -107,8 +109,15 @@ class Hough:
             bend = cols["bend_qoverpt"].astype(np.float64)
         else:
             bend = np.zeros(len(meas))
-        return offsets, cols["layer"].astype(np.int64), hw, meas, cfg.quantize_bend(bend), bend, \
-            cols["hit_id"].astype(np.int64)
+        return (
+            offsets,
+            cols["layer"].astype(np.int64),
+            hw,
+            meas,
+            cfg.quantize_bend(bend),
+            bend,
+            cols["hit_id"].astype(np.int64),
+        )
 
     def run(self, events: Events, mode: Mode = "fixed", *, keep_maps: bool = False) -> HoughOutput:
         """Run on every event (parallel over events); see the module docstring."""
@@ -127,13 +136,46 @@ class Hough:
         t_hits = np.zeros((n_ev * mt, ml), dtype=np.int64)
         maps = np.zeros((n_ev if keep_maps else 0, cfg.n_a, cfg.n_b), dtype=np.int64)
         bend_win = cfg.bend_window_hw * cfg.bend_lsb if cfg.bend_filter else -1.0
-        engine.run(offsets, layer, hw, meas, bend_hw, bend, cfg.max_hits, mode == "fixed", self._shift_hw,
-                   self._shift_f, self._sub_shift_hw, self._sub_shift_f, np.int64(cfg.b_min_hw), cfg.bin_shift,
-                   float(cfg.b_min), float(cfg.delta_b), cfg.max_bins_per_column, self._a_bend_hw, self._a_bend,
-                   np.int64(cfg.bend_window_hw), float(bend_win), ml, cfg.n_a, cfg.n_b, cfg.min_layers,
-                   {"none": 0, "localmax": 1, "sharing": 2}[cfg.duplicate_rule], cfg.dup_max_shared, cfg.mini_hough,
-                   mt, ev_stats, t_i, t_j, t_sub, t_mask, t_nh,
-                   t_hits, keep_maps, maps)
+        engine.run(
+            offsets,
+            layer,
+            hw,
+            meas,
+            bend_hw,
+            bend,
+            cfg.max_hits,
+            mode == "fixed",
+            self._shift_hw,
+            self._shift_f,
+            self._sub_shift_hw,
+            self._sub_shift_f,
+            np.int64(cfg.b_min_hw),
+            cfg.bin_shift,
+            float(cfg.b_min),
+            float(cfg.delta_b),
+            cfg.max_bins_per_column,
+            self._a_bend_hw,
+            self._a_bend,
+            np.int64(cfg.bend_window_hw),
+            float(bend_win),
+            ml,
+            cfg.n_a,
+            cfg.n_b,
+            cfg.min_layers,
+            {"none": 0, "localmax": 1, "sharing": 2}[cfg.duplicate_rule],
+            cfg.dup_max_shared,
+            cfg.mini_hough,
+            mt,
+            ev_stats,
+            t_i,
+            t_j,
+            t_sub,
+            t_mask,
+            t_nh,
+            t_hits,
+            keep_maps,
+            maps,
+        )
         n_tracks = np.minimum(ev_stats[:, 4], mt)
         sel = (np.arange(mt)[None, :] < n_tracks[:, None]).ravel()
         t_i, t_j, t_sub, t_mask, t_nh, t_hits = t_i[sel], t_j[sel], t_sub[sel], t_mask[sel], t_nh[sel], t_hits[sel]
@@ -149,14 +191,26 @@ class Hough:
         n_layers = np.array([bin(int(m)).count("1") for m in t_mask], dtype=np.int32)
         a_name, b_name = cfg.param_names
         fields = {
-            "column": t_i.astype(np.int32), "bin": t_j.astype(np.int32), "sub": t_sub.astype(np.int8),
+            "column": t_i.astype(np.int32),
+            "bin": t_j.astype(np.int32),
+            "sub": t_sub.astype(np.int8),
             a_name: cfg.a_min + (t_i + a_off) * cfg.delta_a,
             b_name: cfg.b_min + (t_j + b_off) * cfg.delta_b,
-            "layer_mask": t_mask.astype(np.int64), "n_layers": n_layers, "hit_ids": hit_ids,
+            "layer_mask": t_mask.astype(np.int64),
+            "n_layers": n_layers,
+            "hit_ids": hit_ids,
         }
         tracks = ak.unflatten(ak.zip(fields, depth_limit=1), n_tracks)
-        return HoughOutput(mode, tracks, ev_stats[:, 0].copy(), ev_stats[:, 1].copy(), ev_stats[:, 2].copy(),
-                           ev_stats[:, 3].copy(), ev_stats[:, 4].copy(), maps if keep_maps else None)
+        return HoughOutput(
+            mode,
+            tracks,
+            ev_stats[:, 0].copy(),
+            ev_stats[:, 1].copy(),
+            ev_stats[:, 2].copy(),
+            ev_stats[:, 3].copy(),
+            ev_stats[:, 4].copy(),
+            maps if keep_maps else None,
+        )
 
     def find(self, events: Events, mode: Mode = "fixed") -> ak.Array:
         """Candidates of every event (see :class:`HoughOutput`)."""
