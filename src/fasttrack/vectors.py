@@ -32,6 +32,19 @@ the ``E`` line are per-event values of that stage. Retina stages, one file each:
     ``E event n n_hits_dropped n_maxima`` then ``T i j off_a off_b quality`` for the
     tracks output (at most ``MAX_TRACKS``); ``hit_overflow = n_hits_dropped > 0``,
     ``track_overflow = n_maxima > n``.
+
+Hough stages (``hough_*.txt``):
+
+``hough_hits.txt``
+    as the retina's: ``H layer coord [bend] hit_id``.
+``hough_masks.txt``
+    ``E event n`` then ``C cell layer_mask n_hits`` for every filled cell after the event,
+    raster order (``cell = column·N_B + bin``), ``n_hits`` counting listed and unlisted
+    hits.
+``hough_tracks.txt``
+    ``E event n n_hits_dropped n_candidates n_fills_capped n_list_overflows`` then
+    ``T column bin sub layer_mask n hit_id...`` (``sub`` = −1 without the mini-Hough;
+    the ``n`` hit ids of the candidate's list follow).
 """
 
 from __future__ import annotations
@@ -42,12 +55,22 @@ from pathlib import Path
 import numpy as np
 
 from .events import Events
+from .hough import Hough, HoughConfig
 from .retina import Retina, RetinaConfig
 
-__all__ = ["FORMAT", "RETINA_STAGES", "VectorFile", "read_vectors", "write_retina_vectors"]
+__all__ = [
+    "FORMAT",
+    "HOUGH_STAGES",
+    "RETINA_STAGES",
+    "VectorFile",
+    "read_vectors",
+    "write_hough_vectors",
+    "write_retina_vectors",
+]
 
 FORMAT = "1"
 RETINA_STAGES = ("hits", "accumulator", "maxima", "tracks")
+HOUGH_STAGES = ("hits", "masks", "tracks")
 
 
 @dataclass
@@ -63,7 +86,9 @@ class VectorFile:
         return self.header["config"][1]
 
 
-def _header(kind: str, stage: str, cfg: RetinaConfig, record_doc: str, extra: dict[str, str]) -> list[str]:
+def _header(
+    kind: str, stage: str, cfg: RetinaConfig | HoughConfig, record_doc: str, extra: dict[str, str]
+) -> list[str]:
     lines = [
         f"# fasttrack-vectors {FORMAT}",
         f"# kind {kind}",
@@ -75,6 +100,55 @@ def _header(kind: str, stage: str, cfg: RetinaConfig, record_doc: str, extra: di
     return lines
 
 
+def _extra(events: Events) -> dict[str, str]:
+    return {
+        "events": str(len(events)),
+        "detector": events.detector.name,
+        "seed": str(events.seed),
+        "first_event": str(events.first_event),
+    }
+
+
+def _hit_lines(
+    kind: str, cfg: RetinaConfig | HoughConfig, events: Events, coord_names: tuple[str, ...], extra: dict[str, str]
+) -> list[str]:
+    """The hits stage: header, then per event ``E`` and ``H layer coords [bend] hit_id``."""
+    offsets, cols = events.flat_hits()
+    n = len(cols["layer"])
+    hw = (
+        np.stack([cfg.quantize_coord(cols[m]) for m in coord_names], axis=1)
+        if n
+        else np.zeros((0, len(coord_names)), dtype=np.int64)
+    )
+    bend_hw = cfg.quantize_bend(cols["bend_qoverpt"]) if cfg.bend_filter else None
+    id_mask = (1 << cfg.hit_id_bits) - 1  # the hit word's id field; ids of dropped hits wrap
+    doc = (
+        "E <event> <n> | H <layer> "
+        + " ".join(f"<{m}>" for m in coord_names)
+        + (" <bend>" if bend_hw is not None else "")
+        + " <hit_id>"
+    )
+    lines = _header(kind, "hits", cfg, doc, extra)
+    for e in range(len(events)):
+        h0, h1 = int(offsets[e]), int(offsets[e + 1])
+        lines.append(f"E {events.first_event + e} {h1 - h0}")
+        for h in range(h0, h1):
+            coords = " ".join(str(int(v)) for v in hw[h])
+            if bend_hw is not None:
+                coords += f" {int(bend_hw[h])}"
+            lines.append(f"H {int(cols['layer'][h])} {coords} {int(cols['hit_id'][h]) & id_mask}")
+    return lines
+
+
+def _write_stages(prefix: str, stages: tuple[str, ...], contents: tuple[list[str], ...], out: Path) -> dict[str, Path]:
+    paths = {}
+    for stage, lines in zip(stages, contents, strict=True):
+        p = out / f"{prefix}_{stage}.txt"
+        p.write_text("\n".join(lines) + "\n")
+        paths[stage] = p
+    return paths
+
+
 def write_retina_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path) -> dict[str, Path]:
     """Run the fixed retina on ``events`` and write the four stage files into ``out_dir``."""
     out = Path(out_dir)
@@ -82,30 +156,8 @@ def write_retina_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path)
     retina = Retina(cfg)
     res = retina.run(events, "fixed", keep_maps=True)
     assert res.maps is not None
-    offsets, cols = events.flat_hits()
-    hw = (
-        cfg.quantize_coord(np.stack([cols[m] for m in cfg.measurement_names], axis=1))
-        if len(cols["layer"])
-        else np.zeros((0, cfg.n_meas), dtype=np.int64)
-    )
-    extra = {
-        "events": str(len(events)),
-        "detector": events.detector.name,
-        "seed": str(events.seed),
-        "first_event": str(events.first_event),
-    }
-    bend_hw = cfg.quantize_bend(cols["bend_qoverpt"]) if cfg.bend_filter else None
-    id_mask = (1 << cfg.hit_id_bits) - 1  # the hit word's id field; ids of dropped hits wrap
-    hits = _header(
-        "retina",
-        "hits",
-        cfg,
-        "E <event> <n> | H <layer> "
-        + " ".join(f"<{m}>" for m in cfg.measurement_names)
-        + (" <bend>" if cfg.bend_filter else "")
-        + " <hit_id>",
-        extra,
-    )
+    extra = _extra(events)
+    hits = _hit_lines("retina", cfg, events, cfg.measurement_names, extra)
     acc = _header("retina", "accumulator", cfg, "E <event> <n> | A <cell> <acc>", extra)
     mx = _header("retina", "maxima", cfg, "E <event> <n> | M <i> <j> <acc>", extra)
     trk = _header(
@@ -120,13 +172,6 @@ def write_retina_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path)
     thr = float(cfg.threshold_hw)
     for e in range(len(events)):
         ev_no = events.first_event + e
-        h0, h1 = int(offsets[e]), int(offsets[e + 1])
-        hits.append(f"E {ev_no} {h1 - h0}")
-        for h in range(h0, h1):
-            coords = " ".join(str(int(v)) for v in hw[h])
-            if bend_hw is not None:
-                coords += f" {int(bend_hw[h])}"
-            hits.append(f"H {int(cols['layer'][h])} {coords} {int(cols['hit_id'][h]) & id_mask}")
         m = res.maps[e]
         nz = np.flatnonzero(m.ravel())
         acc.append(f"E {ev_no} {len(nz)}")
@@ -146,12 +191,45 @@ def write_retina_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path)
             )
         if len(maxima) != int(res.n_maxima[e]):  # two implementations of one rule must agree
             raise AssertionError(f"event {ev_no}: maxima list {len(maxima)} != kernel count {res.n_maxima[e]}")
-    paths = {}
-    for stage, lines in zip(RETINA_STAGES, (hits, acc, mx, trk), strict=True):
-        p = out / f"retina_{stage}.txt"
-        p.write_text("\n".join(lines) + "\n")
-        paths[stage] = p
-    return paths
+    return _write_stages("retina", RETINA_STAGES, (hits, acc, mx, trk), out)
+
+
+def write_hough_vectors(cfg: HoughConfig, events: Events, out_dir: str | Path) -> dict[str, Path]:
+    """Run the fixed Hough transform on ``events`` and write its three stage files."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    res = Hough(cfg).run(events, "fixed", keep_maps=True)
+    assert res.masks is not None and res.hit_counts is not None
+    extra = _extra(events)
+    hits = _hit_lines("hough", cfg, events, (cfg.measurement_name,), extra)
+    masks = _header("hough", "masks", cfg, "E <event> <n> | C <cell> <layer_mask> <n_hits>", extra)
+    trk = _header(
+        "hough",
+        "tracks",
+        cfg,
+        "E <event> <n> <n_hits_dropped> <n_candidates> <n_fills_capped> <n_list_overflows> | "
+        "T <column> <bin> <sub> <layer_mask> <n> <hit_id>...",
+        extra,
+    )
+    id_mask = (1 << cfg.hit_id_bits) - 1
+    for e in range(len(events)):
+        ev_no = events.first_event + e
+        m = res.masks[e]
+        nz = np.flatnonzero(m.ravel())
+        masks.append(f"E {ev_no} {len(nz)}")
+        masks += [f"C {int(c)} {int(m.flat[c])} {int(res.hit_counts[e].flat[c])}" for c in nz]
+        t = res.tracks[e]
+        trk.append(
+            f"E {ev_no} {len(t)} {int(res.n_hits_dropped[e])} {int(res.n_candidates[e])} "
+            f"{int(res.n_fills_capped[e])} {int(res.n_list_overflows[e])}"
+        )
+        for k in range(len(t)):
+            ids = " ".join(str(int(v) & id_mask) for v in t.hit_ids[k])
+            trk.append(
+                f"T {int(t.column[k])} {int(t.bin[k])} {int(t.sub[k])} {int(t.layer_mask[k])} {len(t.hit_ids[k])}"
+                + (f" {ids}" if ids else "")
+            )
+    return _write_stages("hough", HOUGH_STAGES, (hits, masks, trk), out)
 
 
 def read_vectors(path: str | Path, expect_hash: str | None = None) -> VectorFile:

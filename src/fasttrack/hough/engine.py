@@ -238,6 +238,8 @@ def run(
     t_hits: np.ndarray,
     keep_maps: bool,
     maps: np.ndarray,
+    mask_maps: np.ndarray,
+    count_maps: np.ndarray,
 ) -> None:
     """All events. ``rule``: 0 none, 1 localmax, 2 sharing. Per event: ev_stats = [hits
     dropped, fills capped, list overflows, hits filling nothing, candidates after duplicate
@@ -283,6 +285,8 @@ def run(
                 nl[i, j] = _popcount(mask[i, j])
         if keep_maps:
             maps[e] = nl
+            mask_maps[e] = mask
+            count_maps[e] = count
         # candidates of this event, raster order
         c_i = np.zeros(n_slots, dtype=np.int64)
         c_j = np.zeros(n_slots, dtype=np.int64)

@@ -57,7 +57,9 @@ Mode = Literal["float", "fixed"]
 @dataclass(frozen=True, eq=False)
 class HoughOutput:
     """One run: ``tracks`` ``N * var * {column, bin, sub, <a>, <b>, layer_mask, n_layers,
-    hit_ids}`` and per-event counters; ``maps`` (layer counts) when requested."""
+    hit_ids}`` and per-event counters; with ``keep_maps``, ``maps`` (layer counts),
+    ``masks`` (layer masks) and ``hit_counts`` (hits that filled each cell, listed or not),
+    each (N, n_a, n_b)."""
 
     mode: Mode
     tracks: ak.Array
@@ -67,6 +69,8 @@ class HoughOutput:
     n_hits_unfilled: np.ndarray
     n_candidates: np.ndarray
     maps: np.ndarray | None = None
+    masks: np.ndarray | None = None
+    hit_counts: np.ndarray | None = None
 
     @property
     def hit_overflow(self) -> np.ndarray:
@@ -135,6 +139,8 @@ class Hough:
         t_nh = np.zeros(n_ev * mt, dtype=np.int64)
         t_hits = np.zeros((n_ev * mt, ml), dtype=np.int64)
         maps = np.zeros((n_ev if keep_maps else 0, cfg.n_a, cfg.n_b), dtype=np.int64)
+        masks = np.zeros_like(maps)
+        counts = np.zeros_like(maps)
         bend_win = cfg.bend_window_hw * cfg.bend_lsb if cfg.bend_filter else -1.0
         engine.run(
             offsets,
@@ -175,6 +181,8 @@ class Hough:
             t_hits,
             keep_maps,
             maps,
+            masks,
+            counts,
         )
         n_tracks = np.minimum(ev_stats[:, 4], mt)
         sel = (np.arange(mt)[None, :] < n_tracks[:, None]).ravel()
@@ -210,6 +218,8 @@ class Hough:
             ev_stats[:, 3].copy(),
             ev_stats[:, 4].copy(),
             maps if keep_maps else None,
+            masks if keep_maps else None,
+            counts if keep_maps else None,
         )
 
     def find(self, events: Events, mode: Mode = "fixed") -> ak.Array:
