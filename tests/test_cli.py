@@ -101,4 +101,4 @@ def test_evaluate_reports_both_modes(capsys: pytest.CaptureFixture[str]) -> None
     for mode in ("float", "fixed"):
         assert 0.9 <= s[mode]["efficiency"] <= 1.0
         assert set(s[mode]["resolution_in_cells"]) == {"x_ref_mm", "tx"}
-    assert 0.0 <= s["same_cells_fraction"] <= 1.0
+    assert 0.0 <= s["same_candidates_fraction"] <= 1.0

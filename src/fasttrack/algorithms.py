@@ -9,7 +9,7 @@ Example
 -------
 >>> from fasttrack import algorithms, detector
 >>> [a.name for a in algorithms.available(detector.telescope())]
-['truth', 'retina-float', 'retina-fixed']
+['truth', 'retina-float', 'retina-fixed', 'hough-float', 'hough-fixed']
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .detector import Detector
 from .events import Events
 
 if TYPE_CHECKING:
+    from .hough import Hough
     from .retina import Retina
 
 __all__ = ["REGISTRY", "Algorithm", "available", "register"]
@@ -72,6 +73,22 @@ def _register_builtin() -> None:
             lambda ev: _retina_for(ev).find(ev, "fixed"),
         )
     )
+    register(
+        Algorithm(
+            "hough-float",
+            "Hough transform, float reference (default config)",
+            lambda ev: _hough_for(ev).find(ev, "float"),
+            serves=_hough_serves,
+        )
+    )
+    register(
+        Algorithm(
+            "hough-fixed",
+            "Hough transform, bit-exact fixed-point golden model (default config)",
+            lambda ev: _hough_for(ev).find(ev, "fixed"),
+            serves=_hough_serves,
+        )
+    )
 
 
 def _retina_for(events: Events) -> Retina:
@@ -84,7 +101,23 @@ def _retina_for(events: Events) -> Retina:
     return _RETINAS[key]
 
 
+def _hough_for(events: Events) -> Hough:
+    """The default Hough transform of the events' detector (cached per detector)."""
+    from .hough import Hough, HoughConfig
+
+    key = events.detector.to_json()
+    if key not in _HOUGHS:
+        _HOUGHS[key] = Hough(HoughConfig.for_detector(events.detector))
+    return _HOUGHS[key]
+
+
+def _hough_serves(det: Detector) -> bool:
+    """The Hough needs a 1D measurement (telescope strips, barrel φ)."""
+    return not det.measures_y
+
+
 _RETINAS: dict[str, Retina] = {}
+_HOUGHS: dict[str, Hough] = {}
 
 
 _register_builtin()

@@ -5,9 +5,9 @@ Subcommands::
     fasttrack info [--preset P ...] [--json]        detector summaries
     fasttrack generate --preset P -n N -o FILE      events to parquet
     fasttrack demo [--out DIR] [--json]             the whole chain on built-in defaults
-    fasttrack evaluate retina --preset P -n N       efficiency etc., float and fixed
-    fasttrack codegen retina --preset P -o DIR      C++ header, SV package, .mem files
-    fasttrack vectors retina --preset P -n N -o DIR test vectors with intermediate stages
+    fasttrack evaluate retina|hough --preset P -n N       efficiency etc., float and fixed
+    fasttrack codegen retina|hough --preset P -o DIR      C++ header, SV package, .mem files
+    fasttrack vectors retina|hough --preset P -n N -o DIR test vectors with intermediate stages
 
 Run ``fasttrack <command> --help`` for the options of each.
 """
@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         "default config, and print efficiency, fake and duplicate rates, "
         "resolution in cells and how often both modes find the same cells.",
     )
-    p.add_argument("algorithm", choices=["retina"], help="which algorithm")
+    p.add_argument("algorithm", choices=["retina", "hough"], help="which algorithm")
     p.add_argument("--preset", required=True, choices=presets, help="detector preset")
     p.add_argument("-n", "--events", type=int, default=2000, help="number of events (default 2000)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate everything HLS and RTL need from the Python config: "
         "<algo>_params.h, <algo>_tables.h, <algo>_pkg.sv and .mem files.",
     )
-    p.add_argument("algorithm", choices=["retina"], help="which algorithm's files")
+    p.add_argument("algorithm", choices=["retina", "hough"], help="which algorithm's files")
     p.add_argument("--preset", required=True, choices=presets, help="detector preset (default config)")
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
 
@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         "stage files (hits, accumulator, maxima, tracks) that the C++ and "
         "cocotb testbenches read. Format: see fasttrack.vectors.",
     )
-    p.add_argument("algorithm", choices=["retina"], help="which algorithm's vectors")
+    p.add_argument("algorithm", choices=["retina", "hough"], help="which algorithm's vectors")
     p.add_argument("--preset", required=True, choices=presets, help="detector preset")
     p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
@@ -194,37 +194,50 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config(algorithm: str, det: Any) -> Any:
+    """The default config of ``algorithm`` for a detector."""
+    if algorithm == "hough":
+        from .hough import HoughConfig
+
+        return HoughConfig.for_detector(det)
+    from .retina import RetinaConfig
+
+    return RetinaConfig.for_detector(det)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from . import detector, generate
-    from .study import format_study, retina_study
+    from .study import format_study, hough_study, retina_study
 
     det = detector.preset(args.preset)
+    cfg = _config(args.algorithm, det)
     ev = generate.generate(det, args.events, seed=args.seed)
-    s = retina_study(ev, pt_min_gev=args.pt_min_eff)
+    study = hough_study if args.algorithm == "hough" else retina_study
+    s = study(ev, cfg, pt_min_gev=args.pt_min_eff)
     print(json.dumps(s, indent=2) if args.json else format_study(s))
     return 0
 
 
 def cmd_codegen(args: argparse.Namespace) -> int:
     from . import codegen, detector
-    from .retina import RetinaConfig
 
-    cfg = RetinaConfig.for_detector(detector.preset(args.preset))
-    paths = codegen.write_retina(cfg, args.output)
+    cfg = _config(args.algorithm, detector.preset(args.preset))
+    write = codegen.write_hough if args.algorithm == "hough" else codegen.write_retina
+    paths = write(cfg, args.output)
     print(f"config {cfg.name} hash {cfg.config_hash()}: wrote " + ", ".join(str(p) for p in paths))
     return 0
 
 
 def cmd_vectors(args: argparse.Namespace) -> int:
     from . import detector, generate, vectors
-    from .retina import RetinaConfig
 
     if args.events < 0:
         raise SystemExit("fasttrack vectors: --events must be >= 0")
     det = detector.preset(args.preset)
-    cfg = RetinaConfig.for_detector(det)
+    cfg = _config(args.algorithm, det)
     ev = generate.generate(det, args.events, seed=args.seed, **_mix_changes(args))
-    paths = vectors.write_retina_vectors(cfg, ev, args.output)
+    write = vectors.write_hough_vectors if args.algorithm == "hough" else vectors.write_retina_vectors
+    paths = write(cfg, ev, args.output)
     print(
         f"config {cfg.name} hash {cfg.config_hash()}: {len(ev)} events -> " + ", ".join(str(p) for p in paths.values())
     )

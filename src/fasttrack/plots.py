@@ -32,6 +32,7 @@ from .events import Events, describe_field_units
 from .metrics import TrackingPerformance
 
 if TYPE_CHECKING:
+    from .hough import Hough
     from .retina import Retina
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "plot_efficiency",
     "plot_event",
     "plot_hits_per_event",
+    "plot_hough_accumulator",
     "plot_pulls",
     "plot_resolution",
     "plot_response_map",
@@ -349,5 +351,61 @@ def plot_response_map(
     ax.set_xlabel(b_name)
     ax.set_ylabel(a_name)
     ax.set_title(f"retina {cfg.name}: event {events.first_event + index}, {cfg.n_a} x {cfg.n_b} cells")
+    ax.legend(loc="upper right", fontsize="small")
+    return fig
+
+
+# ------------------------------------------------------------------------------------------
+# Hough pictures
+# ------------------------------------------------------------------------------------------
+def plot_hough_accumulator(
+    hough: Hough, events: Events, index: int = 0, *, mode: str = "fixed", ax: Axes | None = None
+) -> Figure:
+    """One event's Hough array: distinct layers per cell, true tracks (circles) and
+    candidates (crosses) overlaid."""
+    cfg = hough.config
+    fig, ax = _figure_and_axes(ax, figsize=(7.0, 5.0))
+    out = hough.run(events[index], mode, keep_maps=True)  # type: ignore[arg-type]
+    assert out.maps is not None
+    extent = (cfg.b_min, cfg.b_max, cfg.a_min, cfg.a_max)
+    cmap = matplotlib.colormaps["viridis"].resampled(cfg.n_layers + 1)
+    im = ax.imshow(
+        out.maps[0],
+        origin="lower",
+        aspect="auto",
+        extent=extent,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=cfg.n_layers + 0.5,
+        interpolation="nearest",
+    )
+    fig.colorbar(im, ax=ax, label="layers per cell", ticks=range(cfg.n_layers + 1))
+    a_name, b_name = cfg.param_names
+    if events.particles is not None:
+        parts = events.particles[index]
+        sel = parts.reconstructable
+        ax.scatter(
+            np.asarray(parts[b_name][sel]),
+            np.asarray(parts[a_name][sel]),
+            s=80,
+            facecolors="none",
+            edgecolors="red",
+            linewidths=1.2,
+            label="true (reconstructable)",
+        )
+    t = out.tracks[0]
+    ax.scatter(
+        np.asarray(t[b_name]),
+        np.asarray(t[a_name]),
+        marker="x",
+        s=50,
+        color="white",
+        label=f"candidates ({mode}, >= {cfg.min_layers} layers)",
+    )
+    ax.set_xlim(cfg.b_min, cfg.b_max)
+    ax.set_ylim(cfg.a_min, cfg.a_max)
+    ax.set_xlabel(axis_label(b_name))
+    ax.set_ylabel(axis_label(a_name))
+    ax.set_title(f"Hough {cfg.name}: event {events.first_event + index}, {cfg.n_a} x {cfg.n_b} cells")
     ax.legend(loc="upper right", fontsize="small")
     return fig

@@ -131,18 +131,24 @@ class HoughConfig:
     def __post_init__(self) -> None:
         err = self._fail
         n_layers = len(self.slopes)
-        if n_layers == 0 or len(self.offsets) != n_layers:
-            err("slopes", "and offsets need one value per layer")
+        if n_layers == 0:
+            err("slopes", "needs one value per layer (got none)")
+        if len(self.offsets) != n_layers:
+            err("offsets", f"needs one value per layer ({n_layers}, as slopes); got {len(self.offsets)}")
         if not n_layers <= 32:
             err("slopes", f"has {n_layers} layers; layer masks hold at most 32")
         if not (math.isfinite(self.a_min) and math.isfinite(self.a_max) and self.a_max > self.a_min):
             err("a_max", f"must exceed a_min (got {self.a_min}, {self.a_max})")
-        if self.n_a < 1 or self.n_b < 1:
-            err("n_a", f"and n_b must be >= 1 (got {self.n_a}, {self.n_b})")
+        if self.n_a < 1:
+            err("n_a", f"must be >= 1 (got {self.n_a})")
+        if self.n_b < 1:
+            err("n_b", f"must be >= 1 (got {self.n_b})")
         if not self.coord_lsb > 0:
             err("coord_lsb", "must be > 0")
         if not 0 <= self.bin_shift <= 30:
             err("bin_shift", "must be in 0..30")
+        if not math.isfinite(self.b_min):
+            err("b_min", f"must be finite (got {self.b_min})")
         if abs(self.b_min / self.coord_lsb - round(self.b_min / self.coord_lsb)) > 1e-6:
             err(
                 "b_min",
@@ -153,8 +159,9 @@ class HoughConfig:
             err("max_bins_per_column", "must be >= 1")
         if not 1 <= self.min_layers <= n_layers:
             err("min_layers", f"must be in 1..{n_layers}")
-        if self.max_hits_per_cell < 1 or self.max_hits < 1 or self.max_tracks < 1:
-            err("max_hits_per_cell", "and max_hits, max_tracks must be >= 1")
+        for cap in ("max_hits_per_cell", "max_hits", "max_tracks"):
+            if getattr(self, cap) < 1:
+                err(cap, f"must be >= 1 (got {getattr(self, cap)})")
         if self.duplicate_rule not in ("none", "localmax", "sharing"):
             err("duplicate_rule", f"must be 'none', 'localmax' or 'sharing', got {self.duplicate_rule!r}")
         if self.dup_max_shared < 1:
