@@ -144,10 +144,11 @@ def test_hough_numba(benchmark: Any, name: str, mode: Mode) -> None:
 # ------------------------------------------------------------------------------------------
 # plain tests of the cross-check itself (cheap; not benchmarks)
 # ------------------------------------------------------------------------------------------
-LIMITS: dict[str, tuple[dict[str, Any], str | None]] = {  # config changes, and the counter they must drive
+# config changes (a dict value: per preset), and the counter or flag they must drive
+LIMITS: dict[str, tuple[dict[str, Any], str | None]] = {
     "cap": (dict(max_bins_per_column=1), "n_fills_capped"),
     "cell-list": (dict(min_layers=3, max_hits_per_cell=3), "n_list_overflows"),
-    "max_hits": (dict(max_hits=10), "n_hits_dropped"),
+    "max_hits": (dict(max_hits={"barrel": 40, "telescope": 20}), "n_hits_dropped"),
     "max_tracks": (dict(max_tracks=1), "track_overflow"),
     "localmax": (dict(duplicate_rule="localmax", mini_hough=False), None),
     "localmax-mini": (dict(duplicate_rule="localmax"), None),
@@ -162,7 +163,7 @@ LIMITS: dict[str, tuple[dict[str, Any], str | None]] = {  # config changes, and 
 def test_naive_equals_reference_at_limits(name: str, limit: str, mode: Mode) -> None:
     changes, counter = LIMITS[limit]
     cfg, events = _case(name)
-    cfg = dataclasses.replace(cfg, **changes)
+    cfg = dataclasses.replace(cfg, **{k: v[name] if isinstance(v, dict) else v for k, v in changes.items()})
     events = events[:60]
     out = Hough(cfg).run(events, mode, keep_maps=True)
     assert_same(out, naive_run(cfg, events, mode), cfg)
@@ -171,25 +172,29 @@ def test_naive_equals_reference_at_limits(name: str, limit: str, mode: Mode) -> 
         assert np.any(getattr(out, counter)), f"{limit}: {counter} never reached"
 
 
-def _bumped_entry(cfg: HoughConfig, events: Events, fixed: bool) -> tuple[int, int]:
-    """The interior column-edge entry (layer, edge) whose bump by +1 LSB moves the most of
-    these events' line ends into the next lower bin (so the planted bug is live)."""
+def _bumped_entry(cfg: HoughConfig, events: Events, fixed: bool) -> tuple[int, int, int]:
+    """The interior column-edge entry (layer, edge) and the bump (+1 or −1 LSB) that moves
+    the most of these events' line ends into the next bin, so that the planted bug is live.
+    (Telescope hits sit on strip centres: in fixed mode only some entries can move an end.)"""
     _, cols = events.flat_hits()
     layer = cols["layer"].astype(np.int64)
     coord = cols[cfg.measurement_name].astype(np.float64)
     shift = naive_hough.edge_shifts(cfg, fixed)
-    if fixed:
-        ends = cfg.quantize_coord(coord)[:, None] - shift[layer] - cfg.b_min_hw
-        moved = ends % cfg.bin_width_hw == 0
-    else:
-        ends = coord[:, None] - shift[layer] - cfg.b_min
-        moved = np.floor(ends / cfg.delta_b) != np.floor((ends - cfg.coord_lsb) / cfg.delta_b)
-    per_entry = np.zeros(shift.shape, dtype=np.int64)
-    np.add.at(per_entry, layer, moved)
-    per_entry[:, [0, -1]] = 0
-    l, e = np.unravel_index(np.argmax(per_entry), per_entry.shape)
-    assert per_entry[l, e] > 0
-    return int(l), int(e)
+    best = (0, 0, 0, 0)  # ends moved, layer, edge, bump
+    for bump in (1, -1):
+        if fixed:
+            ends = cfg.quantize_coord(coord)[:, None] - shift[layer] - cfg.b_min_hw
+            moved = ends // cfg.bin_width_hw != (ends - bump) // cfg.bin_width_hw
+        else:
+            ends = coord[:, None] - shift[layer] - cfg.b_min
+            moved = np.floor(ends / cfg.delta_b) != np.floor((ends - bump * cfg.coord_lsb) / cfg.delta_b)
+        per_entry = np.zeros(shift.shape, dtype=np.int64)
+        np.add.at(per_entry, layer, moved)
+        per_entry[:, [0, -1]] = 0  # interior edges: each bounds two columns
+        l, e = np.unravel_index(np.argmax(per_entry), per_entry.shape)
+        best = max(best, (int(per_entry[l, e]), int(l), int(e), bump))
+    assert best[0] > 0, "no table entry off by one LSB would change these events"
+    return best[1:]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -203,13 +208,13 @@ def test_cross_check_catches_planted_bugs(monkeypatch: pytest.MonkeyPatch, mode:
     assert len(naive.column) > 0
     if plant == "shift-entry":  # one entry of the column-edge table off by one LSB, in the naive Hough
         fixed = mode == "fixed"
-        l, e = _bumped_entry(cfg, events, fixed)
+        l, e, bump = _bumped_entry(cfg, events, fixed)
         right = naive_hough.edge_shifts
 
         def bumped(cfg_: HoughConfig, fixed_: bool, *, sub: bool = False) -> np.ndarray:
             table = np.array(right(cfg_, fixed_, sub=sub))
             if not sub:
-                table[l, e] += 1 if fixed_ else cfg_.coord_lsb
+                table[l, e] += bump if fixed_ else bump * cfg_.coord_lsb
             return table
 
         monkeypatch.setattr(naive_hough, "edge_shifts", bumped)
