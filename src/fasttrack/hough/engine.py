@@ -252,7 +252,8 @@ def run(
         n_use = min(h1 - h0, max_hits)
         mask = np.zeros((n_a, n_b), dtype=np.int64)
         count = np.zeros((n_a, n_b), dtype=np.int64)
-        lists = np.zeros((n_a, n_b, max_list), dtype=np.int64)
+        # lists and candidate buffers are read only below their counts: no need to zero them
+        lists = np.empty((n_a, n_b, max_list), dtype=np.int64)
         st = np.zeros(3, dtype=np.int64)
         _fill_event(
             layer[h0:h1],
@@ -288,17 +289,17 @@ def run(
             mask_maps[e] = mask
             count_maps[e] = count
         # candidates of this event, raster order
-        c_i = np.zeros(n_slots, dtype=np.int64)
-        c_j = np.zeros(n_slots, dtype=np.int64)
-        c_sub = np.zeros(n_slots, dtype=np.int64)
-        c_mask = np.zeros(n_slots, dtype=np.int64)
-        c_nh = np.zeros(n_slots, dtype=np.int64)
-        c_nl = np.zeros(n_slots, dtype=np.int64)
-        c_hits = np.zeros((n_slots, max_list), dtype=np.int64)
+        c_i = np.empty(n_slots, dtype=np.int64)
+        c_j = np.empty(n_slots, dtype=np.int64)
+        c_sub = np.empty(n_slots, dtype=np.int64)
+        c_mask = np.empty(n_slots, dtype=np.int64)
+        c_nh = np.empty(n_slots, dtype=np.int64)
+        c_nl = np.empty(n_slots, dtype=np.int64)
+        c_hits = np.empty((n_slots, max_list), dtype=np.int64)
         n_c = 0
         sub_mask = np.zeros((2, 2), dtype=np.int64)
         sub_count = np.zeros((2, 2), dtype=np.int64)
-        sub_lists = np.zeros((2, 2, max_list), dtype=np.int64)
+        sub_lists = np.empty((2, 2, max_list), dtype=np.int64)
         for i in range(n_a):
             for j in range(n_b):
                 if nl[i, j] < min_layers:
