@@ -214,14 +214,18 @@ def _mini_hough(
     return out
 
 
-def _sharing(cands: list[Candidate], max_shared: int) -> list[Candidate]:
+def _sharing(cands: list[Candidate], min_shared: int, max_new: int) -> list[Candidate]:
     """Visit by rank (more layers, then fewer listed hits, then raster order); drop one that
-    shares ``max_shared`` or more listed hits with a kept one. Survivors in raster order."""
+    shares at least ``min_shared`` listed hits with a kept one and has at most ``max_new``
+    hits that one lacks. Survivors in raster order."""
     rank = sorted(range(len(cands)), key=lambda c: (-cands[c][3].bit_count(), len(cands[c][4]), c))
     kept: list[int] = []
     for c in rank:
         hits = set(cands[c][4])
-        if all(len(hits.intersection(cands[k][4])) < max_shared for k in kept):
+        if not any(
+            len(hits.intersection(cands[k][4])) >= min_shared and len(hits.difference(cands[k][4])) <= max_new
+            for k in kept
+        ):
             kept.append(c)
     return [cands[c] for c in sorted(kept)]
 
@@ -266,7 +270,7 @@ def naive_run(cfg: HoughConfig, events: Events, mode: Mode = "fixed") -> NaiveOu
                 for i, j, k in zip(ci, cj, n_list, strict=True)
             ]
         if cfg.duplicate_rule == "sharing":
-            cands = _sharing(cands, cfg.dup_max_shared)
+            cands = _sharing(cands, cfg.dup_min_shared, cfg.dup_max_new)
         counters[e] = (h1 - h0 - n_use, *stats, len(cands))
         kept = cands[: cfg.max_tracks]
         ids = hit_id_all[h0 : h0 + n_use]

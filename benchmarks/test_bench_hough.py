@@ -153,7 +153,7 @@ LIMITS: dict[str, tuple[dict[str, Any], str | None]] = {
     "localmax": (dict(duplicate_rule="localmax", mini_hough=False), None),
     "localmax-mini": (dict(duplicate_rule="localmax"), None),
     "no-dup-removal": (dict(duplicate_rule="none", mini_hough=False), None),
-    "sharing-1": (dict(dup_max_shared=1, mini_hough=False), None),
+    "sharing-1": (dict(dup_min_shared=1, mini_hough=False), None),
 }
 
 

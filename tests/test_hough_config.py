@@ -102,7 +102,7 @@ TELESCOPE_ERRORS: list[tuple[str, str, dict[str, Any]]] = [
     ("max_hits", r">= 1 \(got 0\)", dict(max_hits=0)),
     ("max_tracks", r">= 1 \(got 0\)", dict(max_tracks=0)),
     ("duplicate_rule", "must be 'none', 'localmax' or 'sharing', got 'best'", dict(duplicate_rule="best")),
-    ("dup_max_shared", ">= 1", dict(dup_max_shared=0)),
+    ("dup_min_shared", ">= 1", dict(dup_min_shared=0)),
     ("bin_shift", ">= 1 with the mini-Hough", dict(bin_shift=0, n_b=160 * 128)),
     ("coord_bits", "<= 62|smallest width", dict(coord_bits=63)),
     ("hit_id_bits", "smallest width", dict(hit_id_bits=33)),
@@ -378,7 +378,7 @@ def test_config_hash_changes_with_every_field(configs: dict[str, HoughConfig]) -
         other = dataclasses.replace(cfg, **{name: changed_value(cfg, name)})
         assert other != cfg, name
         assert other.config_hash() != h, f"the hash ignores {name}"
-    assert {"n_a", "coord_bits", "bin_shift", "max_bins_per_column", "bend_window_hw", "dup_max_shared"} <= set(fields)
+    assert {"n_a", "coord_bits", "bin_shift", "max_bins_per_column", "bend_window_hw", "dup_min_shared"} <= set(fields)
 
 
 # ------------------------------------------------------------------------------------------
@@ -400,7 +400,7 @@ def test_for_detector_barrel(configs: dict[str, HoughConfig]) -> None:
         128,
         64,
     )
-    assert (cfg.duplicate_rule, cfg.dup_max_shared, cfg.mini_hough) == ("sharing", 3, True)
+    assert (cfg.duplicate_rule, cfg.dup_min_shared, cfg.mini_hough) == ("sharing", 3, True)
     assert cfg.helix_radii_mm == tuple(det.positions_mm()) and cfg.helix_ref_radius_mm == 672.4
     assert cfg.helix_k_per_mm_gev == pytest.approx(0.5 * 0.3e-3 * 3.8, rel=1e-15)
     assert (cfg.bend_window_hw, cfg.bend_lsb, cfg.bend_bits) == (32, 2.0**-7, 8) and cfg.bend_filter

@@ -80,9 +80,10 @@ class HoughConfig:
     duplicate_rule: ``"none"``; ``"localmax"`` (a candidate must have the most layers
         among its 8 neighbours, ties broken as the retina's: strictly more than earlier
         cells in raster order, at least as many as later ones); or ``"sharing"`` (see
-        ``dup_max_shared`` and :mod:`fasttrack.hough.reference`).
-    dup_max_shared: with ``"sharing"``, a candidate sharing this many listed hits with a
-        better-ranked kept candidate is a duplicate.
+        ``dup_min_shared`` and :mod:`fasttrack.hough.reference`).
+    dup_min_shared, dup_max_new: with ``"sharing"``, a candidate is a duplicate of a
+        better-ranked kept candidate when it shares at least ``dup_min_shared`` listed hits
+        with it and has at most ``dup_max_new`` listed hits that the kept one lacks.
     mini_hough: split each candidate cell 2×2, refill it with its hits, and output the
         sub-cells that reach ``min_layers`` instead of the cell.
     helix_radii_mm, helix_ref_radius_mm, helix_k_per_mm_gev: exact-helix line shifts
@@ -113,7 +114,8 @@ class HoughConfig:
     max_hits: int = 256
     max_tracks: int = 64
     duplicate_rule: DuplicateRule = "none"
-    dup_max_shared: int = 3
+    dup_min_shared: int = 3
+    dup_max_new: int = 1
     mini_hough: bool = False
     helix_radii_mm: tuple[float, ...] = ()
     helix_ref_radius_mm: float = 0.0
@@ -164,8 +166,10 @@ class HoughConfig:
                 err(cap, f"must be >= 1 (got {getattr(self, cap)})")
         if self.duplicate_rule not in ("none", "localmax", "sharing"):
             err("duplicate_rule", f"must be 'none', 'localmax' or 'sharing', got {self.duplicate_rule!r}")
-        if self.dup_max_shared < 1:
-            err("dup_max_shared", "must be >= 1")
+        if self.dup_min_shared < 1:
+            err("dup_min_shared", "must be >= 1")
+        if self.dup_max_new < 0:
+            err("dup_max_new", "must be >= 0")
         if self.mini_hough and self.bin_shift < 1:
             err("bin_shift", "must be >= 1 with the mini-Hough (half bins need a whole LSB count)")
         if self.helix_radii_mm:

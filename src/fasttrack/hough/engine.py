@@ -177,11 +177,12 @@ def _shared(a: np.ndarray, na: int, b: np.ndarray, nb_: int) -> int:
 
 @nb.njit(cache=True)
 def _sharing_keep(
-    c_nl: np.ndarray, c_nh: np.ndarray, c_hits: np.ndarray, n: int, max_shared: int, keep: np.ndarray
+    c_nl: np.ndarray, c_nh: np.ndarray, c_hits: np.ndarray, n: int, min_shared: int, max_new: int, keep: np.ndarray
 ) -> None:
     """Duplicate removal by shared hits: visit candidates by rank (more layers first, then
-    fewer listed hits, then raster order); keep one unless it shares ``max_shared`` or more
-    hits with a candidate already kept."""
+    fewer listed hits, then raster order); a candidate is a duplicate of a kept one when it
+    shares at least ``min_shared`` listed hits with it and has at most ``max_new`` listed
+    hits that the kept one lacks."""
     key = np.empty(n, dtype=np.int64)
     for c in range(n):
         key[c] = (-c_nl[c] * 65536 + c_nh[c]) * 1048576 + c  # candidates are in raster order
@@ -192,7 +193,8 @@ def _sharing_keep(
         ok = True
         for r2 in range(r):
             k = order[r2]
-            if keep[k] and _shared(c_hits[c], c_nh[c], c_hits[k], c_nh[k]) >= max_shared:
+            sh = _shared(c_hits[c], c_nh[c], c_hits[k], c_nh[k])
+            if keep[k] and sh >= min_shared and c_nh[c] - sh <= max_new:
                 ok = False
                 break
         keep[c] = ok
@@ -226,7 +228,8 @@ def run(
     n_b: int,
     min_layers: int,
     rule: int,
-    max_shared: int,
+    min_shared: int,
+    max_new: int,
     mini: bool,
     max_tracks: int,
     ev_stats: np.ndarray,
@@ -345,7 +348,7 @@ def run(
                     n_c += 1
         keep = np.ones(n_slots, dtype=np.bool_)
         if rule == 2:
-            _sharing_keep(c_nl, c_nh, c_hits, n_c, max_shared, keep)
+            _sharing_keep(c_nl, c_nh, c_hits, n_c, min_shared, max_new, keep)
         s = e * max_tracks
         n_out = 0
         for c in range(n_c):

@@ -54,7 +54,7 @@ def default_config(det: Detector, **overrides: Any) -> HoughConfig:
             max_hits=128,
             max_tracks=64,
             duplicate_rule="sharing",
-            dup_max_shared=3,
+            dup_min_shared=3,
             mini_hough=True,
             helix_radii_mm=tuple(float(r) for r in det.positions_mm()),
             helix_ref_radius_mm=det.reference_r_mm,
@@ -88,7 +88,7 @@ def default_config(det: Detector, **overrides: Any) -> HoughConfig:
             max_hits=128,
             max_tracks=64,
             duplicate_rule="sharing",
-            dup_max_shared=3,
+            dup_min_shared=3,
             mini_hough=True,
             description="straight-line Hough in (slope tx, x at z_ref = 350 mm)",
         )

@@ -15,8 +15,9 @@ Semantics (both modes; integer details in :mod:`fasttrack.hough.config`):
    more layers than its neighbours earlier in raster order and at least as many as the
    later ones (outside the array: none). With ``duplicate_rule="sharing"`` candidates are
    ranked (more layers first, then fewer listed hits, then raster order) and one is
-   dropped when it shares ``dup_max_shared`` or more listed hits with a better-ranked
-   candidate that was kept; survivors stay in raster order. (Applied after the
+   dropped when it shares at least ``dup_min_shared`` listed hits with a better-ranked
+   candidate that was kept and has at most ``dup_max_new`` listed hits that one lacks
+   (it brings nothing new); survivors stay in raster order. (Applied after the
    mini-Hough when that is on.)
 4. **Mini-Hough** (optional). Each candidate cell is split 2×2 and refilled with its
    listed hits; each sub-cell reaching ``min_layers`` becomes the candidate instead, with
@@ -169,7 +170,8 @@ class Hough:
             cfg.n_b,
             cfg.min_layers,
             {"none": 0, "localmax": 1, "sharing": 2}[cfg.duplicate_rule],
-            cfg.dup_max_shared,
+            cfg.dup_min_shared,
+            cfg.dup_max_new,
             cfg.mini_hough,
             mt,
             ev_stats,
