@@ -218,6 +218,32 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_csim(args: argparse.Namespace) -> int:
+    from .hw.csim import run_csim
+
+    if args.events < 0:
+        raise SystemExit("fasttrack csim: --events must be >= 0")
+    r = run_csim(
+        args.algorithm,
+        args.preset,
+        n_events=args.events,
+        seed=args.seed,
+        types=args.types,
+        sanitize=args.sanitize,
+        **_mix_changes(args),
+    )
+    build = "cached build" if r.cached_build else f"built in {r.build_s:.1f} s"
+    print(
+        f"{r.kernel} csim {r.preset} ({r.types}_types, config {r.config_hash}): {r.events} events, "
+        f"{r.tracks} tracks, {r.mismatches} mismatches, bit-exact: {'yes' if r.bit_exact else 'NO'} "
+        f"({build}, ran in {r.run_s:.2f} s)"
+    )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(r.to_dict(), indent=2))
+    return 0 if r.bit_exact else 1
+
+
 def cmd_codegen(args: argparse.Namespace) -> int:
     from . import codegen, detector
 
@@ -252,11 +278,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "generate": cmd_generate,
             "demo": cmd_demo,
             "evaluate": cmd_evaluate,
+            "csim": cmd_csim,
             "codegen": cmd_codegen,
             "vectors": cmd_vectors,
         }[args.command]
         return handler(args)
-    except ValueError as err:
+    except (ValueError, RuntimeError) as err:
         print(f"fasttrack {args.command}: error: {err}", file=sys.stderr)
         return 2
 

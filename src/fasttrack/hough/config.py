@@ -25,15 +25,14 @@ Integer (hardware) quantities:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
 
+from ..hwconfig import HardwareConfig, bits_signed, bits_unsigned
 from ..trackmodel import LinearTrackModel
 
 __all__ = ["DuplicateRule", "HoughConfig", "HoughTables"]
@@ -41,19 +40,8 @@ __all__ = ["DuplicateRule", "HoughConfig", "HoughTables"]
 DuplicateRule = Literal["none", "localmax", "sharing"]
 
 
-def _bits_unsigned(v: int) -> int:
-    return max(1, int(v).bit_length())
-
-
-def _bits_signed(lo: int, hi: int) -> int:
-    w = 1
-    while not (-(1 << (w - 1)) <= lo and hi <= (1 << (w - 1)) - 1):
-        w += 1
-    return w
-
-
 @dataclass(frozen=True)
-class HoughConfig:
+class HoughConfig(HardwareConfig):
     """A Hough transform: array, line model, widths, thresholds, capacities, filters.
 
     Build one with :meth:`for_detector` and change fields with :func:`dataclasses.replace`;
@@ -186,7 +174,7 @@ class HoughConfig:
             if not self.bend_lsb > 0:
                 err("bend_lsb", "must be > 0 when the bend filter is on")
             top_b = max(abs(math.floor(a / self.bend_lsb + 0.5)) for a in (self.a_min, self.a_max))
-            need = _bits_signed(-top_b, top_b)
+            need = bits_signed(-top_b, top_b)
             if not need <= self.bend_bits <= 32:
                 err(
                     "bend_bits",
@@ -194,14 +182,14 @@ class HoughConfig:
                     f"the smallest width that works is {need}",
                 )
         lo, hi = self._coord_range_hw()
-        need_c = _bits_signed(lo, hi)
+        need_c = bits_signed(lo, hi)
         if not need_c <= self.coord_bits <= 62:
             err(
                 "coord_bits",
                 f"= {self.coord_bits} cannot hold the coordinates and line ends ({lo}..{hi} LSBs); "
                 f"the smallest width that works is {need_c}",
             )
-        need_id = _bits_unsigned(self.max_hits - 1)
+        need_id = bits_unsigned(self.max_hits - 1)
         if not need_id <= self.hit_id_bits <= 32:
             err(
                 "hit_id_bits",
@@ -233,10 +221,6 @@ class HoughConfig:
     def b_min_hw(self) -> int:
         return round(self.b_min / self.coord_lsb)
 
-    @property
-    def bend_filter(self) -> bool:
-        return self.bend_window_hw >= 0
-
     def a_edges(self) -> np.ndarray:
         return self.a_min + np.arange(self.n_a + 1) * self.delta_a
 
@@ -255,21 +239,6 @@ class HoughConfig:
             return -np.arcsin(k * r * a) + np.arcsin(k * self.helix_ref_radius_mm * a)
         return np.asarray(self.slopes)[:, None] * a + np.asarray(self.offsets)[:, None]
 
-    def quantize_coord(self, values: np.ndarray) -> np.ndarray:
-        return np.floor(np.asarray(values, dtype=np.float64) / self.coord_lsb + 0.5).astype(np.int64)
-
-    def quantize_bend(self, values: np.ndarray) -> np.ndarray:
-        if not self.bend_filter:
-            return np.zeros(np.shape(values), dtype=np.int64)
-        raw = np.floor(np.asarray(values, dtype=np.float64) / self.bend_lsb + 0.5)
-        lim = (1 << (self.bend_bits - 1)) - 1
-        return np.clip(raw, -lim - 1, lim).astype(np.int64)
-
-    def a_bend_hw(self) -> np.ndarray:
-        if not self.bend_filter:
-            return np.zeros(self.n_a, dtype=np.int64)
-        return np.floor(self.a_centres() / self.bend_lsb + 0.5).astype(np.int64)
-
     def _coord_range_hw(self) -> tuple[int, int]:
         sh = self.quantize_coord(self.shifts(self.a_edges()))
         lo = min(self.b_min_hw, self.b_min_hw + (self.n_b << self.bin_shift))
@@ -284,15 +253,6 @@ class HoughConfig:
     @cached_property
     def tables(self) -> HoughTables:
         return HoughTables.build(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("description", None)
-        return d
-
-    def config_hash(self) -> str:
-        text = json.dumps(self.to_dict(), sort_keys=True, default=float)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @classmethod
     def for_detector(cls, det: Any, **overrides: Any) -> HoughConfig:

@@ -11,22 +11,12 @@ z_ref) with bins about as wide as a line moves across one column.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from ..detector import BARREL_SECTOR_HALF_WIDTH, Detector
+from ..hwconfig import bits_signed, bits_unsigned, extent_hw
 from ..trackmodel import for_detector
-from .config import HoughConfig, _bits_signed, _bits_unsigned
-
-
-def _extent_hw(det: Detector, lsb: float) -> tuple[int, int]:
-    lo, hi = math.inf, -math.inf
-    for lay in det.layers:
-        if lay.kind == "plane":
-            lo, hi = min(lo, lay.x_min_mm), max(hi, lay.x_max_mm)  # type: ignore[union-attr]
-        else:
-            lo, hi = min(lo, lay.phi_min), max(hi, lay.phi_max)  # type: ignore[union-attr]
-    return math.floor(lo / lsb + 0.5), math.floor(hi / lsb + 0.5)
+from .config import HoughConfig
 
 
 def default_config(det: Detector, **overrides: Any) -> HoughConfig:
@@ -96,10 +86,10 @@ def default_config(det: Detector, **overrides: Any) -> HoughConfig:
         raise ValueError(f"no Hough defaults for track model {model.name!r} (the Hough needs a 1D measurement)")
     base.update(overrides)
     lsb = float(base["coord_lsb"])
-    base.setdefault("extent_hw", _extent_hw(det, lsb))
+    base.setdefault("extent_hw", extent_hw(det, lsb))
     if "coord_bits" not in base:
         probe = HoughConfig(**dict(base, coord_bits=62, hit_id_bits=32))
-        base["coord_bits"] = _bits_signed(*probe._coord_range_hw())
+        base["coord_bits"] = bits_signed(*probe._coord_range_hw())
     if "hit_id_bits" not in base:
-        base["hit_id_bits"] = _bits_unsigned(int(base["max_hits"]) - 1)
+        base["hit_id_bits"] = bits_unsigned(int(base["max_hits"]) - 1)
     return HoughConfig(**base)

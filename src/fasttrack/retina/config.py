@@ -31,36 +31,22 @@ Float mode uses the same grid, the same region of interest in measurement units
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from ..detector import Detector
+from ..hwconfig import HardwareConfig, bits_signed, bits_unsigned
 from ..trackmodel import LinearTrackModel
 
 __all__ = ["RetinaConfig", "RetinaTables"]
 
 
-def _bits_unsigned(v: int) -> int:
-    """Smallest width holding the unsigned value ``v``."""
-    return max(1, int(v).bit_length())
-
-
-def _bits_signed(lo: int, hi: int) -> int:
-    """Smallest two's-complement width holding ``[lo, hi]``."""
-    w = 1
-    while not (-(1 << (w - 1)) <= lo and hi <= (1 << (w - 1)) - 1):
-        w += 1
-    return w
-
-
 @dataclass(frozen=True)
-class RetinaConfig:
+class RetinaConfig(HardwareConfig):
     """A retina: grid, receptor model, weights, bit widths, threshold and capacities.
 
     Build one with :meth:`for_detector` (good defaults per preset) and change fields with
@@ -209,21 +195,21 @@ class RetinaConfig:
                 f"2^-(weight_bits+1) = {0.5 / self.weight_one!r} so that threshold_hw >= 1",
             )
         # widths must hold their values: say the smallest that works
-        need = _bits_signed(*self._coord_range_hw())
+        need = bits_signed(*self._coord_range_hw())
         if self.coord_bits < need:
             err(
                 "coord_bits",
                 f"= {self.coord_bits} cannot hold the receptors and layer extents "
                 f"({self._coord_range_hw()} LSBs); the smallest width that works is {need}",
             )
-        need_acc = max(_bits_unsigned(self.threshold_hw), self.weight_bits)
+        need_acc = max(bits_unsigned(self.threshold_hw), self.weight_bits)
         if self.acc_bits < need_acc:
             err(
                 "acc_bits",
                 f"= {self.acc_bits} cannot hold the threshold ({self.threshold_hw}) and a weight; "
                 f"the smallest width that works is {need_acc}",
             )
-        need_id = _bits_unsigned(self.max_hits - 1)
+        need_id = bits_unsigned(self.max_hits - 1)
         if self.hit_id_bits < need_id:
             err(
                 "hit_id_bits",
@@ -235,7 +221,7 @@ class RetinaConfig:
             if not (math.isfinite(self.bend_lsb) and self.bend_lsb > 0):
                 err("bend_lsb", f"must be > 0 with the bend filter on (got {self.bend_lsb})")
             a_bend = self.a_bend_hw()
-            need_bend = _bits_signed(int(a_bend.min()), int(a_bend.max()))
+            need_bend = bits_signed(int(a_bend.min()), int(a_bend.max()))
             if not need_bend <= self.bend_bits <= 62:
                 err(
                     "bend_bits",
@@ -329,31 +315,6 @@ class RetinaConfig:
         d = np.abs(self.receptors() - self.linear_receptors())
         return d.reshape(self.n_layers, -1).max(axis=1)
 
-    @property
-    def bend_filter(self) -> bool:
-        return self.bend_window_hw >= 0
-
-    def quantize_bend_unclipped(self, v: float) -> int:
-        return int(math.floor(v / self.bend_lsb + 0.5))
-
-    def quantize_bend(self, values: np.ndarray) -> np.ndarray:
-        """Bend estimates (1/GeV) -> LSBs, saturated to ``bend_bits`` signed."""
-        if not self.bend_filter:
-            return np.zeros(np.shape(values), dtype=np.int64)
-        raw = np.floor(np.asarray(values, dtype=np.float64) / self.bend_lsb + 0.5)
-        lim = (1 << (self.bend_bits - 1)) - 1
-        return np.clip(raw, -lim - 1, lim).astype(np.int64)
-
-    def a_bend_hw(self) -> np.ndarray:
-        """q/pT of the cell centres along a, in bend LSBs (the bend-filter table)."""
-        if not self.bend_filter:
-            return np.zeros(self.n_a, dtype=np.int64)
-        return np.floor(self.a_centres() / self.bend_lsb + 0.5).astype(np.int64)
-
-    def quantize_coord(self, values: np.ndarray) -> np.ndarray:
-        """Measurement units -> coordinate LSBs: floor(v / lsb + ½) as int64."""
-        return np.floor(np.asarray(values, dtype=np.float64) / self.coord_lsb + 0.5).astype(np.int64)
-
     def _coord_range_hw(self) -> tuple[int, int]:
         rec = self.quantize_coord(self.receptors())
         lo, hi = int(rec.min()), int(rec.max())
@@ -365,17 +326,6 @@ class RetinaConfig:
     def tables(self) -> RetinaTables:
         return RetinaTables.build(self)
 
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("description", None)
-        return d
-
-    def config_hash(self) -> str:
-        """SHA-256 (first 16 hex digits) of the canonical JSON of every field."""
-        text = json.dumps(self.to_dict(), sort_keys=True, default=float)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    # ------------------------------------------------------------------------------------
     @classmethod
     def for_detector(cls, det: Detector, **overrides: Any) -> RetinaConfig:
         """Good defaults for a detector (see :mod:`fasttrack.retina.presets`)."""

@@ -13,19 +13,9 @@ import math
 from typing import Any
 
 from ..detector import Detector
+from ..hwconfig import bits_signed, bits_unsigned, extent_hw
 from ..trackmodel import for_detector
-from .config import RetinaConfig, _bits_signed, _bits_unsigned, lut_shift_for
-
-
-def _extent_hw(det: Detector, lsb: float) -> tuple[int, int]:
-    lo, hi = math.inf, -math.inf
-    for lay in det.layers:
-        if lay.kind == "plane":
-            lo = min(lo, lay.x_min_mm, lay.y_min_mm if det.measures_y else lay.x_min_mm)
-            hi = max(hi, lay.x_max_mm, lay.y_max_mm if det.measures_y else lay.x_max_mm)
-        else:
-            lo, hi = min(lo, lay.phi_min), max(hi, lay.phi_max)
-    return math.floor(lo / lsb + 0.5), math.floor(hi / lsb + 0.5)
+from .config import RetinaConfig, lut_shift_for
 
 
 def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
@@ -124,19 +114,19 @@ def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
     two_d = model.n_meas == 2
     roi_hw = base.pop("roi_hw", tuple(int(math.floor(roi_sigmas * s / lsb)) for s in sigma_t))
     lut_shift = base.pop("lut_shift", tuple(lut_shift_for(r, base["lut_size"], two_d) for r in roi_hw))
-    extent = _extent_hw(det, lsb)
+    extent = extent_hw(det, lsb)
     cfg_kw = dict(base, sigma=sigma_t, roi_hw=tuple(roi_hw), lut_shift=tuple(lut_shift), extent_hw=extent)
     # derived widths (smallest that hold the values), unless given
     if "coord_bits" not in cfg_kw:
         probe = RetinaConfig.from_model(
             det.name, model, **{**cfg_kw, "coord_bits": 62, "acc_bits": 62, "hit_id_bits": 62}
         )
-        cfg_kw["coord_bits"] = _bits_signed(*probe._coord_range_hw())
+        cfg_kw["coord_bits"] = bits_signed(*probe._coord_range_hw())
     if "acc_bits" not in cfg_kw:
         thr_hw = math.floor(float(cfg_kw["threshold"]) * (1 << int(cfg_kw["weight_bits"])) + 0.5)
         # room for every layer's full weight twice over, so typical tracks do not saturate
         full = 2 * n_layers * ((1 << int(cfg_kw["weight_bits"])) - 1)
-        cfg_kw["acc_bits"] = _bits_unsigned(max(thr_hw, full))
+        cfg_kw["acc_bits"] = bits_unsigned(max(thr_hw, full))
     if "hit_id_bits" not in cfg_kw:
-        cfg_kw["hit_id_bits"] = _bits_unsigned(int(cfg_kw["max_hits"]) - 1)
+        cfg_kw["hit_id_bits"] = bits_unsigned(int(cfg_kw["max_hits"]) - 1)
     return RetinaConfig.from_model(det.name, model, **cfg_kw)

@@ -1,0 +1,1 @@
+"""Drivers for the hardware forms: C-simulation of the HLS kernels (:mod:`.csim`)."""
