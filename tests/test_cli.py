@@ -102,3 +102,16 @@ def test_evaluate_reports_both_modes(capsys: pytest.CaptureFixture[str]) -> None
         assert 0.9 <= s[mode]["efficiency"] <= 1.0
         assert set(s[mode]["resolution_in_cells"]) == {"x_ref_mm", "tx"}
     assert 0.0 <= s["same_candidates_fraction"] <= 1.0
+
+
+def test_csim_command_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    if shutil.which("g++") is None:
+        pytest.skip("C-simulation needs g++")
+    out = tmp_path / "csim.json"
+    assert cli.main(["csim", "hough", "--preset", "barrel", "-n", "20", "--json", str(out)]) == 0
+    assert "bit-exact: yes" in capsys.readouterr().out
+    d = json.loads(out.read_text())
+    assert {"kernel", "preset", "types", "events", "mismatches", "bit_exact"} <= set(d)
+    assert d["kernel"] == "hough" and d["events"] == 20 and d["mismatches"] == 0 and d["bit_exact"] is True

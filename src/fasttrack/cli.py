@@ -8,6 +8,7 @@ Subcommands::
     fasttrack evaluate retina|hough --preset P -n N       efficiency etc., float and fixed
     fasttrack codegen retina|hough --preset P -o DIR      C++ header, SV package, .mem files
     fasttrack vectors retina|hough --preset P -n N -o DIR test vectors with intermediate stages
+    fasttrack csim retina|hough --preset P -n N           C-simulation of the HLS kernel, bit-exact check
 
 Run ``fasttrack <command> --help`` for the options of each.
 """
@@ -119,6 +120,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("algorithm", choices=["retina", "hough"], help="which algorithm's files")
     p.add_argument("--preset", required=True, choices=presets, help="detector preset (default config)")
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+
+    p = sub.add_parser(
+        "csim",
+        help="C-simulate an HLS kernel on generated test vectors",
+        description="Generate events and vectors, build the kernel's C++ testbench with g++ (cached under "
+        "build/csim/), run it and report bit-exactness against the fixed-point golden model. "
+        "Exit status 1 when any word differs.",
+    )
+    p.add_argument("algorithm", choices=["retina", "hough"], help="which kernel")
+    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
+    p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument(
+        "--types", choices=["ap", "ac"], default="ap", help="numeric types: Xilinx ap_int (default) or AC ac_int"
+    )
+    p.add_argument("--sanitize", action="store_true", help="build with -fsanitize=address,undefined")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the result as JSON to FILE")
+    _add_mix_overrides(p)
 
     p = sub.add_parser(
         "vectors",
