@@ -21,7 +21,12 @@ Semantics (both modes; integer details in :mod:`fasttrack.hough.config`):
    mini-Hough when that is on.)
 4. **Mini-Hough** (optional). Each candidate cell is split 2×2 and refilled with its
    listed hits; each sub-cell reaching ``min_layers`` becomes the candidate instead, with
-   the hits that filled it (``sub`` = 2·(column half) + (bin half); −1 without).
+   the hits that filled it (``sub`` = 2·(column half) + (bin half); −1 without). The
+   refill uses the line shifts at the half-column edges (the ``SUB_SHIFT`` table) and
+   half-width bins (``bin_shift − 1``), clips to the cell's two half bins, applies the
+   same ``max_bins_per_column`` cap per half column (those capped fills are not counted),
+   and does not re-apply the bend filter. Only listed hits take part, so a cell whose
+   list overflowed can lose layers in the refill.
 5. **Output capacity.** At most ``max_tracks`` candidates per event; ``n_candidates``
    counts them all and ``track_overflow`` flags the events that lost some.
 
