@@ -313,6 +313,34 @@ def plot_hits_per_event(events: Events, ax: Axes | None = None) -> Figure:
     return fig
 
 
+def _overlay_parameter_space(
+    ax: Axes, cfg: Any, events: Events, index: int, tracks: ak.Array, found_label: str, algo: str
+) -> None:
+    """True reconstructable tracks (circles) and found ones (crosses) over an (a, b) map."""
+    a_name, b_name = cfg.param_names
+    if events.particles is not None:
+        parts = events.particles[index]
+        sel = parts.reconstructable
+        ax.scatter(
+            np.asarray(parts[b_name][sel]),
+            np.asarray(parts[a_name][sel]),
+            s=80,
+            facecolors="none",
+            edgecolors="red",
+            linewidths=1.2,
+            label="true (reconstructable)",
+        )
+    ax.scatter(
+        np.asarray(tracks[b_name]), np.asarray(tracks[a_name]), marker="x", s=50, color="white", label=found_label
+    )
+    ax.set_xlim(cfg.b_min, cfg.b_max)
+    ax.set_ylim(cfg.a_min, cfg.a_max)
+    ax.set_xlabel(axis_label(b_name))
+    ax.set_ylabel(axis_label(a_name))
+    ax.set_title(f"{algo} {cfg.name}: event {events.first_event + index}, {cfg.n_a} x {cfg.n_b} cells")
+    ax.legend(loc="upper right", fontsize="small")
+
+
 # ------------------------------------------------------------------------------------------
 # retina pictures
 # ------------------------------------------------------------------------------------------
@@ -331,27 +359,7 @@ def plot_response_map(
     extent = (cfg.b_min, cfg.b_max, cfg.a_min, cfg.a_max)
     im = ax.imshow(resp, origin="lower", aspect="auto", extent=extent, cmap="viridis", interpolation="nearest")
     fig.colorbar(im, ax=ax, label="response R (full-weight units)")
-    a_name, b_name = cfg.param_names
-    if events.particles is not None:
-        parts = events.particles[index]
-        sel = parts.reconstructable
-        ax.scatter(
-            np.asarray(parts[b_name][sel]),
-            np.asarray(parts[a_name][sel]),
-            s=80,
-            facecolors="none",
-            edgecolors="red",
-            linewidths=1.2,
-            label="true (reconstructable)",
-        )
-    t = out.tracks[0]
-    ax.scatter(np.asarray(t[b_name]), np.asarray(t[a_name]), marker="x", s=50, color="white", label=f"found ({mode})")
-    ax.set_xlim(cfg.b_min, cfg.b_max)
-    ax.set_ylim(cfg.a_min, cfg.a_max)
-    ax.set_xlabel(b_name)
-    ax.set_ylabel(a_name)
-    ax.set_title(f"retina {cfg.name}: event {events.first_event + index}, {cfg.n_a} x {cfg.n_b} cells")
-    ax.legend(loc="upper right", fontsize="small")
+    _overlay_parameter_space(ax, cfg, events, index, out.tracks[0], f"found ({mode})", "retina")
     return fig
 
 
@@ -380,32 +388,7 @@ def plot_hough_accumulator(
         interpolation="nearest",
     )
     fig.colorbar(im, ax=ax, label="layers per cell", ticks=range(cfg.n_layers + 1))
-    a_name, b_name = cfg.param_names
-    if events.particles is not None:
-        parts = events.particles[index]
-        sel = parts.reconstructable
-        ax.scatter(
-            np.asarray(parts[b_name][sel]),
-            np.asarray(parts[a_name][sel]),
-            s=80,
-            facecolors="none",
-            edgecolors="red",
-            linewidths=1.2,
-            label="true (reconstructable)",
-        )
-    t = out.tracks[0]
-    ax.scatter(
-        np.asarray(t[b_name]),
-        np.asarray(t[a_name]),
-        marker="x",
-        s=50,
-        color="white",
-        label=f"candidates ({mode}, >= {cfg.min_layers} layers)",
+    _overlay_parameter_space(
+        ax, cfg, events, index, out.tracks[0], f"candidates ({mode}, >= {cfg.min_layers} layers)", "Hough"
     )
-    ax.set_xlim(cfg.b_min, cfg.b_max)
-    ax.set_ylim(cfg.a_min, cfg.a_max)
-    ax.set_xlabel(axis_label(b_name))
-    ax.set_ylabel(axis_label(a_name))
-    ax.set_title(f"Hough {cfg.name}: event {events.first_event + index}, {cfg.n_a} x {cfg.n_b} cells")
-    ax.legend(loc="upper right", fontsize="small")
     return fig
