@@ -882,3 +882,22 @@ def test_fixed_and_float_find_the_same_cells(
     ]
     assert np.mean(same) >= 0.99
     assert not outs["fixed"].hit_overflow.any() and not outs["fixed"].track_overflow.any()
+
+
+@pytest.mark.parametrize("algo", ["retina", "hough"])
+def test_dropped_hit_counter_saturates_at_its_width(algo: str) -> None:
+    """The end-of-event word's counter has drop_count_bits: 2 bits count at most 3."""
+    from fasttrack.hough import Hough, HoughConfig
+
+    det = detector.telescope()
+    ev = generate.generate(det, 20, seed=3, particles_per_vertex=6.0)
+    if algo == "retina":
+        cfg: Any = dataclasses.replace(RetinaConfig.for_detector(det), max_hits=10, drop_count_bits=2)
+        out: Any = Retina(cfg).run(ev, "fixed")
+    else:
+        cfg = dataclasses.replace(HoughConfig.for_detector(det), max_hits=10, drop_count_bits=2)
+        out = Hough(cfg).run(ev, "fixed")
+    true_drops = np.maximum(ev.n_hits - 10, 0)
+    assert (true_drops > 3).any()
+    np.testing.assert_array_equal(out.n_hits_dropped, np.minimum(true_drops, 3))
+    np.testing.assert_array_equal(out.hit_overflow, true_drops > 0)

@@ -124,7 +124,7 @@ typedef ft::sint<kBinxBits> binx_t;                  // unclipped bin index
 typedef ft::sint<BEND_BITS + 2> dbend_t;             // bend difference
 typedef ft::uint<bits_for(kMaxCand)> ncand_t;        // candidate count / index
 typedef ft::uint<bits_for(MAX_TRACKS)> ntracks_t;
-typedef ft::uint<32> ndropped_t;                      // saturates at 2^32 - 1
+typedef ft::uint<DROP_COUNT_BITS> ndropped_t;         // saturates at 2^DROP_COUNT_BITS - 1
 typedef ft::uint<bits_for(MAX_HITS * N_A * N_B)> ncapped_t;
 typedef ft::uint<bits_for(MAX_HITS * N_A * kFillBins)> noverflow_t;
 

@@ -61,9 +61,8 @@ constexpr int bits_for(long long v) {
 /// Largest value of an unsigned width, saturated to what a long long holds.
 constexpr long long max_unsigned(int bits) { return bits >= 63 ? 0x7fffffffffffffffLL : (1LL << bits) - 1; }
 
-/// Width of the dropped-hit counter of the end-of-event word: an interface choice, not a
-/// detector one. It bounds the event the kernel reads (MAX_EVENT_WORDS below).
-constexpr int DROP_COUNT_BITS = 16;
+/// DROP_COUNT_BITS (generated) is the width of the dropped-hit counter of the end-of-event
+/// word; it bounds the event the kernel reads (MAX_EVENT_WORDS below).
 constexpr long long DROP_COUNT_MAX = max_unsigned(DROP_COUNT_BITS);
 /// |d| < 2^COORD_BITS (1D); dx^2 + dy^2 < 2^(2*COORD_BITS + 1) (2D).
 constexpr int DIST_BITS = N_MEAS == 1 ? COORD_BITS : 2 * COORD_BITS + 1;

@@ -79,6 +79,8 @@ class HoughConfig(HardwareConfig):
     bend_window_hw, bend_lsb, bend_bits: the bend filter (r-φ): a stub fills column ``i``
         only if ``|hw_bend − a_bend_hw[i]| ≤ bend_window_hw`` with the column centre's q/pT
         in bend LSBs; ``-1`` switches it off.
+    drop_count_bits: width of the dropped-hit counter of the end-of-event word; the count
+        saturates at ``2^drop_count_bits − 1``.
     hit_id_bits: width of the hit id in hit words.
     extent_hw: the layers' measured extent in LSBs, checked against ``coord_bits``.
     """
@@ -112,6 +114,7 @@ class HoughConfig(HardwareConfig):
     bend_lsb: float = 0.0
     bend_bits: int = 0
     hit_id_bits: int = 8
+    drop_count_bits: int = 16
     extent_hw: tuple[int, int] | None = None
     description: str = field(default="", compare=False)
 
@@ -189,6 +192,8 @@ class HoughConfig(HardwareConfig):
                 f"= {self.coord_bits} cannot hold the coordinates and line ends ({lo}..{hi} LSBs); "
                 f"the smallest width that works is {need_c}",
             )
+        if not 1 <= self.drop_count_bits <= 32:
+            self._fail("drop_count_bits", f"must be in 1..32, got {self.drop_count_bits}")
         need_id = bits_unsigned(self.max_hits - 1)
         if not need_id <= self.hit_id_bits <= 32:
             err(

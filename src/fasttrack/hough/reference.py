@@ -3,7 +3,8 @@
 Semantics (both modes; integer details in :mod:`fasttrack.hough.config`):
 
 1. **Capacity.** Only the first ``max_hits`` hits of an event (input order) are used;
-   the rest are counted in ``n_hits_dropped``.
+   the rest are counted in ``n_hits_dropped`` (saturating at
+   ``2^drop_count_bits − 1``, the end-of-event word's counter).
 2. **Filling.** Each hit, in each column its bend allows (bend filter), fills the bins
    its line crosses between the column's edges, at most ``max_bins_per_column`` from the
    lowest one (``n_fills_capped`` counts the bins left out). A cell records the layers
@@ -219,7 +220,7 @@ class Hough:
         return HoughOutput(
             mode,
             tracks,
-            ev_stats[:, 0].copy(),
+            np.minimum(ev_stats[:, 0], (1 << cfg.drop_count_bits) - 1),  # the saturating counter
             ev_stats[:, 1].copy(),
             ev_stats[:, 2].copy(),
             ev_stats[:, 3].copy(),

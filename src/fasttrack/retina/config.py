@@ -76,6 +76,8 @@ class RetinaConfig(HardwareConfig):
         flagged.
     max_tracks: tracks per event the output holds; maxima beyond it (in raster order)
         are dropped and flagged.
+    drop_count_bits: width of the dropped-hit counter of the end-of-event word; the count
+        saturates at ``2^drop_count_bits − 1``.
     hit_id_bits: width of the hit id carried by hit words.
     extent_hw: the layers' measured extent in LSBs (min, max), so ``coord_bits`` is
         checked against the hits as well as the receptors; ``None``: receptors only.
@@ -117,6 +119,7 @@ class RetinaConfig(HardwareConfig):
     max_hits: int = 256
     max_tracks: int = 32
     hit_id_bits: int = 8
+    drop_count_bits: int = 16
     extent_hw: tuple[int, int] | None = None
     helix_radii_mm: tuple[float, ...] = ()
     helix_ref_radius_mm: float = 0.0
@@ -209,6 +212,8 @@ class RetinaConfig(HardwareConfig):
                 f"= {self.acc_bits} cannot hold the threshold ({self.threshold_hw}) and a weight; "
                 f"the smallest width that works is {need_acc}",
             )
+        if not 1 <= self.drop_count_bits <= 32:
+            self._fail("drop_count_bits", f"must be in 1..32, got {self.drop_count_bits}")
         need_id = bits_unsigned(self.max_hits - 1)
         if self.hit_id_bits < need_id:
             err(

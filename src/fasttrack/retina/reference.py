@@ -4,7 +4,8 @@ Semantics (both modes; integer details in :mod:`fasttrack.retina.config`):
 
 1. **Capacity.** Only the first ``max_hits`` hits of an event, in input order (the
    event's readout order, which is also the order of the test vectors), are processed;
-   the others are dropped, counted in ``n_hits_dropped`` and flagged in
+   the others are dropped, counted in ``n_hits_dropped`` (saturating at
+   ``2^drop_count_bits − 1``, the end-of-event word's counter) and flagged in
    ``hit_overflow``.
 2. **Switch and accumulation.** A hit reaches the cells whose receptor on its layer lies
    within the region of interest (and, with the bend filter on, whose q/pT lies within
@@ -286,7 +287,7 @@ class Retina:
         return RetinaOutput(
             mode,
             tracks,
-            ev_stats[:, 0].copy(),
+            np.minimum(ev_stats[:, 0], (1 << cfg.drop_count_bits) - 1),  # the saturating counter
             ev_stats[:, 1].copy(),
             ev_stats[:, 2].copy(),
             maps if keep_maps else None,
