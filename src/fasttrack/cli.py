@@ -9,6 +9,8 @@ Subcommands::
     fasttrack codegen retina|hough --preset P -o DIR      C++ header, SV package, .mem files
     fasttrack vectors retina|hough --preset P -n N -o DIR test vectors with intermediate stages
     fasttrack csim retina|hough --preset P -n N           C-simulation of the HLS kernel, bit-exact check
+    fasttrack scan SPEC.toml [--out DIR] [--scheduler ADDR|--serial]  parameter scan on Dask
+    fasttrack report [--algorithm A --preset P --config FILE] --out DIR  HTML physics + firmware report
 
 Run ``fasttrack <command> --help`` for the options of each.
 """
@@ -152,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
     _add_mix_overrides(p)
+    _add_scan_report_parsers(sub, presets)
     return parser
 
 
@@ -289,6 +292,96 @@ def cmd_vectors(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- scan and report (fasttrack.scan, fasttrack.report) ------------------------------------
+def _add_scan_report_parsers(sub: Any, presets: list[str]) -> None:
+    p = sub.add_parser(
+        "scan",
+        help="parameter scan (grid or random) of a config on Dask",
+        description="Evaluate every point of a TOML scan spec with the fixed-point golden model "
+        "(efficiency, fake and duplicate rates, 68 % resolutions; on request cycles per event and "
+        "resources) and write results.parquet, results.csv and a Pareto plot to --out. Points "
+        "already in --out are skipped. Spec format: `python -m pydoc fasttrack.scan`.",
+        epilog="Example:\n  fasttrack scan examples/scan_telescope.toml --out build/scan_telescope",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("spec", type=Path, help="the scan spec (TOML)")
+    p.add_argument("--out", type=Path, help="results folder (default build/scan/<spec name>)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask scheduler (tcp://host:8786)")
+    where.add_argument("--serial", action="store_true", help="no Dask: evaluate in this process, one by one")
+    p.add_argument("--workers", type=int, default=2, help="worker processes of the local cluster (default 2)")
+    p.add_argument("--retry-failed", action="store_true", help="evaluate again the points stored with an error")
+    p.add_argument("--no-plots", action="store_true", help="skip the Pareto plot")
+
+    p = sub.add_parser(
+        "report",
+        help="one HTML page of physics and firmware results with PNG figures",
+        description="Run the fixed and float models of one config on generated events and write "
+        "report.html with figures (efficiency curves, resolutions, response map or accumulator), "
+        "plus co-simulation, synthesis and scan results when given. The config is the preset's "
+        "default for --algorithm, with the fields of --config FILE (TOML or JSON, a flat table "
+        "field = value, as a scan spec's [config]) overridden.",
+        epilog="Example:\n  fasttrack report --algorithm retina --preset telescope --cosim-json c.json "
+        "--out build/report",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--algorithm",
+        choices=["retina", "hough"],
+        help="which algorithm (default: the kernel of --cosim-json/--synth-json, else retina)",
+    )
+    p.add_argument(
+        "--preset", choices=presets, help="detector preset (default: that of the JSON files, else telescope)"
+    )
+    p.add_argument("--config", type=Path, metavar="FILE", help="config overrides, TOML or JSON (field = value)")
+    p.add_argument("-n", "--events", type=int, help="number of events (default: as fasttrack demo)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--pt-min-eff", type=float, help="efficiency for particles above this pT (GeV)")
+    p.add_argument("--cosim-json", type=Path, metavar="FILE", help="result of `fasttrack cosim ... --json FILE`")
+    p.add_argument("--synth-json", type=Path, metavar="FILE", help="result of `fasttrack synth ... --json FILE`")
+    p.add_argument("--scan", type=Path, metavar="FILE", help="results.parquet of a scan: Pareto plot and table")
+    p.add_argument("--out", type=Path, default=Path("build/report"), help="output folder (default build/report)")
+    _add_mix_overrides(p)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from .scan import format_result, load_spec, run_scan
+
+    spec = load_spec(args.spec)
+    out = args.out or Path("build/scan") / args.spec.stem
+    result = run_scan(
+        spec,
+        out,
+        scheduler=args.scheduler,
+        serial=args.serial,
+        n_workers=args.workers,
+        retry_failed=args.retry_failed,
+        plots=not args.no_plots,
+    )
+    print(format_result(result, out))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    path = write_report(
+        args.out,
+        algorithm=args.algorithm,
+        preset=args.preset,
+        config=args.config,
+        n_events=args.events,
+        seed=args.seed,
+        pt_min_gev=args.pt_min_eff,
+        mix=_mix_changes(args),
+        cosim_json=args.cosim_json,
+        synth_json=args.synth_json,
+        scan=args.scan,
+    )
+    print(f"wrote {path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -300,6 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "csim": cmd_csim,
             "codegen": cmd_codegen,
             "vectors": cmd_vectors,
+            "scan": cmd_scan,
+            "report": cmd_report,
         }[args.command]
         return handler(args)
     except (ValueError, RuntimeError) as err:

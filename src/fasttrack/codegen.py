@@ -34,6 +34,8 @@ import numpy as np
 
 from . import __version__
 from .hough.config import HoughConfig
+from .hw.words import EVENT_TAG_BITS, WordLayout, retina_lane_layout, retina_seq_bits, retina_track_layout
+from .hwconfig import bits_unsigned
 from .retina.config import RetinaConfig
 
 __all__ = ["hough_files", "mem_lines", "retina_files", "write_hough", "write_retina"]
@@ -92,7 +94,24 @@ def _retina_constants(cfg: RetinaConfig) -> list[tuple[str, int, str]]:
         ("BEND_WINDOW", max(cfg.bend_window_hw, 0), "bend filter: |bend - A_BEND[i]| <= BEND_WINDOW"),
         ("RECEPTOR_WORDS", int(t.receptors_hw.size), "words in retina_receptors.mem"),
         ("LUT_WORDS", int(t.lut.size), "words in retina_lut.mem"),
+        ("A_BEND_WORDS", cfg.n_a, "words in retina_a_bend.mem"),
+        ("N_TRACKS_BITS", bits_unsigned(cfg.max_tracks), "track counter of the end-of-event word"),
+        ("N_MAXIMA_BITS", bits_unsigned(cfg.n_cells), "maxima counter of the end-of-event word"),
+        ("SEQ_BITS", retina_seq_bits(cfg), "RTL lane word: position of a hit in its event's input order"),
+        ("EVENT_TAG_BITS", EVENT_TAG_BITS, "RTL output word: event number modulo 2^EVENT_TAG_BITS"),
+        *_layout_constants("IN", retina_lane_layout(cfg), "RTL input lane word"),
+        *_layout_constants("OUT", retina_track_layout(cfg), "RTL output word"),
     ]
+
+
+def _layout_constants(prefix: str, layout: WordLayout, what: str) -> list[tuple[str, int, str]]:
+    """<PREFIX>_WORD_BITS and, per field, <PREFIX>_<FIELD>_LSB / _BITS (fasttrack.hw.words)."""
+    out = [(f"{prefix}_WORD_BITS", layout.bits, f"{what}: width")]
+    for f in layout.fields:
+        kind = "signed" if f.signed else "unsigned"
+        out.append((f"{prefix}_{f.name.upper()}_LSB", layout.lsb(f.name), f"{what}: {f.name} ({kind}) from this bit"))
+        out.append((f"{prefix}_{f.name.upper()}_BITS", f.bits, f"{what}: {f.name} width"))
+    return out
 
 
 def _c_array(name: str, ctype: str, dims: tuple[int, ...], values: np.ndarray) -> str:
@@ -114,6 +133,36 @@ class _Table:
     width: int
     signed: bool
     doc: str  # the order of the entries
+    sv_inline: bool = False  # also a packed constant in the SV package (<NAME>_FLAT), for RTL
+    sv_rom: bool = False  # also a ROM function in the SV package (<NAME>_ROM(k)), for run-time indexes
+
+
+def _sv_rom(t: _Table) -> str:
+    """A table as a ROM: a package function with one case per entry (a run-time index
+    into a packed constant would make simulators shift the whole constant every clock)."""
+    kind = "signed " if t.signed else ""
+    cases = [
+        f"      {k}: return {t.width}'h{w};" for k, w in enumerate(mem_lines(t.values.ravel(), t.width, signed=t.signed))
+    ]
+    return (
+        f"  // {t.doc}; entry k = {t.name}_ROM(k)\n"
+        f"  function automatic logic {kind}[{t.width - 1}:0] {t.name}_ROM(input int k);\n"
+        "    case (k)\n" + "\n".join(cases) + "\n      default: return '0;\n    endcase\n  endfunction\n"
+    )
+
+
+def _sv_flat(t: _Table) -> str:
+    """A table as one packed SV constant, entry k at bits [k*W +: W] (Icarus, Verilator and
+    yosys all fold constant indexes of a packed localparam; unpacked array parameters are
+    not portable)."""
+    words = mem_lines(t.values.ravel(), t.width, signed=t.signed)[::-1]  # MSB first
+    parts = [f"{t.width}'h{w}" for w in words]
+    lines = [", ".join(parts[k : k + 12]) for k in range(0, len(parts), 12)]
+    body = ",\n    ".join(lines)
+    return (
+        f"  // {t.doc}; entry k = {t.name}_FLAT[k*{t.width} +: {t.width}]\n"
+        f"  localparam logic [{len(words) * t.width - 1}:0] {t.name}_FLAT = {{\n    {body}}};\n"
+    )
 
 
 @dataclass(frozen=True)
@@ -165,14 +214,24 @@ def _render(spec: _Spec) -> dict[str, str]:
         tb += [f"// {t.doc}\n", _c_array(t.name, "long long", t.dims, t.values)]
     tb.append(f"}}  // namespace {p}\n\n#endif\n")
     sv = [banner, f"`ifndef FASTTRACK_{up}_PKG_SV\n`define FASTTRACK_{up}_PKG_SV\n", f"package {p}_pkg;\n"]
+    sv.append("  /* verilator lint_off UNUSEDPARAM */  // a package offers every constant to every consumer\n")
     for name, value, comment in spec.consts:
-        sv.append(f"  localparam longint {name} = {value};  // {comment}\n")
-    sv.append("  // per-layer arrays, index = layer\n")
-    for name, _ctype, svtype, values, _comment in spec.layer_arrays:
-        sv.append(f"  localparam {svtype} {name} [N_LAYERS] = '{{{', '.join(str(v) for v in values)}}};\n")
+        svtype = "int" if -(1 << 31) <= value < 1 << 31 else "longint"
+        sv.append(f"  localparam {svtype} {name} = {value};  // {comment}\n")
+    sv.append("  // per-layer arrays, index = layer: packed, entry l = <NAME>_FLAT[l*32 +: 32] (portable to Icarus)\n")
+    for name, _ctype, _svtype, values, comment in spec.layer_arrays:
+        if any(not 0 <= int(v) < 1 << 31 for v in values):
+            raise ValueError(f"{name} = {values}: the SV package holds per-layer values in 0..2^31-1")
+        words = ", ".join(f"32'd{int(v)}" for v in reversed(values))
+        sv.append(f"  localparam logic [{32 * len(values) - 1}:0] {name}_FLAT = {{{words}}};  // {comment}\n")
     for t in spec.tables:
-        sv.append(f'  localparam string {t.name}_MEM = "{p}_{t.name.lower()}.mem";\n')
-    sv.append(f'  localparam string CONFIG_HASH = "{spec.config_hash}";\nendpackage\n\n`endif\n')
+        sv.append(f'  localparam {t.name}_MEM = "{p}_{t.name.lower()}.mem";\n')
+    for t in spec.tables:
+        if t.sv_inline:
+            sv.append(_sv_flat(t))
+        if t.sv_rom:
+            sv.append(_sv_rom(t))
+    sv.append(f'  localparam CONFIG_HASH = "{spec.config_hash}";\n  /* verilator lint_on UNUSEDPARAM */\nendpackage\n\n`endif\n')
     files = {f"{p}_params.h": "".join(h), f"{p}_tables.h": "".join(tb), f"{p}_pkg.sv": "".join(sv)}
     for t in spec.tables:
         kind = "two's complement" if t.signed else "unsigned"
@@ -215,8 +274,16 @@ def retina_files(cfg: RetinaConfig) -> dict[str, str]:
                     cfg.coord_bits,
                     True,
                     "receptors[layer][measurement][cell], cell = i*N_B + j, in coordinate LSBs",
+                    sv_inline=True,
                 ),
-                _Table("LUT", (cfg.n_layers, cfg.lut_size), t.lut, cfg.weight_bits, False, "weight LUT[layer][index]"),
+                _Table(
+                    "LUT",
+                    (cfg.n_layers, cfg.lut_size),
+                    t.lut,
+                    cfg.weight_bits,
+                    False,
+                    "weight LUT[layer][index]",
+                ),
                 _Table(
                     "A_BEND",
                     (cfg.n_a,),
@@ -224,6 +291,7 @@ def retina_files(cfg: RetinaConfig) -> dict[str, str]:
                     max(cfg.bend_bits, 1),
                     True,
                     "q/pT of the cell centres along a, in bend LSBs (bend filter)",
+                    sv_inline=True,
                 ),
             ],
         )

@@ -130,3 +130,30 @@ def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
     if "hit_id_bits" not in cfg_kw:
         cfg_kw["hit_id_bits"] = bits_unsigned(int(cfg_kw["max_hits"]) - 1)
     return RetinaConfig.from_model(det.name, model, **cfg_kw)
+
+
+def rtl_config(det: Detector, **overrides: Any) -> RetinaConfig:
+    """The retina the RTL processor is built for on a detector preset.
+
+    The RTL has one engine per cell and one lane per layer, so its size grows with
+    cells × layers; where the physics default does not fit an FPGA, this is a coarser
+    grid with weights and coordinates as narrow as the physics allows (the closing notes
+    of the RTL issue give its efficiency beside the default's). Other detectors use
+    their default config.
+    """
+    model = for_detector(det)
+    if model.name == "telescope-x":
+        lay0 = det.layers[0]
+        base: dict[str, Any] = dict(
+            n_a=48,
+            n_b=8,
+            sigma=1.0,
+            coord_lsb=lay0.pitch_x_mm / 2.0,  # type: ignore[union-attr]
+            weight_bits=6,
+            lut_size=32,
+            threshold=4.0,
+            description="telescope, RTL: 48 x 8 cells (x at z_ref, slope tx), coordinate LSB = pitch/2",
+        )
+        base.update(overrides)
+        return default_config(det, **base)
+    return default_config(det, **overrides)
