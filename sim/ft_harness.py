@@ -144,7 +144,9 @@ class Scoreboard:
                 self._note(f"event {event}: word {k} differs (got, expected): {diff}")
         if len(received) > len(expected):
             self.extra = len(received) - len(expected)
-            self._note(f"{self.extra} words beyond the expected stream, first {self.decode(received[len(expected)][1])}")
+            self._note(
+                f"{self.extra} words beyond the expected stream, first {self.decode(received[len(expected)][1])}"
+            )
 
     @property
     def passed(self) -> bool:
@@ -234,5 +236,7 @@ async def cosim(dut: Any) -> None:
     result = await run_plan(dut, plan)
     with open(os.environ["FT_COSIM_RESULT"], "w") as f:
         json.dump(result, f)
-    assert result["passed"], f"{result['mismatches']} mismatches, {result['missing']} missing, " \
+    assert result["passed"], (
+        f"{result['mismatches']} mismatches, {result['missing']} missing, "
         f"{result['extra']} extra words: {result['errors'][:5]}"
+    )

@@ -92,12 +92,13 @@ def parse_cpp(text: str) -> tuple[dict[str, int], dict[str, list[int]]]:
 
 
 def parse_sv(text: str) -> tuple[dict[str, int], dict[str, list[int]], dict[str, str]]:
-    scalars = {m[1]: int(m[2]) for m in re.finditer(r"^  localparam longint (\w+) = (-?\d+);", text, re.M)}
+    scalars = {m[1]: int(m[2]) for m in re.finditer(r"^  localparam (?:longint|int) (\w+) = (-?\d+);", text, re.M)}
+    # per-layer arrays are packed, entry l at [l*32 +: 32]: written MSB (last layer) first
     arrays = {
-        m[1]: [int(v) for v in m[2].split(",")]
-        for m in re.finditer(r"^  localparam (?:longint|int) (\w+) \[N_LAYERS\] = '\{([^}]*)\};", text, re.M)
+        m[1]: [int(v) for v in reversed(re.findall(r"32'd(\d+)", m[2]))]
+        for m in re.finditer(r"^  localparam logic \[\d+:0\] (\w+)_FLAT = \{(32'd[^}]*)\};", text, re.M)
     }
-    strings = dict(re.findall(r'^  localparam string (\w+) = "([^"]*)";', text, re.M))
+    strings = dict(re.findall(r'^  localparam (\w+) = "([^"]*)";', text, re.M))
     return scalars, arrays, strings
 
 

@@ -28,8 +28,12 @@
 `default_nettype none
 `include "ft_checks.svh"
 
+// file scope: yosys does not take imports in module headers
+/* verilator lint_off IMPORTSTAR */
+import retina_pkg::*;
+/* verilator lint_on IMPORTSTAR */
+
 module retina_top
-  import retina_pkg::*;
 (
     input  wire logic                              clk,
     input  wire logic                              rst,        // synchronous, active high
@@ -118,10 +122,17 @@ module retina_top
   logic [WEIGHT_BITS-1:0] lut [LUT_WORDS];
   initial $readmemh(LUT_MEM, lut);
   logic [AB-1:0] acc [NC];  // readout registers, raster order
+  localparam int LAW = $clog2(LUT_WORDS);
+  localparam int WB = int'(WEIGHT_BITS);
   for (genvar c = 0; c < NC; c++) begin : g_cell
+    logic [NL*LAW-1:0] addr;
+    logic [NL*WB-1:0]  data;
+    for (genvar l = 0; l < NL; l++) begin : g_rom_port
+      assign data[l * WB +: WB] = lut[addr[l * LAW +: LAW]];
+    end
     retina_engine #(.CELL(c)) u_engine (
         .clk(clk), .rst(rst), .use_hit(row_use[c / NB]), .coord(lane_coord), .snapshot(snapshot),
-        .lut(lut), .acc_out(acc[c])
+        .lut_addr(addr), .lut_data(data), .acc_out(acc[c])
     );
   end
 
@@ -202,10 +213,8 @@ module retina_top
     rb_p = first_j < NB - 1 ? acc[c + 1] : '0;
   end
 
-  function automatic logic [AB-1:0] min3(input logic [AB-1:0] a, b, c);
-    logic [AB-1:0] m;
-    m = a < b ? a : b;
-    return m < c ? m : c;
+  function automatic [AB-1:0] min3(input [AB-1:0] a, input [AB-1:0] b, input [AB-1:0] c);
+    min3 = (a < b ? a : b) < c ? (a < b ? a : b) : c;
   endfunction
 
   logic [DEN_BITS-1:0] mag_a, mag_b, den_a, den_b;

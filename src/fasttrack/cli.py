@@ -9,6 +9,8 @@ Subcommands::
     fasttrack codegen retina|hough --preset P -o DIR      C++ header, SV package, .mem files
     fasttrack vectors retina|hough --preset P -n N -o DIR test vectors with intermediate stages
     fasttrack csim retina|hough --preset P -n N           C-simulation of the HLS kernel, bit-exact check
+    fasttrack cosim retina --preset P --events N          RTL co-simulation: bit-exact, cycles, latency
+    fasttrack synth retina --preset P                     RTL resource estimate (yosys), share of a U50
     fasttrack scan SPEC.toml [--out DIR] [--scheduler ADDR|--serial]  parameter scan on Dask
     fasttrack report [--algorithm A --preset P --config FILE] --out DIR  HTML physics + firmware report
 
@@ -155,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
     _add_mix_overrides(p)
     _add_scan_report_parsers(sub, presets)
+    from .hw import cli_rtl
+
+    cli_rtl.add_parsers(sub, presets)
     return parser
 
 
@@ -383,6 +388,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .hw import cli_rtl
+
     args = build_parser().parse_args(argv)
     try:
         handler = {
@@ -395,6 +402,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "vectors": cmd_vectors,
             "scan": cmd_scan,
             "report": cmd_report,
+            "cosim": cli_rtl.cmd_cosim,
+            "synth": cli_rtl.cmd_synth,
         }[args.command]
         return handler(args)
     except (ValueError, RuntimeError) as err:

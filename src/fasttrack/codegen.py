@@ -134,21 +134,6 @@ class _Table:
     signed: bool
     doc: str  # the order of the entries
     sv_inline: bool = False  # also a packed constant in the SV package (<NAME>_FLAT), for RTL
-    sv_rom: bool = False  # also a ROM function in the SV package (<NAME>_ROM(k)), for run-time indexes
-
-
-def _sv_rom(t: _Table) -> str:
-    """A table as a ROM: a package function with one case per entry (a run-time index
-    into a packed constant would make simulators shift the whole constant every clock)."""
-    kind = "signed " if t.signed else ""
-    cases = [
-        f"      {k}: return {t.width}'h{w};" for k, w in enumerate(mem_lines(t.values.ravel(), t.width, signed=t.signed))
-    ]
-    return (
-        f"  // {t.doc}; entry k = {t.name}_ROM(k)\n"
-        f"  function automatic logic {kind}[{t.width - 1}:0] {t.name}_ROM(input int k);\n"
-        "    case (k)\n" + "\n".join(cases) + "\n      default: return '0;\n    endcase\n  endfunction\n"
-    )
 
 
 def _sv_flat(t: _Table) -> str:
@@ -229,9 +214,8 @@ def _render(spec: _Spec) -> dict[str, str]:
     for t in spec.tables:
         if t.sv_inline:
             sv.append(_sv_flat(t))
-        if t.sv_rom:
-            sv.append(_sv_rom(t))
-    sv.append(f'  localparam CONFIG_HASH = "{spec.config_hash}";\n  /* verilator lint_on UNUSEDPARAM */\nendpackage\n\n`endif\n')
+    sv.append(f'  localparam CONFIG_HASH = "{spec.config_hash}";\n')
+    sv.append("  /* verilator lint_on UNUSEDPARAM */\nendpackage\n\n`endif\n")
     files = {f"{p}_params.h": "".join(h), f"{p}_tables.h": "".join(tb), f"{p}_pkg.sv": "".join(sv)}
     for t in spec.tables:
         kind = "two's complement" if t.signed else "unsigned"

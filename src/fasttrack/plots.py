@@ -392,3 +392,40 @@ def plot_hough_accumulator(
         ax, cfg, events, index, out.tracks[0], f"candidates ({mode}, >= {cfg.min_layers} layers)", "Hough"
     )
     return fig
+
+
+# ------------------------------------------------------------------------------------------
+# firmware pictures
+# ------------------------------------------------------------------------------------------
+def plot_latency_histogram(
+    latency_cycles: Sequence[int],
+    clock_mhz: float,
+    *,
+    title: str = "",
+    limit_cycles: int | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Per-event latency (first hit in to last word out) in clock cycles, with the time
+    at ``clock_mhz`` on a second axis and an optional limit drawn as a line."""
+    lat = np.asarray(latency_cycles, dtype=np.int64)
+    fig, ax = _figure_and_axes(ax)
+    if len(lat):
+        bins = [float(b) - 0.5 for b in range(int(lat.min()), int(lat.max()) + 2)]
+        ax.hist(lat, bins=bins, histtype="stepfilled", alpha=0.7, label=f"{len(lat)} events, mean {lat.mean():.1f}")
+    if limit_cycles is not None:
+        ax.axvline(limit_cycles, color="C3", ls="--", label=f"limit {limit_cycles} cycles")
+    ax.set_xlabel("latency [clock cycles]")
+    ax.set_ylabel("events")
+    ax.set_title(title or f"latency at {clock_mhz:g} MHz")
+    ns_per_cycle = 1e3 / clock_mhz
+
+    def to_ns(c: Any) -> Any:
+        return np.asarray(c, dtype=np.float64) * ns_per_cycle
+
+    def to_cycles(t: Any) -> Any:
+        return np.asarray(t, dtype=np.float64) / ns_per_cycle
+
+    sec = ax.secondary_xaxis("top", functions=(to_ns, to_cycles))
+    sec.set_xlabel("latency [ns]")
+    ax.legend()
+    return fig

@@ -51,7 +51,8 @@ per scanned field, ``overrides`` (JSON of every override), ``config_hash``; effi
 (with its 68 % Wilson bounds), fake and duplicate rates, counts, ``res68_<param>`` (half
 width of the central 68 % of the residuals, in the parameter's unit); on request the cycle
 model's ``cycles_per_event, latency_cycles_mean, latency_cycles_max, event_rate_mhz,
-instances_for_40mhz`` and the synthesis ``lut, ff, dsp, bram, u50_lut_share``; and
+instances_for_40mhz`` and the synthesis ``lut, ff, dsp, bram`` (RAMB36 equivalents),
+``u50_lut_share``; and
 ``error`` (``None``, or the message of what failed: the scan goes on).
 
 ``point_key`` is the first 16 hex digits of the SHA-256 of the point's canonical JSON
@@ -675,12 +676,12 @@ def _cycles(point: Point, events: Events, cfg: Any) -> dict[str, Any]:
 
 def _resources(point: Point, cfg: Any) -> dict[str, Any]:
     synth = importlib.import_module(_HW_MODULES["resources"])
-    rep = synth.synthesize(point.algorithm, cfg)
+    rep = synth.synthesize(point.algorithm, point.sample.preset, config=cfg)
     return {
         "lut": int(rep.lut),
         "ff": int(rep.ff),
         "dsp": int(rep.dsp),
-        "bram": int(rep.bram),
+        "bram": float(rep.bram),  # RAMB36 equivalents (a RAMB18 is a half)
         "u50_lut_share": float(rep.u50_lut_share),
     }
 
@@ -770,10 +771,10 @@ _TYPES = {
     **dict.fromkeys(("mix", "overrides", "config_hash", "error"), "string"),
     **dict.fromkeys(("events", "seed", "n_particles", "n_matched_particles", "n_tracks"), "int64"),
     **dict.fromkeys(("hit_overflow_events", "track_overflow_events", "latency_cycles_max"), "int64"),
-    **dict.fromkeys(("instances_for_40mhz", "lut", "ff", "dsp", "bram"), "int64"),
+    **dict.fromkeys(("instances_for_40mhz", "lut", "ff", "dsp"), "int64"),
     **dict.fromkeys(("efficiency", "efficiency_low", "efficiency_high", "fake_rate", "duplicate_rate"), "float64"),
     **dict.fromkeys(("pt_min_gev", "clock_mhz", "u50_lut_share", "cycles_per_event"), "float64"),
-    **dict.fromkeys(("latency_cycles_mean", "event_rate_mhz"), "float64"),
+    **dict.fromkeys(("latency_cycles_mean", "event_rate_mhz", "bram"), "float64"),
 }
 
 
@@ -1051,6 +1052,17 @@ def _on_client(client: Client, points: Sequence[Point], progress: bool) -> Itera
         raise
 
 
+def _worker_env(n_workers: int) -> dict[str, str]:
+    """Environment of local workers: each gets its share of the cores for numba's threads.
+
+    The kernels are numba-parallel over events, so one process already fills every core;
+    without this, n workers would run n × cores threads. Results do not depend on it.
+    """
+    if "NUMBA_NUM_THREADS" in os.environ:
+        return {}
+    return {"NUMBA_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // n_workers))}
+
+
 def _rows(
     todo: Sequence[Point],
     *,
@@ -1080,6 +1092,7 @@ def _rows(
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                env=_worker_env(n_workers),
             ) as cluster,
             Client(cluster, set_as_default=False) as c,
         ):
@@ -1108,7 +1121,8 @@ def run_scan(
     scheduler: address of an existing Dask scheduler (``tcp://host:8786``).
     serial: evaluate in this process, one point after the other (no Dask).
     n_workers: worker processes of the local cluster started when none of the above is
-        given (one thread each, on 127.0.0.1, no dashboard).
+        given (one task at a time each, numba threads = cores / n_workers, on 127.0.0.1,
+        no dashboard).
     retry_failed: evaluate again the points whose stored row has an error.
     progress: show a progress bar (``FASTTRACK_NO_PROGRESS=1`` hides it anyway).
     plots: write the Pareto-front PNGs.

@@ -117,9 +117,7 @@ def retina_plan(cfg: RetinaConfig, vec_dir: Path) -> dict[str, Any]:
             layer = nums[0]
             if not 0 <= layer < cfg.n_layers:
                 raise ValueError(f"event {ev_vals[0]} hit {seq}: layer {layer} has no lane (0..{cfg.n_layers - 1})")
-            per_lane[layer].append(
-                {"is_hit": 1, "seq": seq, "coord": nums[1], "bend": nums[2] if bend else 0}
-            )
+            per_lane[layer].append({"is_hit": 1, "seq": seq, "coord": nums[1], "bend": nums[2] if bend else 0})
         words = []
         for lw in per_lane:
             if not lw:
@@ -184,7 +182,8 @@ def build_rtl(kernel: str, cfg: RetinaConfig, sim: Simulator) -> tuple[Any, Path
         )
     srcs = _sources(kernel)
     common = repo_root() / "hdl" / "common"
-    key = _digest([*srcs, *sorted(common.glob("*.svh"))], f"{sim}:{cfg.config_hash()}")
+    pkg = codegen.retina_files(cfg)[f"{kernel}_pkg.sv"]  # the generated package is a source too
+    key = _digest([*srcs, *sorted(common.glob("*.svh"))], f"{sim}:{cfg.config_hash()}:{pkg}")
     bdir = build_root() / f"{kernel}_{cfg.name}_{sim}_{key}"
     gen = bdir / "generated"
     codegen.write_retina(cfg, gen)
@@ -351,8 +350,9 @@ def run_cosim(
     plan = retina_plan(cfg, vec_dir)
     base = {"clock_period_ns": 1e3 / clock_mhz, "max_idle_cycles": 1000 + 4 * cfg.n_cells, "seed": seed}
     say(f"{sim}: random gaps {gap_prob} and back-pressure {backpressure_prob}")
-    checked = _run_plan(runner, bdir, {**plan, **base, "gap_prob": gap_prob, "backpressure_prob": backpressure_prob},
-                        "check", sim)
+    checked = _run_plan(
+        runner, bdir, {**plan, **base, "gap_prob": gap_prob, "backpressure_prob": backpressure_prob}, "check", sim
+    )
     say(f"{sim}: back to back")
     b2b = _run_plan(runner, bdir, {**plan, **base, "gap_prob": 0.0, "backpressure_prob": 0.0}, "throughput", sim)
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from ..hwconfig import bits_unsigned
 from ..retina.config import RetinaConfig
 
-__all__ = ["EVENT_TAG_BITS", "Field", "WordLayout", "retina_lane_layout", "retina_track_layout", "retina_seq_bits"]
+__all__ = ["EVENT_TAG_BITS", "Field", "WordLayout", "retina_lane_layout", "retina_seq_bits", "retina_track_layout"]
 
 EVENT_TAG_BITS = 16  # the event number carried by output words, modulo 2^16
 
@@ -80,7 +80,9 @@ class WordLayout:
             v = int(values.get(f.name, 0))
             lo, hi = (-(1 << (f.bits - 1)), (1 << (f.bits - 1)) - 1) if f.signed else (0, (1 << f.bits) - 1)
             if not lo <= v <= hi:
-                raise ValueError(f"field {f.name!r} = {v} does not fit {f.bits} {'signed' if f.signed else 'unsigned'} bits")
+                raise ValueError(
+                    f"field {f.name!r} = {v} does not fit {f.bits} {'signed' if f.signed else 'unsigned'} bits"
+                )
             word |= (v & ((1 << f.bits) - 1)) << pos
             pos += f.bits
         return word

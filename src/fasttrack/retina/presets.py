@@ -156,4 +156,15 @@ def rtl_config(det: Detector, **overrides: Any) -> RetinaConfig:
         )
         base.update(overrides)
         return default_config(det, **base)
+    if model.name == "barrel-rphi":
+        # 20 x 32 cells over the default ranges (the default's 80 x 128 is 16x the engines)
+        base = dict(
+            n_a=20,
+            n_b=32,
+            sigma=0.007,
+            description="barrel r-phi, RTL: 20 x 32 cells (q/pT, phi_T) in one sector, phi LSB = 2^-16 rad, "
+            "exact-helix receptors, bend filter",
+        )
+        base.update(overrides)
+        return default_config(det, **base)
     return default_config(det, **overrides)
