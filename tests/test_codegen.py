@@ -188,6 +188,32 @@ def test_mem_files_parse_back_to_the_tables(
     dims, values = parse_c_table(files["retina_tables.h"], "LUT")
     assert dims == [cfg.n_layers, cfg.lut_size] and values == lut
     assert parse_c_table(files["retina_tables.h"], "A_BEND") == ([cfg.n_a], cfg.a_bend_hw().tolist())
+    # the RTL's packed copies in the SV package: entry k at bits [k*W +: W]
+    np.testing.assert_array_equal(
+        parse_sv_flat(files["retina_pkg.sv"], "RECEPTORS", cfg.coord_bits), cfg.tables.receptors_hw.ravel()
+    )
+    assert parse_sv_flat(files["retina_pkg.sv"], "A_BEND", bend_bits) == cfg.a_bend_hw().tolist()
+
+
+def parse_sv_flat(text: str, name: str, width: int) -> list[int]:
+    """Entries of ``localparam logic [..] NAME_FLAT = {W'hMSB, ..., W'hLSB}`` as signed ints."""
+    m = re.search(rf"localparam logic \[(\d+):0\] {name}_FLAT = \{{([^}}]*)\}};", text)
+    assert m, f"no {name}_FLAT"
+    words = [int(w.strip().split("'h")[1], 16) for w in m[2].replace("\n", " ").split(",")]
+    assert words and all(f"{width}'h" in w for w in m[2].split(","))
+    assert int(m[1]) + 1 == width * len(words)
+    return [w - (1 << width) if w >> (width - 1) else w for w in reversed(words)]
+
+
+def test_sv_flat_parser_catches_a_planted_error(generated: dict[str, dict[str, str]]) -> None:
+    text = generated["telescope"]["retina_pkg.sv"]
+    cfg = RetinaConfig.for_detector(detector.telescope())
+    flat = parse_sv_flat(text, "RECEPTORS", cfg.coord_bits)
+    lo, rest = text.split("RECEPTORS_FLAT = {", 1)
+    first, tail = rest.split(",", 1)
+    w, v = first.strip().split("'h")
+    bad = lo + "RECEPTORS_FLAT = {\n    " + f"{w}'h{(int(v, 16) ^ 1):0{len(v)}x}," + tail
+    assert parse_sv_flat(bad, "RECEPTORS", cfg.coord_bits) != flat
 
 
 def test_mem_parser_catches_a_planted_error(

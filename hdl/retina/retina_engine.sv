@@ -27,15 +27,16 @@ module retina_engine
     input  wire logic [N_LAYERS-1:0]               use_hit,   // lane l holds a hit for this engine's row
     input  wire logic [N_LAYERS*COORD_BITS-1:0]    coord,     // lane l's coordinate at [l*COORD_BITS +: COORD_BITS]
     input  wire logic                              snapshot,
-    // read port per lane into the weight ROM (entry l*LUT_SIZE + index), data back the same clock
-    output logic      [N_LAYERS*$clog2(LUT_WORDS)-1:0] lut_addr,
-    input  wire logic [N_LAYERS*WEIGHT_BITS-1:0]   lut_data,
     output logic      [ACC_BITS-1:0]               acc_out
 );
   localparam int CB = int'(COORD_BITS);
   localparam int WB = int'(WEIGHT_BITS);
   localparam int SUM_BITS = WB + $clog2(int'(N_LAYERS) + 1);
-  localparam int AW = $clog2(LUT_WORDS);
+
+  // the engine's own weight ROM (entry l*LUT_SIZE + index, from LUT_MEM): synthesis keeps
+  // only the entries its read ports can reach, a distributed ROM per engine and layer
+  logic [WB-1:0] lut [LUT_WORDS];
+  initial $readmemh(LUT_MEM, lut);
 
   logic [WB-1:0] weight [N_LAYERS];
 
@@ -53,8 +54,7 @@ module retina_engine
     assign abs_d    = d[CB] ? (CB + 1)'(-d) : (CB + 1)'(d);
     assign shifted = abs_d >> SHIFT_L;
     assign index   = shifted > (CB + 1)'(LUT_SIZE - 1) ? LUT_INDEX_BITS'(LUT_SIZE - 1) : shifted[LUT_INDEX_BITS-1:0];
-    assign lut_addr[l * AW +: AW] = AW'(l * LUT_SIZE) + AW'(index);
-    assign weight[l] = (use_hit[l] && abs_d <= (CB + 1)'(ROI_L)) ? lut_data[l * WB +: WB] : '0;
+    assign weight[l] = (use_hit[l] && abs_d <= (CB + 1)'(ROI_L)) ? lut[l * LUT_SIZE + int'(index)] : '0;
   end
 
   logic [SUM_BITS-1:0] sum;

