@@ -94,6 +94,8 @@ def parse_stat(text: str) -> dict[str, int]:
     sub-modules, named in lower case, are not primitives and are left out)."""
     if "cells" not in text:
         raise ValueError("no cell count in the yosys statistics: did synthesis fail?")
+    if "=== design hierarchy ===" in text:  # per-module blocks, then the totals: read the totals
+        text = text[text.index("=== design hierarchy ===") :]
     cells: dict[str, int] = {}
     for m in _CELL.finditer(text):
         cells[m.group(2)] = cells.get(m.group(2), 0) + int(m.group(1))
@@ -126,6 +128,15 @@ def _count(cells: dict[str, int], pattern: str) -> int:
 # Kernels built of many copies of one module: (module, its index parameter, the config's
 # number of copies). Their estimate is hierarchical (see synthesize).
 _REPLICATED = {"retina": ("retina_engine", "CELL", "n_cells")}
+
+
+def blackbox_of(source: str, module: str) -> str:
+    """``module``'s source with its body removed and ``(* blackbox *)`` added: the top level
+    then keeps one opaque cell per copy, and the logic around the copies stays intact."""
+    start = source.index(f"module {module}")
+    header_end = source.index(");", start) + 2
+    end = source.index("endmodule", header_end)
+    return source[:start] + "(* blackbox *)\n" + source[start:header_end] + "\n" + source[end:]
 
 
 def _yosys(exe: str, wdir: Path, script: str, tag: str) -> dict[str, int]:
@@ -201,9 +212,10 @@ def synthesize(
         module, param, count_attr = replicated
         n_copies = int(getattr(cfg, count_attr))
         others = [p.name for p in srcs if p.stem != module]
+        (wdir / f"{module}_blackbox.sv").write_text(blackbox_of((wdir / f"{module}.sv").read_text(), module))
         top = (
-            f"read_verilog -sv -I. {kernel}_pkg.sv; read_verilog -sv -lib -I. {module}.sv; "
-            f"read_verilog -sv -I. {' '.join(others)}; synth_xilinx -family xcup -noiopad -top {kernel}_top"
+            f"read_verilog -sv -I. {kernel}_pkg.sv {module}_blackbox.sv {' '.join(others)}; "
+            f"synth_xilinx -family xcup -noiopad -top {kernel}_top"
         )
         _add(total, _yosys(exe, wdir, top, "top"), 1)
         picks = sorted({round(k * (n_copies - 1) / max(sample - 1, 1)) for k in range(min(sample, n_copies))})
