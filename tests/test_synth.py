@@ -1,4 +1,4 @@
-"""Resource estimates with yosys: the statistics parser, the black-box stub, the
+"""Resource estimates with yosys: the statistics parser, the
 hierarchical estimate against a flat run, and the telescope target (a quarter of a U50)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fasttrack import detector
-from fasttrack.hw.synth import U50, blackbox_of, parse_stat, synthesize
+from fasttrack.hw.synth import U50, parse_stat, synthesize
 from fasttrack.retina.presets import rtl_config
 
 STAT = """
@@ -36,16 +36,6 @@ def test_parse_stat_reads_the_totals_and_only_primitives():
         parse_stat("ERROR: syntax error")
 
 
-def test_blackbox_keeps_the_ports_and_drops_the_body():
-    src = (
-        "`default_nettype none\nmodule e #(parameter int C = 0) (\n input wire logic a,\n output logic b\n);\n"
-        "  assign b = a;\nendmodule\n"
-    )
-    bb = blackbox_of(src, "e")
-    assert "(* blackbox *)\nmodule e #(parameter int C = 0) (" in bb
-    assert "assign" not in bb and bb.rstrip().endswith("endmodule")
-
-
 def _tiny():
     return rtl_config(detector.telescope(), n_a=12, n_b=6, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2)
 
@@ -62,11 +52,11 @@ def test_hierarchical_estimate_of_a_small_retina():
 
 @pytest.mark.slow
 def test_hierarchical_estimate_is_close_to_a_flat_run():
-    cfg = _tiny()
+    cfg = rtl_config(detector.telescope(), n_a=6, n_b=4, sigma=8.0, max_hits=12, max_tracks=2)
     hier = synthesize("retina", "telescope", config=cfg)
     flat = synthesize("retina", "telescope", config=cfg, flat=True)
     assert flat.method == "flat"
-    assert abs(hier.lut - flat.lut) / flat.lut < 0.25  # measured: hierarchical 15 % below flat
+    assert abs(hier.lut - flat.lut) / flat.lut < 0.15
     assert abs(hier.ff - flat.ff) / flat.ff < 0.1
 
 

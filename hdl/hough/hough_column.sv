@@ -157,12 +157,11 @@ module hough_column #(
     assign rd_p[p] = q[rd_bank];
   end
 
-  logic [2:0] ovf_sum [F + 1];
-  assign ovf_sum[0] = '0;
-  for (genvar p = 0; p < F; p++) begin : g_ovf
-    assign ovf_sum[p + 1] = ovf_sum[p] + 3'(wr_ovf[p]);
-  end
-  assign overflows = ovf_sum[F];
+  function automatic [2:0] count_ovf(input [F-1:0] v);
+    count_ovf = '0;
+    for (int p = 0; p < F; p++) count_ovf = count_ovf + 3'(v[p]);
+  endfunction
+  assign overflows = count_ovf(wr_ovf);
 
   assign rd_word = vld[rd_bank][rd_bin] ? rd_p[32'(rd_bin) & (F - 1)] : '0;
   assign rd_flags = flg[rd_bank];

@@ -171,34 +171,34 @@ module hough_top
   logic flag_clr, bank_clr;
   logic [CW-1:0] col_word [NA];
   logic [NB-1:0] col_flags [NA];
-  logic [BB:0] col_capped [NA];
-  logic [2:0] col_ovf [NA];
+  logic [NA*(BB+1)-1:0] capped_flat;  // column i at [i*(BB+1) +: BB+1]
+  logic [NA*3-1:0] ovf_flat;
 
   for (genvar i = 0; i < NA; i++) begin : g_col
     hough_column #(.COL(i)) u_col (
         .clk(clk), .rst(rst),
         .fill_en(b_fill), .fill_bank(a_bank), .fill_layer(a_layer), .fill_coord(a_coord),
         .fill_bend(a_bend), .fill_slot_bit(b_slot_bit),
-        .capped(col_capped[i]), .overflows(col_ovf[i]),
+        .capped(capped_flat[i*(BB+1) +: BB+1]), .overflows(ovf_flat[i*3 +: 3]),
         .rd_bank(rb), .rd_bin(rd_j), .rd_word(col_word[i]), .rd_flags(col_flags[i]),
         .flag_clr(flag_clr && rd_i == AB'(i)), .bank_clr(bank_clr)
     );
   end
 
-  // the hit's capped bins and list overflows over all columns: a chain of continuous
-  // adds (an always_comb accumulating in a loop does not settle in Icarus 11)
+  // the hit's capped bins and list overflows over all columns (functions on packed
+  // vectors: an always_comb accumulating in a loop does not settle in Icarus 11)
+  function automatic [CAPW-1:0] sum_capped(input [NA*(BB+1)-1:0] v);
+    sum_capped = '0;
+    for (int i = 0; i < NA; i++) sum_capped = sum_capped + CAPW'(v[i*(BB+1) +: BB+1]);
+  endfunction
+  function automatic [OVFW-1:0] sum_ovf(input [NA*3-1:0] v);
+    sum_ovf = '0;
+    for (int i = 0; i < NA; i++) sum_ovf = sum_ovf + OVFW'(v[i*3 +: 3]);
+  endfunction
   logic [CAPW-1:0] hit_capped;
   logic [OVFW-1:0] hit_ovf;
-  logic [CAPW-1:0] cap_sum [NA + 1];
-  logic [OVFW-1:0] ovf_sum [NA + 1];
-  assign cap_sum[0] = '0;
-  assign ovf_sum[0] = '0;
-  for (genvar i = 0; i < NA; i++) begin : g_sum
-    assign cap_sum[i + 1] = cap_sum[i] + CAPW'(col_capped[i]);
-    assign ovf_sum[i + 1] = ovf_sum[i] + OVFW'(col_ovf[i]);
-  end
-  assign hit_capped = cap_sum[NA];
-  assign hit_ovf = ovf_sum[NA];
+  assign hit_capped = sum_capped(capped_flat);
+  assign hit_ovf = sum_ovf(ovf_flat);
 
   // hit buffer, both banks: entry bank * MAX_HITS + slot
   logic [LB-1:0] hb_layer [2 * MH];
@@ -259,7 +259,7 @@ module hough_top
   logic [MH-1:0] c_hits [MC];
   logic [NCW-1:0] c_next [MC];
   logic c_keep [MC];
-  logic [NCW-1:0] kept_idx [MC];
+  logic [MH-1:0] kept_hits [MC];  // hit sets of the kept candidates, rank order
   logic [NCW-1:0] n_cand, n_kept;
   logic [NK-1:0] key_present;
   logic [NCW-1:0] key_head [NK];
@@ -276,7 +276,6 @@ module hough_top
 
   // visit (rule 2) and emit
   logic [NCW-1:0] vcur, vtail, kq;
-  logic [NCW-1:0] e_c;
   logic [NCW-1:0] e_m;
   logic [MH-1:0] e_rem;
   logic [EVENT_TAG_BITS-1:0] ev_tag;
@@ -372,13 +371,14 @@ module hough_top
   end
 
   // ---- candidate read ports: port A serves VCMP (the candidate visited) and EMIT (the
-  //      candidate output), which never overlap; port B the kept candidate compared ----
-  logic [CIW-1:0] ca_addr;
+  //      candidate output), which never overlap; kept_hits the kept candidate compared
+  //      (vcur is the candidate visited, then the candidate output: a register is the
+  //      read address of every read port of c_hits, c_info, kept_hits, so synthesis can
+  //      put them in block RAM)
   logic [MH-1:0] ca_hits;
   logic [INFO-1:0] ca_info;
-  assign ca_addr = st == R_VCMP ? CIW'(vcur) : CIW'(e_c);
-  assign ca_hits = c_hits[ca_addr];
-  assign ca_info = c_info[ca_addr];
+  assign ca_hits = c_hits[CIW'(vcur)];
+  assign ca_info = c_info[CIW'(vcur)];
 
   // ---- VCMP: compare with one kept candidate ----
   logic [MH-1:0] v_hits;
@@ -388,7 +388,7 @@ module hough_top
     int sh;
     v_hits = ca_hits;
     v_nh = ca_info[CNTW-1:0];
-    sh = int'(popcount_mh(v_hits & c_hits[CIW'(kept_idx[CIW'(kq)])]));
+    sh = int'(popcount_mh(v_hits & kept_hits[CIW'(kq)]));
     v_dup = sh >= int'(DUP_MIN_SHARED) && int'(v_nh) - sh <= int'(DUP_MAX_NEW);
   end
 
@@ -401,11 +401,11 @@ module hough_top
   logic [MH-1:0] e_rem_next;
   assign adv = !out_valid || out_ready;
   assign e_info = ca_info;
-  assign e_keep = DUPLICATE_RULE == 2 ? c_keep[CIW'(e_c)] : 1'b1;
+  assign e_keep = DUPLICATE_RULE == 2 ? c_keep[CIW'(vcur)] : 1'b1;
   assign e_s = lowest_mh(e_rem);
   assign e_rem_next = e_rem & ~(MH'(1) << e_s);
   logic e_stop;
-  assign e_stop = e_c == n_cand || e_m == NCW'(MAX_TRACKS);
+  assign e_stop = vcur == n_cand || e_m == NCW'(MAX_TRACKS);
 
   always_comb begin
     word = '0;
@@ -464,7 +464,7 @@ module hough_top
     if (st == R_VCMP) begin
       if (kq == n_kept) begin
         c_keep[CIW'(vcur)] <= 1'b1;
-        kept_idx[CIW'(n_kept)] <= vcur;
+        kept_hits[CIW'(n_kept)] <= v_hits;
       end else if (v_dup) begin
         c_keep[CIW'(vcur)] <= 1'b0;
       end
@@ -487,7 +487,6 @@ module hough_top
       vcur <= '0;
       vtail <= '0;
       kq <= '0;
-      e_c <= '0;
       e_m <= '0;
       e_rem <= '0;
       for (int k = 0; k < 4; k++) begin
@@ -514,7 +513,7 @@ module hough_top
         R_LIST: begin
           if (!any_cell) begin
             st <= DUPLICATE_RULE == 2 ? R_VPICK : R_ECAND;
-            e_c <= '0;
+            vcur <= '0;
             e_m <= '0;
           end else if (MINI_HOUGH != 0) begin
             ci <= rd_i;
@@ -551,6 +550,7 @@ module hough_top
         R_VPICK: begin
           if (key_present == '0) begin
             st <= R_ECAND;
+            vcur <= '0;
           end else begin
             key_present[KIW'(lowest_nk(key_present))] <= 1'b0;
             vcur <= key_head[KIW'(lowest_nk(key_present))];
@@ -573,11 +573,11 @@ module hough_top
           if (e_stop) begin
             st <= R_EEOE;
           end else if (!e_keep) begin
-            e_c <= e_c + 1'b1;
+            vcur <= vcur + 1'b1;
           end else if (adv) begin
             e_rem <= ca_hits;
             if (ca_hits == '0) begin
-              e_c <= e_c + 1'b1;
+              vcur <= vcur + 1'b1;
               e_m <= e_m + 1'b1;
             end else begin
               st <= R_EHITS;
@@ -587,7 +587,7 @@ module hough_top
         R_EHITS: if (adv) begin
           e_rem <= e_rem_next;
           if (e_rem_next == '0) begin
-            e_c <= e_c + 1'b1;
+            vcur <= vcur + 1'b1;
             e_m <= e_m + 1'b1;
             st <= R_ECAND;
           end

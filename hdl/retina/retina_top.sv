@@ -119,11 +119,13 @@ module retina_top
   end
 
   // ---- engines (each with its weight ROM) ---------------------------------------------------
-  logic [AB-1:0] acc [NC];  // readout registers, raster order
+  // readout registers, raster order, cell c at [c*AB +: AB] (a packed vector: yosys does
+  // not connect instance outputs to elements of an unpacked array)
+  logic [NC*AB-1:0] acc;
   for (genvar c = 0; c < NC; c++) begin : g_cell
     retina_engine #(.CELL(c)) u_engine (
         .clk(clk), .rst(rst), .use_hit(row_use[c / NB]), .coord(lane_coord), .snapshot(snapshot),
-        .acc_out(acc[c])
+        .acc_out(acc[c * AB +: AB])
     );
   end
 
@@ -136,7 +138,7 @@ module retina_top
       localparam int C = i * NB + j;
       logic [AB-1:0] v;
       logic [8:0] ok;
-      assign v = acc[C];
+      assign v = acc[C * AB +: AB];
       assign ok[4] = longint'(v) >= longint'(THRESHOLD);
       for (genvar k = 0; k < 9; k++) begin : g_nb
         localparam int DI = k / 3 - 1;
@@ -145,9 +147,9 @@ module retina_top
           if (i + DI < 0 || i + DI >= NA || j + DJ < 0 || j + DJ >= NB) begin : g_out
             assign ok[k] = 1'b1;
           end else if (DI < 0 || (DI == 0 && DJ < 0)) begin : g_earlier
-            assign ok[k] = v > acc[C + DI * NB + DJ];
+            assign ok[k] = v > acc[(C + DI * NB + DJ) * AB +: AB];
           end else begin : g_later
-            assign ok[k] = v >= acc[C + DI * NB + DJ];
+            assign ok[k] = v >= acc[(C + DI * NB + DJ) * AB +: AB];
           end
         end
       end
@@ -207,11 +209,11 @@ module retina_top
     r0 = '0; ra_m = '0; ra_p = '0; rb_m = '0; rb_p = '0;
     for (int c = 0; c < NC; c++) begin
       if (first[c]) begin
-        r0 = r0 | acc[c];
-        if (c >= NB) ra_m = ra_m | acc[c - NB];
-        if (c < NC - NB) ra_p = ra_p | acc[c + NB];
-        if (c % NB != 0) rb_m = rb_m | acc[c - 1];
-        if (c % NB != NB - 1) rb_p = rb_p | acc[c + 1];
+        r0 = r0 | acc[c * AB +: AB];
+        if (c >= NB) ra_m = ra_m | acc[(c - NB) * AB +: AB];
+        if (c < NC - NB) ra_p = ra_p | acc[(c + NB) * AB +: AB];
+        if (c % NB != 0) rb_m = rb_m | acc[(c - 1) * AB +: AB];
+        if (c % NB != NB - 1) rb_p = rb_p | acc[(c + 1) * AB +: AB];
       end
     end
   end

@@ -130,15 +130,6 @@ def _count(cells: dict[str, int], pattern: str) -> int:
 _REPLICATED = {"retina": ("retina_engine", "CELL", "n_cells")}
 
 
-def blackbox_of(source: str, module: str) -> str:
-    """``module``'s source with its body removed and ``(* blackbox *)`` added: the top level
-    then keeps one opaque cell per copy, and the logic around the copies stays intact."""
-    start = source.index(f"module {module}")
-    header_end = source.index(");", start) + 2
-    end = source.index("endmodule", header_end)
-    return source[:start] + "(* blackbox *)\n" + source[start:header_end] + "\n" + source[end:]
-
-
 def _yosys(exe: str, wdir: Path, script: str, tag: str) -> dict[str, int]:
     """Run one yosys script in ``wdir``; the cell counts of its ``stat`` (to stat_<tag>.txt)."""
     stat = f"stat_{tag}.txt"
@@ -211,10 +202,10 @@ def synthesize(
     else:
         module, param, count_attr = replicated
         n_copies = int(getattr(cfg, count_attr))
-        others = [p.name for p in srcs if p.stem != module]
-        (wdir / f"{module}_blackbox.sv").write_text(blackbox_of((wdir / f"{module}.sv").read_text(), module))
+        files = " ".join([f"{kernel}_pkg.sv", *(p.name for p in srcs)])
+        # elaborate everything, then empty the copies: the top keeps one opaque cell per copy
         top = (
-            f"read_verilog -sv -I. {kernel}_pkg.sv {module}_blackbox.sv {' '.join(others)}; "
+            f"read_verilog -sv -I. {files}; hierarchy -top {kernel}_top; blackbox $paramod*{module}*; "
             f"synth_xilinx -family xcup -noiopad -top {kernel}_top"
         )
         _add(total, _yosys(exe, wdir, top, "top"), 1)
