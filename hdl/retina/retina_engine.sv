@@ -38,7 +38,7 @@ module retina_engine
   logic [WB-1:0] lut [LUT_WORDS];
   initial $readmemh(LUT_MEM, lut);
 
-  logic [WB-1:0] weight [N_LAYERS];
+  logic [N_LAYERS*WB-1:0] weight;  // lane l at [l*WB +: WB]
 
   for (genvar l = 0; l < N_LAYERS; l++) begin : g_lane
     localparam logic signed [CB-1:0] RECEPTOR = RECEPTORS_FLAT[(l * N_CELLS + CELL) * CB +: CB];
@@ -54,16 +54,19 @@ module retina_engine
     assign abs_d    = d[CB] ? (CB + 1)'(-d) : (CB + 1)'(d);
     assign shifted = abs_d >> SHIFT_L;
     assign index   = shifted > (CB + 1)'(LUT_SIZE - 1) ? LUT_INDEX_BITS'(LUT_SIZE - 1) : shifted[LUT_INDEX_BITS-1:0];
-    assign weight[l] = (use_hit[l] && abs_d <= (CB + 1)'(ROI_L)) ? lut[l * LUT_SIZE + int'(index)] : '0;
+    assign weight[l * WB +: WB] = (use_hit[l] && abs_d <= (CB + 1)'(ROI_L)) ? lut[l * LUT_SIZE + int'(index)] : '0;
   end
 
   logic [SUM_BITS-1:0] sum;
   logic [ACC_BITS:0]   total;  // acc + sum before saturation (sum < 2^ACC_BITS is not assumed)
   logic [ACC_BITS-1:0] acc, acc_next;
-  always_comb begin
-    sum = '0;
-    for (int l = 0; l < N_LAYERS; l++) sum = sum + SUM_BITS'(weight[l]);
-  end
+  // loops live in functions: an always_comb that accumulates in a loop never settles in
+  // Icarus 11 (it is sensitive to its own variable)
+  function automatic [SUM_BITS-1:0] sum_of(input logic [N_LAYERS*WB-1:0] w);
+    sum_of = '0;
+    for (int l = 0; l < N_LAYERS; l++) sum_of = sum_of + SUM_BITS'(w[l * WB +: WB]);
+  endfunction
+  assign sum = sum_of(weight);
   if (SUM_BITS <= ACC_BITS) begin : g_total_narrow
     assign total = {1'b0, acc} + (ACC_BITS + 1)'(sum);
     assign acc_next = total > (ACC_BITS + 1)'(ACC_MAX) ? ACC_BITS'(ACC_MAX) : total[ACC_BITS-1:0];

@@ -98,12 +98,15 @@ module retina_top
 
   logic [DROP_COUNT_BITS-1:0] drop_count, drop_next;
   logic [EVENT_TAG_BITS-1:0]  event_in;  // events completed since reset
-  always_comb begin
+  // (loops live in functions: an always_comb that accumulates in a loop never settles in Icarus 11)
+  function automatic [DROP_COUNT_BITS-1:0] add_drops(input logic [DROP_COUNT_BITS-1:0] count,
+                                                      input logic [NL-1:0] drops);
     longint total;
-    total = longint'(drop_count);
-    for (int l = 0; l < NL; l++) total = total + longint'(lane_drop[l]);
-    drop_next = total > DROP_MAX ? DROP_COUNT_BITS'(DROP_MAX) : DROP_COUNT_BITS'(total);
-  end
+    total = longint'(count);
+    for (int l = 0; l < NL; l++) total = total + longint'(drops[l]);
+    add_drops = total > DROP_MAX ? DROP_COUNT_BITS'(DROP_MAX) : DROP_COUNT_BITS'(total);
+  endfunction
+  assign drop_next = add_drops(drop_count, lane_drop);
 
   // ---- bend filter, per row and lane (all cells of a row share the row's q/pT) ---------
   logic [NL-1:0] row_use [NA];
@@ -183,20 +186,26 @@ module retina_top
   for (genvar i = 0; i < NA; i++) begin : g_first_row
     assign first_row[i] = |first[i * NB +: NB];
   end
-  always_comb begin
-    first_col = '0;
-    for (int i = 0; i < NA; i++) first_col = first_col | first[i * NB +: NB];
-  end
-  always_comb begin
-    first_i = '0;
-    for (int i = 0; i < NA; i++) first_i = first_i | (first_row[i] ? CELL_A_BITS'(i) : '0);
-    first_j = '0;
-    for (int j = 0; j < NB; j++) first_j = first_j | (first_col[j] ? CELL_B_BITS'(j) : '0);
-  end
-  always_comb begin
-    n_maxima = '0;
-    for (int c = 0; c < NC; c++) n_maxima = n_maxima + N_MAXIMA_BITS'(maxima[c]);
-  end
+  function automatic [NB-1:0] columns_of(input logic [NC-1:0] cells);
+    columns_of = '0;
+    for (int i = 0; i < NA; i++) columns_of = columns_of | cells[i * NB +: NB];
+  endfunction
+  function automatic [CELL_A_BITS-1:0] encode_row(input logic [NA-1:0] onehot);
+    encode_row = '0;
+    for (int i = 0; i < NA; i++) encode_row = encode_row | (onehot[i] ? CELL_A_BITS'(i) : '0);
+  endfunction
+  function automatic [CELL_B_BITS-1:0] encode_col(input logic [NB-1:0] onehot);
+    encode_col = '0;
+    for (int j = 0; j < NB; j++) encode_col = encode_col | (onehot[j] ? CELL_B_BITS'(j) : '0);
+  endfunction
+  function automatic [N_MAXIMA_BITS-1:0] popcount(input logic [NC-1:0] bits);
+    popcount = '0;
+    for (int c = 0; c < NC; c++) popcount = popcount + N_MAXIMA_BITS'(bits[c]);
+  endfunction
+  assign first_col = columns_of(first);
+  assign first_i   = encode_row(first_row);
+  assign first_j   = encode_col(first_col);
+  assign n_maxima  = popcount(maxima);
 
   assign credit       = int'(fifo_count) + int'(inflight) < FIFO_DEPTH;
   assign issue_track  = rb_valid && credit && any_pending && longint'(n_emit) < longint'(MAX_TRACKS);
@@ -205,18 +214,20 @@ module retina_top
 
   // the first maximum and its four neighbours (outside the grid = 0), as AND-OR selections
   logic [AB-1:0] r0, ra_m, ra_p, rb_m, rb_p;
-  always_comb begin
-    r0 = '0; ra_m = '0; ra_p = '0; rb_m = '0; rb_p = '0;
-    for (int c = 0; c < NC; c++) begin
-      if (first[c]) begin
-        r0 = r0 | acc[c * AB +: AB];
-        if (c >= NB) ra_m = ra_m | acc[(c - NB) * AB +: AB];
-        if (c < NC - NB) ra_p = ra_p | acc[(c + NB) * AB +: AB];
-        if (c % NB != 0) rb_m = rb_m | acc[(c - 1) * AB +: AB];
-        if (c % NB != NB - 1) rb_p = rb_p | acc[(c + 1) * AB +: AB];
-      end
-    end
-  end
+  // neighbour (di, dj) of the one-hot cell, 0 outside the grid
+  function automatic [AB-1:0] select(input logic [NC-1:0] onehot, input logic [NC*AB-1:0] values,
+                                     input int di, input int dj);
+    select = '0;
+    for (int i = 0; i < NA; i++)
+      for (int j = 0; j < NB; j++)
+        if (onehot[i * NB + j] && i + di >= 0 && i + di < NA && j + dj >= 0 && j + dj < NB)
+          select = select | values[((i + di) * NB + j + dj) * AB +: AB];
+  endfunction
+  assign r0   = select(first, acc, 0, 0);
+  assign ra_m = select(first, acc, -1, 0);
+  assign ra_p = select(first, acc, 1, 0);
+  assign rb_m = select(first, acc, 0, -1);
+  assign rb_p = select(first, acc, 0, 1);
 
   function automatic [AB-1:0] min3(input [AB-1:0] a, input [AB-1:0] b, input [AB-1:0] c);
     min3 = (a < b ? a : b) < c ? (a < b ? a : b) : c;
@@ -224,39 +235,42 @@ module retina_top
 
   logic [DEN_BITS-1:0] mag_a, mag_b, den_a, den_b;
   logic                neg_a, neg_b;
-  always_comb begin
-    logic [AB-1:0] m;
-    m     = min3(ra_m, r0, ra_p);
-    neg_a = ra_p < ra_m;
-    mag_a = neg_a ? DEN_BITS'(ra_m - ra_p) : DEN_BITS'(ra_p - ra_m);
-    den_a = DEN_BITS'(ra_m - m) + DEN_BITS'(r0 - m) + DEN_BITS'(ra_p - m);
-    m     = min3(rb_m, r0, rb_p);
-    neg_b = rb_p < rb_m;
-    mag_b = neg_b ? DEN_BITS'(rb_m - rb_p) : DEN_BITS'(rb_p - rb_m);
-    den_b = DEN_BITS'(rb_m - m) + DEN_BITS'(r0 - m) + DEN_BITS'(rb_p - m);
-    if (issue_end) begin  // the end-of-event word has no centroid
-      mag_a = '0; den_a = '0; mag_b = '0; den_b = '0; neg_a = 1'b0; neg_b = 1'b0;
-    end
-  end
+  logic [AB-1:0] m_a, m_b;  // pedestals
+  assign m_a   = min3(ra_m, r0, ra_p);
+  assign m_b   = min3(rb_m, r0, rb_p);
+  // the end-of-event word has no centroid: 0 / 0 gives 0
+  assign neg_a = !issue_end && ra_p < ra_m;
+  assign neg_b = !issue_end && rb_p < rb_m;
+  assign mag_a = issue_end ? '0 : (neg_a ? DEN_BITS'(ra_m - ra_p) : DEN_BITS'(ra_p - ra_m));
+  assign mag_b = issue_end ? '0 : (neg_b ? DEN_BITS'(rb_m - rb_p) : DEN_BITS'(rb_p - rb_m));
+  assign den_a = issue_end ? '0 : DEN_BITS'(ra_m - m_a) + DEN_BITS'(r0 - m_a) + DEN_BITS'(ra_p - m_a);
+  assign den_b = issue_end ? '0 : DEN_BITS'(rb_m - m_b) + DEN_BITS'(r0 - m_b) + DEN_BITS'(rb_p - m_b);
 
   // the word issued now, offsets still 0 (the dividers fill them)
-  logic [OW-1:0] word;
-  always_comb begin
-    word = '0;
-    word[OUT_EVENT_LSB +: EVENT_TAG_BITS] = rb_event;
-    if (issue_end) begin
-      word[OUT_LAST_LSB] = 1'b1;
-      word[OUT_N_TRACKS_LSB +: N_TRACKS_BITS] = n_emit;
-      word[OUT_N_HITS_DROPPED_LSB +: DROP_COUNT_BITS] = rb_dropped;
-      word[OUT_N_MAXIMA_LSB +: N_MAXIMA_BITS] = n_maxima;
-      word[OUT_HIT_OVERFLOW_LSB] = rb_dropped != '0;
-      word[OUT_TRACK_OVERFLOW_LSB] = longint'(n_maxima) > longint'(n_emit);
+  function automatic [OW-1:0] make_word(input logic last, input logic [CELL_A_BITS-1:0] i,
+                                        input logic [CELL_B_BITS-1:0] j, input logic [AB-1:0] quality,
+                                        input logic [N_TRACKS_BITS-1:0] n_tracks,
+                                        input logic [DROP_COUNT_BITS-1:0] dropped,
+                                        input logic [N_MAXIMA_BITS-1:0] n_max,
+                                        input logic [EVENT_TAG_BITS-1:0] tag);
+    make_word = '0;
+    make_word[OUT_EVENT_LSB +: EVENT_TAG_BITS] = tag;
+    if (last) begin
+      make_word[OUT_LAST_LSB] = 1'b1;
+      make_word[OUT_N_TRACKS_LSB +: N_TRACKS_BITS] = n_tracks;
+      make_word[OUT_N_HITS_DROPPED_LSB +: DROP_COUNT_BITS] = dropped;
+      make_word[OUT_N_MAXIMA_LSB +: N_MAXIMA_BITS] = n_max;
+      make_word[OUT_HIT_OVERFLOW_LSB] = dropped != '0;
+      make_word[OUT_TRACK_OVERFLOW_LSB] = longint'(n_max) > longint'(n_tracks);
     end else begin
-      word[OUT_CELL_A_LSB +: CELL_A_BITS] = first_i;
-      word[OUT_CELL_B_LSB +: CELL_B_BITS] = first_j;
-      word[OUT_QUALITY_LSB +: AB] = r0;
+      make_word[OUT_CELL_A_LSB +: CELL_A_BITS] = i;
+      make_word[OUT_CELL_B_LSB +: CELL_B_BITS] = j;
+      make_word[OUT_QUALITY_LSB +: AB] = quality;
     end
-  end
+  endfunction
+  // the word issued now, offsets still 0 (the dividers fill them)
+  logic [OW-1:0] word;
+  assign word = make_word(issue_end, first_i, first_j, r0, n_emit, rb_dropped, n_maxima, rb_event);
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -308,12 +322,14 @@ module retina_top
       .in_payload(1'b0), .out_valid(div_b_valid), .out_q(off_b), .out_payload(unused_b)
   );
 
+  function automatic [OW-1:0] with_offsets(input logic [OW-1:0] w, input logic [FB+1:0] oa,
+                                           input logic [FB+1:0] ob);
+    with_offsets = w;
+    with_offsets[OUT_OFF_A_LSB +: FB + 2] = oa;
+    with_offsets[OUT_OFF_B_LSB +: FB + 2] = ob;
+  endfunction
   logic [OW-1:0] fifo_word;
-  always_comb begin
-    fifo_word = div_word;
-    fifo_word[OUT_OFF_A_LSB +: FB + 2] = off_a;
-    fifo_word[OUT_OFF_B_LSB +: FB + 2] = off_b;
-  end
+  assign fifo_word = with_offsets(div_word, off_a, off_b);
   ft_fifo #(.WIDTH(OW), .DEPTH(FIFO_DEPTH)) u_out_fifo (
       .clk(clk), .rst(rst), .in_valid(div_out_valid), .in_ready(fifo_in_ready), .in_data(fifo_word),
       .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .count(fifo_count)

@@ -93,3 +93,13 @@ def default_config(det: Detector, **overrides: Any) -> HoughConfig:
     if "hit_id_bits" not in base:
         base["hit_id_bits"] = bits_unsigned(int(base["max_hits"]) - 1)
     return HoughConfig(**base)
+
+
+def rtl_config(det: Detector, **overrides: Any) -> HoughConfig:
+    """The Hough transform the RTL processor (``hdl/hough``) is built for on a preset.
+
+    The RTL keeps the cells in memories (one per column and fill bank), so the default
+    arrays fit as they are: this is :func:`default_config`. The RTL implements the
+    duplicate rules ``"none"`` and ``"sharing"`` (not ``"localmax"``).
+    """
+    return default_config(det, **overrides)

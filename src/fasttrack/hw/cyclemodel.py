@@ -40,9 +40,20 @@ from typing import Any
 import numpy as np
 
 from ..events import Events
+from ..hough import Hough, HoughConfig
+from ..hough import engine as hough_engine
 from ..retina import Retina, RetinaConfig
 
-__all__ = ["LHC_BX_MHZ", "CycleEstimate", "retina_cycle_model", "retina_schedule", "sustained_cycles_per_event"]
+__all__ = [
+    "LHC_BX_MHZ",
+    "CycleEstimate",
+    "hough_cycle_model",
+    "hough_event_loads",
+    "hough_schedule",
+    "retina_cycle_model",
+    "retina_schedule",
+    "sustained_cycles_per_event",
+]
 
 LHC_BX_MHZ = 40.0  # LHC bunch-crossing rate
 
@@ -117,6 +128,142 @@ def retina_cycle_model(cfg: RetinaConfig, events: Events, *, clock_mhz: float = 
     """Throughput and latency of the RTL retina on ``events`` streamed back to back."""
     c_in, n_tr = retina_event_loads(cfg, events)
     first, out = retina_schedule(cfg, c_in, n_tr)
+    lat = out - first
+    return CycleEstimate(
+        events=len(events),
+        clock_mhz=clock_mhz,
+        cycles_per_event=sustained_cycles_per_event(out),
+        latency_cycles_mean=float(lat.mean()) if len(lat) else float("nan"),
+        latency_cycles_max=int(lat.max()) if len(lat) else 0,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Hough transform (hdl/hough/hough_top.sv)
+# ---------------------------------------------------------------------------------------
+def _hough_readout_cycles(
+    cfg: HoughConfig,
+    mask: np.ndarray,
+    count: np.ndarray,
+    lists: np.ndarray,
+    layer: np.ndarray,
+    hw: np.ndarray,
+    sub_shift_hw: np.ndarray,
+) -> int:
+    """Clocks of the readout FSM for one event (LIST .. end word), no back-pressure."""
+    ml, nl_min = cfg.max_hits_per_cell, cfg.min_layers
+    pc = np.vectorize(lambda m: int(m).bit_count())(mask) if mask.size else mask
+    cells = [(int(i), int(j)) for i, j in zip(*np.nonzero(pc >= nl_min), strict=True)]  # raster order
+    cyc = len(cells) + 1  # LIST: one clock per cell and the clock that finds none left
+    cands: list[tuple[int, int, frozenset[int]]] = []  # (layers, listed hits, hit set)
+    sub_mask = np.zeros((2, 2), dtype=np.int64)
+    sub_count = np.zeros((2, 2), dtype=np.int64)
+    sub_lists = np.empty((2, 2, ml), dtype=np.int64)
+    for i, j in cells:
+        n_list = min(int(count[i, j]), ml)
+        if cfg.mini_hough:
+            cyc += n_list  # MINI: one listed hit per clock
+            hough_engine._mini_fill(
+                lists[i, j], n_list, layer, hw, hw.astype(np.float64), True, sub_shift_hw,
+                sub_shift_hw.astype(np.float64), i, j, np.int64(cfg.b_min_hw), cfg.bin_shift, 0.0, 1.0,
+                cfg.max_bins_per_column, sub_mask, sub_count, sub_lists,
+            )  # fmt: skip
+            n_pass = 0
+            for si in range(2):
+                for sj in range(2):
+                    n_l = int(sub_mask[si, sj]).bit_count()
+                    if n_l >= nl_min:
+                        ns = int(sub_count[si, sj])
+                        cands.append((n_l, ns, frozenset(int(h) for h in sub_lists[si, sj, :ns])))
+                        n_pass += 1
+            cyc += max(1, n_pass)  # STORE: one clock per passing sub-cell, at least one
+        else:
+            cands.append((int(pc[i, j]), n_list, frozenset(int(h) for h in lists[i, j, :n_list])))
+    keep = [True] * len(cands)
+    if cfg.duplicate_rule == "sharing":
+        keys = sorted({(-nl, nh) for nl, nh, _ in cands})
+        cyc += len(keys) + 1  # VPICK: one clock per rank key present, one that finds none
+        order = sorted(range(len(cands)), key=lambda c: (-cands[c][0], cands[c][1], c))
+        kept: list[int] = []
+        for c in order:
+            nh, hits = cands[c][1], cands[c][2]
+            dup_at = -1
+            for q, k in enumerate(kept):
+                sh = len(hits & cands[k][2])
+                if sh >= cfg.dup_min_shared and nh - sh <= cfg.dup_max_new:
+                    dup_at = q
+                    break
+            cyc += len(kept) + 1 if dup_at < 0 else dup_at + 1  # VCMP
+            keep[c] = dup_at < 0
+            if dup_at < 0:
+                kept.append(c)
+    n_out = 0
+    for c, (_nl, nh, _h) in enumerate(cands):  # ECAND / EHITS
+        if n_out == cfg.max_tracks:
+            break
+        if keep[c]:
+            cyc += 1 + nh
+            n_out += 1
+        else:
+            cyc += 1
+    return cyc + 2  # the ECAND clock that stops, the end word
+
+
+def hough_event_loads(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray]:
+    """Per event: input words (hits + the end word) and readout clocks."""
+    h = Hough(cfg)
+    offsets, layer, hw, _meas, bend_hw, _bend, _ids = h._inputs(events)
+    n_ev = len(offsets) - 1
+    words = np.diff(offsets).astype(np.int64) + 1
+    readout = np.zeros(n_ev, dtype=np.int64)
+    n_a, n_b, ml = cfg.n_a, cfg.n_b, cfg.max_hits_per_cell
+    for e in range(n_ev):
+        h0, h1 = int(offsets[e]), int(offsets[e + 1])
+        n_use = min(h1 - h0, cfg.max_hits)
+        mask = np.zeros((n_a, n_b), dtype=np.int64)
+        count = np.zeros((n_a, n_b), dtype=np.int64)
+        lists = np.empty((n_a, n_b, ml), dtype=np.int64)
+        st = np.zeros(3, dtype=np.int64)
+        lay, hwe = layer[h0:h1], hw[h0:h1]
+        hough_engine._fill_event(
+            lay, hwe, hwe.astype(np.float64), bend_hw[h0:h1], bend_hw[h0:h1].astype(np.float64), n_use, True,
+            h._shift_hw, h._shift_f, np.int64(cfg.b_min_hw), cfg.bin_shift, 0.0, 1.0, cfg.max_bins_per_column,
+            h._a_bend_hw, h._a_bend, np.int64(cfg.bend_window_hw), -1.0, ml, mask, count, lists, st,
+        )  # fmt: skip
+        readout[e] = _hough_readout_cycles(cfg, mask, count, lists, lay, hwe, h._sub_shift_hw)
+    return words, readout
+
+
+def hough_schedule(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray]:
+    """(first word accepted, end word out) per event, back to back without back-pressure.
+
+    Event ``e`` has ``W(e)`` input words (hits and the end word) and a readout of
+    ``R(e)`` clocks (:func:`hough_event_loads`); two banks, so::
+
+        A(e) = max(A(e-1) + W(e-1), D(e-2) + 1)      A(0) = 1   first word accepted
+        S(e) = max(A(e) + W(e), D(e-1)) + 1                     readout enters LIST
+        D(e) = S(e) + R(e)                                      end word issued
+        out(e) = D(e) + 1                                       end word taken
+    """
+    words, readout = hough_event_loads(cfg, events)
+    n = len(words)
+    first = np.zeros(n, dtype=np.int64)
+    out = np.zeros(n, dtype=np.int64)
+    d = [0, 0]  # D(e-2), D(e-1)
+    a_prev, w_prev = 1, 0
+    for e in range(n):
+        a = max(a_prev + w_prev, d[0] + 1)
+        s = max(a + int(words[e]), d[1]) + 1
+        de = s + int(readout[e])
+        first[e], out[e] = a, de + 1
+        d = [d[1], de]
+        a_prev, w_prev = a, int(words[e])
+    return first, out
+
+
+def hough_cycle_model(cfg: HoughConfig, events: Events, *, clock_mhz: float = 250.0) -> CycleEstimate:
+    """Throughput and latency of the RTL Hough transform on ``events`` streamed back to back."""
+    first, out = hough_schedule(cfg, events)
     lat = out - first
     return CycleEstimate(
         events=len(events),

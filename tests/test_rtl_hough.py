@@ -1,0 +1,220 @@
+"""The Hough RTL: lint, bit-exact co-simulation against the golden model (overflow events
+included), cycle model, throughput targets, and a scoreboard that can fail.
+
+Each simulator build is cached per config under build/cosim/ (the Hough design keeps its
+cells in memories: a build takes well under a minute here).
+"""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import awkward as ak
+import pytest
+
+from fasttrack import detector, generate, vectors
+from fasttrack.events import Events
+from fasttrack.hough import Hough, HoughConfig
+from fasttrack.hough.config import DuplicateRule
+from fasttrack.hough.presets import rtl_config
+from fasttrack.hw import cosim
+from fasttrack.hw.csim import repo_root
+from fasttrack.hw.cyclemodel import hough_cycle_model
+from fasttrack.hw.words import hough_max_candidates, hough_track_layout
+
+
+def _busy_stream(n_normal: int, n_busy: int, seed: int) -> Events:
+    """Telescope events at the default mix, then busy ones (40x the particles) spread among
+    them: more hits than MAX_HITS, so the dropped-hit rule is exercised."""
+    det = detector.telescope()
+    normal = generate.generate(det, n_normal, seed=seed)
+    busy = generate.generate(det, n_busy, seed=seed + 1, particles_per_vertex=40.0)
+    step = max(1, n_normal // max(n_busy, 1))
+    parts = []
+    for k in range(n_busy):
+        parts += [normal.hits[k * step : (k + 1) * step], busy.hits[k : k + 1]]
+    parts.append(normal.hits[n_busy * step :])
+    return Events.from_hits(det, ak.concatenate(parts))
+
+
+def _stress_config(rule: DuplicateRule = "sharing") -> HoughConfig:
+    """Small capacities on the telescope so that every one of them overflows: MAX_HITS
+    (and the 5-bit dropped-hit counter saturates), MAX_HITS_PER_CELL, one bin per column
+    (fills capped) and MAX_TRACKS; no mini-Hough (it would lose the one-bin candidates)."""
+    return rtl_config(
+        detector.telescope(),
+        max_hits=96,
+        max_hits_per_cell=4,
+        max_tracks=3,
+        max_bins_per_column=1,
+        duplicate_rule=rule,
+        mini_hough=False,
+        drop_count_bits=5,
+    )
+
+
+@pytest.fixture(scope="module")
+def barrel_run() -> cosim.CosimResult:
+    """500 barrel events at pile-up 200 (the preset's mix)."""
+    return cosim.run_cosim("hough", "barrel", n_events=500, seed=21)
+
+
+@pytest.fixture(scope="module")
+def telescope_run() -> tuple[cosim.CosimResult, Events]:
+    """1000 telescope events, 100 of them busy (hits beyond MAX_HITS)."""
+    ev = _busy_stream(900, 100, seed=22)
+    return cosim.run_cosim("hough", "telescope", events=ev, seed=22), ev
+
+
+@pytest.fixture(scope="module")
+def stress_run() -> tuple[HoughConfig, cosim.CosimResult, Events]:
+    """Every capacity overflows (rule "sharing"), 250 events, 50 of them busy."""
+    cfg = _stress_config()
+    ev = _busy_stream(200, 50, seed=23)
+    return cfg, cosim.run_cosim("hough", "telescope", events=ev, config=cfg, seed=23), ev
+
+
+# ------------------------------------------------------------------------------------------
+def test_rtl_lints_clean_with_verilator_wall(tmp_path: Path) -> None:
+    from fasttrack.codegen import write_hough
+
+    cfgs = {p: rtl_config(detector.preset(p)) for p in ("barrel", "telescope")}
+    cfgs |= {"stress_sharing": _stress_config(), "stress_none": _stress_config("none")}
+    for name, cfg in cfgs.items():
+        write_hough(cfg, tmp_path / name)
+        proc = subprocess.run(
+            [
+                "verilator",
+                "--lint-only",
+                "-Wall",
+                "-I" + str(repo_root() / "hdl" / "common"),
+                str(tmp_path / name / "hough_pkg.sv"),
+                *[str(p) for p in cosim._sources("hough")],
+                "--top-module",
+                "hough_top",
+            ],
+            capture_output=True,
+            text=True,
+            env=cosim._tool_env(),
+        )
+        assert proc.returncode == 0 and proc.stderr == "", f"{name}: {proc.stderr}"
+
+
+def test_rtl_rejects_the_localmax_rule_at_elaboration(tmp_path: Path) -> None:
+    from fasttrack.codegen import write_hough
+
+    cfg = rtl_config(detector.barrel(), duplicate_rule="localmax")
+    write_hough(cfg, tmp_path)
+    proc = subprocess.run(
+        [
+            "verilator",
+            "--lint-only",
+            "-I" + str(repo_root() / "hdl" / "common"),
+            str(tmp_path / "hough_pkg.sv"),
+            *[str(p) for p in cosim._sources("hough")],
+            "--top-module",
+            "hough_top",
+        ],
+        capture_output=True,
+        text=True,
+        env=cosim._tool_env(),
+    )
+    assert proc.returncode != 0 and "local maximum" in proc.stderr
+
+
+def test_barrel_pileup200_500_events_bit_exact_under_backpressure(barrel_run: cosim.CosimResult) -> None:
+    r = barrel_run
+    assert r.events == 500 and r.gap_prob > 0 and r.backpressure_prob > 0
+    assert r.mismatches == 0 and r.missing == 0 and r.extra == 0, r.errors
+    assert r.bit_exact and r.checked_words > 2 * 500
+
+
+def test_barrel_meets_40mhz_with_18_instances_and_latency(barrel_run: cosim.CosimResult) -> None:
+    r = barrel_run
+    assert r.model_exact  # every event's first-in and last-out cycle as the model predicts
+    assert r.cycles_per_event <= 112.5 and r.instances_for_40mhz <= 18
+    assert r.latency_cycles_mean <= 250
+
+
+def test_telescope_1000_events_with_dropped_hits_bit_exact(telescope_run: tuple[cosim.CosimResult, Events]) -> None:
+    r, ev = telescope_run
+    assert r.events == 1000 and r.bit_exact, r.errors
+    assert r.model_exact
+    res = Hough(rtl_config(detector.telescope())).run(ev, "fixed")
+    assert int(res.hit_overflow.sum()) >= 90
+
+
+def test_every_capacity_overflows_bit_exact(stress_run: tuple[HoughConfig, cosim.CosimResult, Events]) -> None:
+    cfg, r, ev = stress_run
+    assert r.bit_exact, r.errors
+    assert r.model_exact
+    res = Hough(cfg).run(ev, "fixed")
+    assert int((res.n_hits_dropped > 0).sum()) >= 40  # MAX_HITS
+    assert int((res.n_hits_dropped == 31).sum()) >= 5  # the 5-bit counter saturated
+    assert int((res.n_list_overflows > 0).sum()) >= 40  # MAX_HITS_PER_CELL
+    assert int((res.n_fills_capped > 0).sum()) >= 40  # MAX_BINS_PER_COLUMN
+    assert int((res.n_candidates > cfg.max_tracks).sum()) >= 20  # MAX_TRACKS
+
+
+def test_cycle_model_alone_on_the_barrel() -> None:
+    det = detector.barrel()
+    est = hough_cycle_model(rtl_config(det), generate.generate(det, 300, seed=5))
+    assert 40.0 < est.cycles_per_event <= 112.5
+    assert est.instances_for_40mhz <= 18
+
+
+def test_icarus_bit_exact() -> None:
+    if not cosim.simulator_available("icarus"):
+        pytest.skip("icarus is not installed (.ci/run installs iverilog)")
+    cfg = _stress_config("none")  # duplicate rule "none" (Verilator runs "sharing")
+    ev = _busy_stream(16, 4, seed=24)
+    r = cosim.run_cosim("hough", "telescope", events=ev, config=cfg, sim="icarus", seed=24)
+    assert r.bit_exact, r.errors
+    assert r.model_exact
+
+
+def test_max_candidates_bound_is_the_hls_one() -> None:
+    cfg = rtl_config(detector.barrel())
+    assert hough_max_candidates(cfg) == min(32 * 64, 128 * 32 * 2 // 5) * 4
+
+
+# ------------------------------------------------------------------------------------------
+# the scoreboard can fail
+# ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[HoughConfig, dict[str, Any]]:
+    cfg = _stress_config()  # the stress run's build
+    ev = _busy_stream(30, 5, seed=25)
+    vdir = tmp_path_factory.mktemp("hough_vectors")
+    vectors.write_hough_vectors(cfg, ev, vdir)
+    plan = cosim.hough_plan(cfg, vdir)
+    plan.update(clock_period_ns=4.0, max_idle_cycles=2000, seed=1, gap_prob=0.1, backpressure_prob=0.2)
+    return cfg, plan
+
+
+def test_scoreboard_passes_the_true_plan(small_plan: tuple[HoughConfig, dict[str, Any]]) -> None:
+    cfg, plan = small_plan
+    res = cosim.run_plan_files("hough", cfg, plan, name="true_plan")
+    assert res["passed"] and res["mismatches"] == 0 and res["received_words"] == res["expected_words"]
+
+
+def test_scoreboard_fails_on_an_altered_expected_word(small_plan: tuple[HoughConfig, dict[str, Any]]) -> None:
+    cfg, plan = small_plan
+    bad = copy.deepcopy(plan)
+    ev = next(e for e in bad["events"] if len(e["expected"]) > 1)
+    ev["expected"][1] ^= 1 << 10  # one bit of the first candidate's first hit-id word
+    res = cosim.run_plan_files("hough", cfg, bad, name="altered_word")
+    assert not res["passed"] and res["mismatches"] == 1
+
+
+def test_scoreboard_fails_on_a_missing_candidate(small_plan: tuple[HoughConfig, dict[str, Any]]) -> None:
+    cfg, plan = small_plan
+    bad = copy.deepcopy(plan)
+    ev = next(e for e in bad["events"] if len(e["expected"]) > 1)
+    n_words = 1 + hough_track_layout(cfg).unpack(ev["expected"][0])["n_hits"]  # track word and its hit ids
+    ev["expected"][:0] = ev["expected"][:n_words]  # the golden model has one candidate more than the RTL sends
+    res = cosim.run_plan_files("hough", cfg, bad, name="missing_candidate")
+    assert not res["passed"] and res["missing"] == n_words
