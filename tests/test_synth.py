@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fasttrack import detector
-from fasttrack.hw.synth import U50, parse_stat, synthesize
+from fasttrack.hw.synth import parse_stat, synthesize
 from fasttrack.retina.presets import rtl_config
 
 STAT = """
@@ -58,11 +58,3 @@ def test_hierarchical_estimate_is_close_to_a_flat_run():
     assert flat.method == "flat"
     assert abs(hier.lut - flat.lut) / flat.lut < 0.15
     assert abs(hier.ff - flat.ff) / flat.ff < 0.1
-
-
-@pytest.mark.slow
-def test_telescope_rtl_fits_a_quarter_of_a_u50():
-    rep = synthesize("retina", "telescope")
-    assert rep.lut > 50_000  # the engines are there
-    assert rep.method.startswith("top + 384 x mean of 6 retina_engine")
-    assert rep.lut + rep.lutram <= 0.25 * U50["lut"], rep.table()
