@@ -1,5 +1,5 @@
 """Resource estimates with yosys: the statistics parser, the
-hierarchical estimate against a flat run, and the telescope target (a quarter of a U50)."""
+hierarchical estimate, and its agreement with a flat run."""
 
 from __future__ import annotations
 
