@@ -124,18 +124,23 @@ def retina_schedule(cfg: RetinaConfig, c_in: np.ndarray, n_tr: np.ndarray) -> tu
     return first, out
 
 
-def retina_cycle_model(cfg: RetinaConfig, events: Events, *, clock_mhz: float = 250.0) -> CycleEstimate:
-    """Throughput and latency of the RTL retina on ``events`` streamed back to back."""
-    c_in, n_tr = retina_event_loads(cfg, events)
-    first, out = retina_schedule(cfg, c_in, n_tr)
+def estimate_from_schedule(first: np.ndarray, out: np.ndarray, clock_mhz: float) -> CycleEstimate:
+    """Throughput and latency from each event's first-in and last-out cycle."""
     lat = out - first
     return CycleEstimate(
-        events=len(events),
+        events=len(out),
         clock_mhz=clock_mhz,
         cycles_per_event=sustained_cycles_per_event(out),
         latency_cycles_mean=float(lat.mean()) if len(lat) else float("nan"),
         latency_cycles_max=int(lat.max()) if len(lat) else 0,
     )
+
+
+def retina_cycle_model(cfg: RetinaConfig, events: Events, *, clock_mhz: float = 250.0) -> CycleEstimate:
+    """Throughput and latency of the RTL retina on ``events`` streamed back to back."""
+    c_in, n_tr = retina_event_loads(cfg, events)
+    first, out = retina_schedule(cfg, c_in, n_tr)
+    return estimate_from_schedule(first, out, clock_mhz)
 
 
 # ---------------------------------------------------------------------------------------
@@ -264,11 +269,4 @@ def hough_schedule(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.nda
 def hough_cycle_model(cfg: HoughConfig, events: Events, *, clock_mhz: float = 250.0) -> CycleEstimate:
     """Throughput and latency of the RTL Hough transform on ``events`` streamed back to back."""
     first, out = hough_schedule(cfg, events)
-    lat = out - first
-    return CycleEstimate(
-        events=len(events),
-        clock_mhz=clock_mhz,
-        cycles_per_event=sustained_cycles_per_event(out),
-        latency_cycles_mean=float(lat.mean()) if len(lat) else float("nan"),
-        latency_cycles_max=int(lat.max()) if len(lat) else 0,
-    )
+    return estimate_from_schedule(first, out, clock_mhz)
