@@ -5,6 +5,9 @@
 // Truncation is toward zero (the sign is applied to the magnitude quotient), as the C++
 // `/` of the golden model and the HLS kernel; den = 0 gives 0. A payload travels beside
 // the operands. The pipeline never stalls: the producer reserves room downstream.
+//
+// The stage registers are packed arrays: Icarus 11 corrupts wide words of an unpacked
+// array written from several generate blocks.
 `default_nettype none
 
 module ft_frac_div #(
@@ -25,48 +28,49 @@ module ft_frac_div #(
 );
   localparam int STAGES = FRAC_BITS + 1;
 
-  logic                    v   [STAGES];
-  logic                    neg [STAGES];
-  logic                    zero[STAGES];  // den == 0
-  logic [DEN_BITS:0]       rem [STAGES];  // remainder < den, one spare bit for the shift
-  logic [DEN_BITS-1:0]     den [STAGES];
-  logic [FRAC_BITS:0]      q   [STAGES];
-  logic [PAYLOAD_BITS-1:0] pay [STAGES];
+  logic [STAGES-1:0]                   v;
+  logic [STAGES-1:0]                   neg;
+  logic [STAGES-1:0]                   zero;  // den == 0
+  /* verilator lint_off UNUSEDSIGNAL */  // the last stage's remainder and divisor go nowhere
+  logic [STAGES-1:0][DEN_BITS:0]       rem;   // remainder < den, one spare bit for the shift
+  logic [STAGES-1:0][DEN_BITS-1:0]     den;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [STAGES-1:0][FRAC_BITS:0]      q;
+  logic [STAGES-1:0][PAYLOAD_BITS-1:0] pay;
 
-  // stage 0: quotient bit FRAC_BITS (set only when |num| == den)
+  // stage s decides quotient bit FRAC_BITS - s: stage 0 compares |num| itself (the bit is
+  // set only when |num| == den), later stages the doubled remainder
   always_ff @(posedge clk) begin
-    if (rst) v[0] <= 1'b0;
-    else v[0] <= in_valid;
-    neg[0]  <= in_neg;
-    zero[0] <= in_den == '0;
-    den[0]  <= in_den;
-    pay[0]  <= in_payload;
-    if (in_mag >= in_den) begin
-      q[0]   <= (FRAC_BITS + 1)'(1) << FRAC_BITS;
-      rem[0] <= {1'b0, in_mag - in_den};
-    end else begin
-      q[0]   <= '0;
-      rem[0] <= {1'b0, in_mag};
-    end
+    if (rst) v <= '0;
+    else v <= {v[STAGES-2:0], in_valid};
+    neg  <= {neg[STAGES-2:0], in_neg};
+    zero <= {zero[STAGES-2:0], in_den == '0};
   end
-
-  // stages 1..FRAC_BITS: quotient bit FRAC_BITS - s
-  for (genvar s = 1; s < STAGES; s++) begin : g_stage
-    logic [DEN_BITS:0] shifted;
-    assign shifted = rem[s-1] << 1;
+  for (genvar s = 0; s < STAGES; s++) begin : g_stage
+    logic [DEN_BITS:0]       num;
+    logic [DEN_BITS-1:0]     d;
+    logic [FRAC_BITS:0]      q_in;
+    logic [PAYLOAD_BITS-1:0] p_in;
+    if (s == 0) begin : g_first
+      assign num  = {1'b0, in_mag};
+      assign d    = in_den;
+      assign q_in = '0;
+      assign p_in = in_payload;
+    end else begin : g_next
+      assign num  = rem[s-1] << 1;
+      assign d    = den[s-1];
+      assign q_in = q[s-1];
+      assign p_in = pay[s-1];
+    end
     always_ff @(posedge clk) begin
-      if (rst) v[s] <= 1'b0;
-      else v[s] <= v[s-1];
-      neg[s]  <= neg[s-1];
-      zero[s] <= zero[s-1];
-      den[s]  <= den[s-1];
-      pay[s]  <= pay[s-1];
-      if (shifted >= {1'b0, den[s-1]}) begin
-        rem[s] <= shifted - {1'b0, den[s-1]};
-        q[s]   <= q[s-1] | ((FRAC_BITS + 1)'(1) << (FRAC_BITS - s));
+      den[s] <= d;
+      pay[s] <= p_in;
+      if (num >= {1'b0, d}) begin
+        rem[s] <= num - {1'b0, d};
+        q[s]   <= q_in | ((FRAC_BITS + 1)'(1) << (FRAC_BITS - s));
       end else begin
-        rem[s] <= shifted;
-        q[s]   <= q[s-1];
+        rem[s] <= num;
+        q[s]   <= q_in;
       end
     end
   end

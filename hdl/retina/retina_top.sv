@@ -177,19 +177,28 @@ module retina_top
   logic                        credit, issue_track, issue_end, div_out_valid;
 
   assign pending     = maxima & ~taken;
-  assign any_pending = |pending;
-  assign first       = pending & ~(pending - 1'b1);  // lowest set bit = first in raster order
 
-  // binary row and column of the one-hot `first` (OR trees, no index arithmetic)
-  logic [NA-1:0] first_row;
-  logic [NB-1:0] first_col;
-  for (genvar i = 0; i < NA; i++) begin : g_first_row
-    assign first_row[i] = |first[i * NB +: NB];
+  // The first pending maximum in raster order, found in two short steps (first row with a
+  // pending maximum, then the first column within it) instead of one carry chain over
+  // every cell: shallower logic, and yosys's abc9 stays within its stack on big grids.
+  logic [NA-1:0] row_any, first_row;  // first_row: one-hot
+  logic [NB-1:0] first_row_bits, first_col;  // first_col: one-hot
+  for (genvar i = 0; i < NA; i++) begin : g_row_any
+    assign row_any[i] = |pending[i * NB +: NB];
   end
-  function automatic [NB-1:0] columns_of(input logic [NC-1:0] cells);
-    columns_of = '0;
-    for (int i = 0; i < NA; i++) columns_of = columns_of | cells[i * NB +: NB];
+  assign any_pending    = |row_any;
+  assign first_row      = row_any & ~(row_any - 1'b1);
+  // (loops live in functions: an always_comb that accumulates in a loop never settles in Icarus 11)
+  function automatic [NB-1:0] row_of(input logic [NA-1:0] onehot, input logic [NC-1:0] cells);
+    row_of = '0;
+    for (int i = 0; i < NA; i++) row_of = row_of | (onehot[i] ? cells[i * NB +: NB] : '0);
   endfunction
+  assign first_row_bits = row_of(first_row, pending);
+  assign first_col      = first_row_bits & ~(first_row_bits - 1'b1);
+  for (genvar c = 0; c < NC; c++) begin : g_first
+    assign first[c] = first_row[c / NB] && first_col[c % NB];
+  end
+
   function automatic [CELL_A_BITS-1:0] encode_row(input logic [NA-1:0] onehot);
     encode_row = '0;
     for (int i = 0; i < NA; i++) encode_row = encode_row | (onehot[i] ? CELL_A_BITS'(i) : '0);
@@ -198,36 +207,68 @@ module retina_top
     encode_col = '0;
     for (int j = 0; j < NB; j++) encode_col = encode_col | (onehot[j] ? CELL_B_BITS'(j) : '0);
   endfunction
-  function automatic [N_MAXIMA_BITS-1:0] popcount(input logic [NC-1:0] bits);
-    popcount = '0;
-    for (int c = 0; c < NC; c++) popcount = popcount + N_MAXIMA_BITS'(bits[c]);
+  assign first_i = encode_row(first_row);
+  assign first_j = encode_col(first_col);
+
+  // n_maxima: a count per row, summed in groups of ROWS_PER_GROUP rows, then the groups
+  // (short adder chains rather than one chain over every cell)
+  localparam int ROWS_PER_GROUP = 8;
+  localparam int N_GROUPS = (NA + ROWS_PER_GROUP - 1) / ROWS_PER_GROUP;
+  function automatic [N_MAXIMA_BITS-1:0] popcount_row(input logic [NB-1:0] bits);
+    popcount_row = '0;
+    for (int j = 0; j < NB; j++) popcount_row = popcount_row + N_MAXIMA_BITS'(bits[j]);
   endfunction
-  assign first_col = columns_of(first);
-  assign first_i   = encode_row(first_row);
-  assign first_j   = encode_col(first_col);
-  assign n_maxima  = popcount(maxima);
+  function automatic [N_MAXIMA_BITS-1:0] sum_counts(input logic [ROWS_PER_GROUP*N_MAXIMA_BITS-1:0] counts);
+    sum_counts = '0;
+    for (int k = 0; k < ROWS_PER_GROUP; k++) sum_counts = sum_counts + counts[k * N_MAXIMA_BITS +: N_MAXIMA_BITS];
+  endfunction
+  logic [N_GROUPS*ROWS_PER_GROUP*N_MAXIMA_BITS-1:0] row_count;  // rows past NA count 0
+  logic [N_GROUPS*N_MAXIMA_BITS-1:0] group_count;
+  for (genvar i = 0; i < N_GROUPS * ROWS_PER_GROUP; i++) begin : g_row_count
+    if (i < NA) begin : g_in
+      assign row_count[i * N_MAXIMA_BITS +: N_MAXIMA_BITS] = popcount_row(maxima[i * NB +: NB]);
+    end else begin : g_out
+      assign row_count[i * N_MAXIMA_BITS +: N_MAXIMA_BITS] = '0;
+    end
+  end
+  for (genvar g = 0; g < N_GROUPS; g++) begin : g_group_count
+    assign group_count[g * N_MAXIMA_BITS +: N_MAXIMA_BITS] =
+        sum_counts(row_count[g * ROWS_PER_GROUP * N_MAXIMA_BITS +: ROWS_PER_GROUP * N_MAXIMA_BITS]);
+  end
+  function automatic [N_MAXIMA_BITS-1:0] sum_groups(input logic [N_GROUPS*N_MAXIMA_BITS-1:0] counts);
+    sum_groups = '0;
+    for (int g = 0; g < N_GROUPS; g++) sum_groups = sum_groups + counts[g * N_MAXIMA_BITS +: N_MAXIMA_BITS];
+  endfunction
+  assign n_maxima = sum_groups(group_count);
 
   assign credit       = int'(fifo_count) + int'(inflight) < FIFO_DEPTH;
   assign issue_track  = rb_valid && credit && any_pending && longint'(n_emit) < longint'(MAX_TRACKS);
   assign issue_end    = rb_valid && credit && !(any_pending && longint'(n_emit) < longint'(MAX_TRACKS));
   assign readout_free = !rb_valid || issue_end;
 
-  // the first maximum and its four neighbours (outside the grid = 0), as AND-OR selections
+  // the first maximum and its four neighbours (outside the grid = 0): the rows above, at
+  // and below the first row, then the columns left of, at and right of the first column
   logic [AB-1:0] r0, ra_m, ra_p, rb_m, rb_p;
-  // neighbour (di, dj) of the one-hot cell, 0 outside the grid
-  function automatic [AB-1:0] select(input logic [NC-1:0] onehot, input logic [NC*AB-1:0] values,
-                                     input int di, input int dj);
-    select = '0;
+  logic [NB*AB-1:0] row_m, row_0, row_p;  // rows first_i - 1, first_i, first_i + 1
+  function automatic [NB*AB-1:0] acc_row(input logic [NA-1:0] onehot, input logic [NC*AB-1:0] values,
+                                         input int di);
+    acc_row = '0;
     for (int i = 0; i < NA; i++)
-      for (int j = 0; j < NB; j++)
-        if (onehot[i * NB + j] && i + di >= 0 && i + di < NA && j + dj >= 0 && j + dj < NB)
-          select = select | values[((i + di) * NB + j + dj) * AB +: AB];
+      if (onehot[i] && i + di >= 0 && i + di < NA) acc_row = acc_row | values[(i + di) * NB * AB +: NB * AB];
   endfunction
-  assign r0   = select(first, acc, 0, 0);
-  assign ra_m = select(first, acc, -1, 0);
-  assign ra_p = select(first, acc, 1, 0);
-  assign rb_m = select(first, acc, 0, -1);
-  assign rb_p = select(first, acc, 0, 1);
+  function automatic [AB-1:0] acc_col(input logic [NB-1:0] onehot, input logic [NB*AB-1:0] row, input int dj);
+    acc_col = '0;
+    for (int j = 0; j < NB; j++)
+      if (onehot[j] && j + dj >= 0 && j + dj < NB) acc_col = acc_col | row[(j + dj) * AB +: AB];
+  endfunction
+  assign row_m = acc_row(first_row, acc, -1);
+  assign row_0 = acc_row(first_row, acc, 0);
+  assign row_p = acc_row(first_row, acc, 1);
+  assign r0    = acc_col(first_col, row_0, 0);
+  assign ra_m  = acc_col(first_col, row_m, 0);
+  assign ra_p  = acc_col(first_col, row_p, 0);
+  assign rb_m  = acc_col(first_col, row_0, -1);
+  assign rb_p  = acc_col(first_col, row_0, 1);
 
   function automatic [AB-1:0] min3(input [AB-1:0] a, input [AB-1:0] b, input [AB-1:0] c);
     min3 = (a < b ? a : b) < c ? (a < b ? a : b) : c;
