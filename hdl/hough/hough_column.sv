@@ -12,12 +12,14 @@
 // Storage: cells live in F = min(MAX_BINS_PER_COLUMN, N_B) memories per bank, bin j in
 // memory j % F at word j / F, so the <= F bins a hit fills in one clock (consecutive bins)
 // hit distinct memories: one write port and one asynchronous read port each (LUTRAM),
-// shared by the fill's read-modify-write and the readout, which never use the same bank. Per bank and bin a valid bit says the word is
-// meaningful; clearing a bank clears its valid bits in one clock (so the next event need
-// not wait for the memories to be wiped).
+// shared by the fill's read-modify-write and the readout, which never use the same bank.
+// Per memory, bank and word a valid bit says the word is meaningful; clearing a bank
+// clears its valid bits and flags in one clock (so the next event need not wait for the
+// memories to be wiped). The list update is its own module (hough_list_rmw).
 //
-// Readout side (hough_top's readout FSM): the flags of one bank, one cell word
-// {list, count, mask} at (rd_bank, rd_bin), a flag clear and a bank clear.
+// Readout side (hough_top's readout FSM): the flags of one bank not yet listed (the
+// readout lists in raster order and says which cells it has passed: rd_past, rd_cur,
+// rd_above), one cell word {list, count, mask} at (rd_bank, rd_bin), a bank clear.
 `default_nettype none
 `include "ft_checks.svh"
 
@@ -42,9 +44,11 @@ module hough_column #(
     // readout
     input  wire logic                          rd_bank,
     input  wire logic [BIN_BITS-1:0]           rd_bin,
-    output logic      [CELL_WORD_BITS-1:0]     rd_word,      // {list, count, mask}, 0 if untouched
-    output logic      [N_B-1:0]                rd_flags,     // candidate flags of rd_bank
-    input  wire logic                          flag_clr,     // clear flag (rd_bank, rd_bin)
+    output logic      [CELL_WORD_BITS-1:0]     rd_word,      // {list, count, mask} of a flagged cell
+    output logic      [N_B-1:0]                rd_flags,     // candidate flags of rd_bank not yet listed
+    input  wire logic                          rd_past,      // this column is before the last cell listed
+    input  wire logic                          rd_cur,       // ... is the last cell's column
+    input  wire logic [N_B-1:0]                rd_above,     // bins after the last cell's bin
     input  wire logic                          bank_clr      // clear every cell of rd_bank
 );
   localparam int NL = int'(N_LAYERS);
@@ -74,41 +78,49 @@ module hough_column #(
   endfunction
 
   // ---- this column's edges per layer (constant slices of the generated tables) -------
-  logic signed [CB-1:0] sh0 [NL];
-  logic signed [CB-1:0] sh1 [NL];
+  // edge + B_MIN, and whether the right edge's line end is the lower one (a constant per
+  // layer: e0 < e1 exactly when SHIFT[l][COL+1] < SHIFT[l][COL])
+  logic signed [EW-1:0] sh0 [NL];
+  logic signed [EW-1:0] sh1 [NL];
+  logic [NL-1:0] ord;
   for (genvar l = 0; l < NL; l++) begin : g_edges
-    assign sh0[l] = SHIFT_FLAT[(l * (NA + 1) + COL) * CB +: CB];
-    assign sh1[l] = SHIFT_FLAT[(l * (NA + 1) + COL + 1) * CB +: CB];
+    localparam logic signed [CB-1:0] S0 = SHIFT_FLAT[(l * (NA + 1) + COL) * CB +: CB];
+    localparam logic signed [CB-1:0] S1 = SHIFT_FLAT[(l * (NA + 1) + COL + 1) * CB +: CB];
+    assign sh0[l] = EW'(S0) + EW'(B_MIN);
+    assign sh1[l] = EW'(S1) + EW'(B_MIN);
+    assign ord[l] = S1 < S0;
   end
-  localparam logic signed [DW-1:0] A_BEND_COL = DW'($signed(A_BEND_FLAT[COL * BEND_BITS +: BEND_BITS]));
+  localparam int A_BEND_COL = int'($signed(A_BEND_FLAT[COL * BEND_BITS +: BEND_BITS]));
+  localparam logic signed [DW-1:0] BEND_LO = DW'(A_BEND_COL - int'(BEND_WINDOW));
+  localparam logic signed [DW-1:0] BEND_HI = DW'(A_BEND_COL + int'(BEND_WINDOW));
 
   // ---- bin range of the hit ----------------------------------------------------------
   logic signed [EW-1:0] e0, e1, lo_r, hi_r, lo, hi, last;
-  logic signed [DW-1:0] dbend;
-  logic bend_ok, pass;
+  logic bend_ok, pass, o;
+  logic [LAYER_BITS-1:0] ly;
   always_comb begin
-    e0 = EW'(fill_coord) - EW'(sh0[int'(fill_layer) < NL ? fill_layer : '0]) - EW'(B_MIN);
-    e1 = EW'(fill_coord) - EW'(sh1[int'(fill_layer) < NL ? fill_layer : '0]) - EW'(B_MIN);
-    lo_r = (e0 < e1 ? e0 : e1) >>> BIN_SHIFT;
-    hi_r = (e0 < e1 ? e1 : e0) >>> BIN_SHIFT;
+    ly = int'(fill_layer) < NL ? fill_layer : '0;
+    o = ord[ly];
+    e0 = EW'(fill_coord) - sh0[ly];
+    e1 = EW'(fill_coord) - sh1[ly];
+    lo_r = (o ? e0 : e1) >>> BIN_SHIFT;
+    hi_r = (o ? e1 : e0) >>> BIN_SHIFT;
     lo = lo_r < 0 ? '0 : lo_r;
     hi = hi_r > EW'(NB - 1) ? EW'(NB - 1) : hi_r;
     last = (hi - lo < EW'(MAX_BINS_PER_COLUMN - 1)) ? hi : lo + EW'(MAX_BINS_PER_COLUMN - 1);
-    dbend = DW'(fill_bend) - A_BEND_COL;
-    if (dbend < 0) dbend = -dbend;
-    bend_ok = (BEND_FILTER == 0) || (dbend <= DW'(BEND_WINDOW));
+    // |bend - A_BEND[COL]| <= BEND_WINDOW
+    bend_ok = (BEND_FILTER == 0) || (DW'(fill_bend) >= BEND_LO && DW'(fill_bend) <= BEND_HI);
     pass = fill_en && bend_ok && lo <= hi;
     capped = pass ? (BIN_BITS + 1)'(hi - last) : '0;
   end
 
   // ---- banks of cells ----------------------------------------------------------------
-  logic [NB-1:0] vld [2];  // word meaningful
-  logic [NB-1:0] flg [2];  // candidate flag
-  logic [F-1:0] wr_en;
-  logic [BIN_BITS-1:0] wr_bin [F];
-  logic [CW-1:0] wr_word [F];
-  logic [F-1:0] wr_flag, wr_ovf;
+  // Memory p holds the bins j = F * w + p (word w); per memory, bank and word a valid bit
+  // (the word is meaningful) and a candidate flag, set by that memory's own fill lane only
+  // (explicit word decoders: yosys maps array-indexed bit writes poorly).
+  logic [F-1:0] wr_ovf;
   logic [CW-1:0] rd_p [F];
+  logic [NB-1:0] flags_b [2];  // bin order, per bank
 
   for (genvar p = 0; p < F; p++) begin : g_mem
     logic signed [EW-1:0] k, jb;
@@ -116,10 +128,15 @@ module hough_column #(
     logic en;
     logic [BAW-1:0] waddr, raddr;
     logic [CW-1:0] q [2];  // read data of each bank's memory
-    logic [CW-1:0] old;
+    logic [NL+CNTW-1:0] old;  // {count, mask} before the fill (the list: hough_list_rmw)
+    logic [CW-1:0] wword;
     logic [NL-1:0] mask;
     logic [CNTW-1:0] cnt;
     logic [MH-1:0] list;
+    logic wflag;
+    logic [NBP-1:0] wdec;         // word decoder of the fill
+    logic [NBP-1:0] vld [2];
+    logic [NBP-1:0] flg [2];
     always_comb begin
       k = EW'((p - int'(lo)) & (F - 1));
       jb = lo + k;
@@ -128,6 +145,9 @@ module hough_column #(
       waddr = BAW'(32'(j) >> FB2);
     end
     assign raddr = BAW'(32'(rd_bin) >> FB2);
+    for (genvar w = 0; w < NBP; w++) begin : g_dec
+      assign wdec[w] = en && waddr == BAW'(w);
+    end
     // one memory per bank, one read port each: the fill never works on the bank under
     // readout (a bank is read out only once full, and filled only while not full)
     for (genvar b = 0; b < 2; b++) begin : g_bank
@@ -136,24 +156,45 @@ module hough_column #(
       assign we = en && fill_bank == 1'(b);
       assign q[b] = mem[we ? waddr : raddr];
       always_ff @(posedge clk) begin
-        if (we) mem[waddr] <= wr_word[p];
+        if (we) mem[waddr] <= wword;
+      end
+      // valid bits: set by a write, cleared with the bank; flags: set by a write that
+      // reaches MIN_LAYERS, cleared with the bank (the readout lists the flagged cells in
+      // raster order and masks those it has listed: rd_past, rd_cur, rd_above)
+      logic set_v, set_f, clr_b;
+      assign set_v = fill_bank == 1'(b);
+      assign set_f = fill_bank == 1'(b) && wflag;
+      assign clr_b = rst || (bank_clr && rd_bank == 1'(b));
+      for (genvar w = 0; w < NBP; w++) begin : g_bit
+        always_ff @(posedge clk) begin
+          if (clr_b) vld[b][w] <= 1'b0;
+          else if (set_v && wdec[w]) vld[b][w] <= 1'b1;
+          if (clr_b) flg[b][w] <= 1'b0;
+          else if (set_f && wdec[w]) flg[b][w] <= 1'b1;
+        end
+      end
+      for (genvar w = 0; w < NBP; w++) begin : g_fl
+        if (F * w + p < NB) begin : g_in
+          assign flags_b[b][F * w + p] = flg[b][w];
+        end
       end
     end
+    logic ok, full;
     always_comb begin
-      old = (en && vld[fill_bank][j]) ? q[fill_bank] : '0;
+      ok = vld[fill_bank][waddr];
+      old = ok ? q[fill_bank][NL+CNTW-1:0] : '0;
       mask = old[NL-1:0] | (NL'(1) << fill_layer);
       cnt = old[NL +: CNTW];
-      list = old[NL + CNTW +: MH];
-      wr_ovf[p] = en && cnt == CNTW'(MAX_HITS_PER_CELL);
-      if (!(en && cnt == CNTW'(MAX_HITS_PER_CELL))) begin
-        list = list | fill_slot_bit;
-        cnt = cnt + 1'b1;
-      end
-      wr_word[p] = {list, cnt, mask};
-      wr_flag[p] = int'(popcount_nl(mask)) >= int'(MIN_LAYERS);
+      full = cnt == CNTW'(MAX_HITS_PER_CELL);
+      wr_ovf[p] = en && full;
+      if (!full) cnt = cnt + 1'b1;
+      wflag = int'(popcount_nl(mask)) >= int'(MIN_LAYERS);
     end
-    assign wr_en[p] = en;
-    assign wr_bin[p] = j;
+    assign wword = {list, cnt, mask};
+    hough_list_rmw #(.W(MH)) u_list (
+        .q0(q[0][NL + CNTW +: MH]), .q1(q[1][NL + CNTW +: MH]), .bank(fill_bank), .valid(ok),
+        .full(full), .slot_bit(fill_slot_bit), .list(list)
+    );
     assign rd_p[p] = q[rd_bank];
   end
 
@@ -163,29 +204,9 @@ module hough_column #(
   endfunction
   assign overflows = count_ovf(wr_ovf);
 
-  assign rd_word = vld[rd_bank][rd_bin] ? rd_p[32'(rd_bin) & (F - 1)] : '0;
-  assign rd_flags = flg[rd_bank];
-
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      vld[0] <= '0;
-      vld[1] <= '0;
-      flg[0] <= '0;
-      flg[1] <= '0;
-    end else begin
-      for (int p = 0; p < F; p++) begin
-        if (wr_en[p]) begin
-          vld[fill_bank][wr_bin[p]] <= 1'b1;
-          if (wr_flag[p]) flg[fill_bank][wr_bin[p]] <= 1'b1;
-        end
-      end
-      if (flag_clr) flg[rd_bank][rd_bin] <= 1'b0;
-      if (bank_clr) begin
-        vld[rd_bank] <= '0;
-        flg[rd_bank] <= '0;
-      end
-    end
-  end
+  // the readout reads flagged cells only, and a flagged cell's word is meaningful
+  assign rd_word = rd_p[32'(rd_bin) & (F - 1)];
+  assign rd_flags = rd_past ? '0 : flags_b[rd_bank] & (rd_cur ? rd_above : '1);
 endmodule
 
 `default_nettype wire

@@ -9,10 +9,12 @@
 //   in ─► stage A (register) ─► stage B: every column fills its <= F bins (hough_column),
 //         hit buffer, counters      │ bank 0 / bank 1 (double buffer: the next event fills
 //                                   ▼ one bank while the readout works on the other)
-//   readout FSM: LIST candidate cells (raster order, two-level priority encoder over the
-//   flags) ─► [MINI: refill the cell 2x2, one listed hit per clock ─► STORE passing sub-cells]
-//   ─► candidate buffer ─► [VISIT: rank order by per-key linked lists, one kept-candidate
-//   compare per clock (rule "sharing")] ─► EMIT: track word, hit-id words, end word.
+//   readout FSM: LIST candidate cells (raster order: the columns mask the cells up to the
+//   last one listed; two-level priority encoder over the flags) ─► [MINI: refill the cell
+//   2x2, MINI_LANES listed hits per clock; the refilled cell goes to a store queue that
+//   writes its passing sub-cells, one per clock, while the next cell is refilled]
+//   ─► candidate buffer ─► [VISIT: rank order by per-key linked lists, CMP_LANES kept
+//   candidates compared per clock (rule "sharing")] ─► EMIT: track word, hit-id words, end word.
 //
 // Input: one lane; one word per hit in input order, then the end-of-event word (eoe = 1;
 // an empty event is just that word). Hits after the first MAX_HITS are consumed, counted
@@ -28,12 +30,15 @@
 // Duplicate rules: 0 (none) and 2 (sharing). Rule 1 (local maximum) needs a neighbour scan
 // this RTL does not have: rejected at elaboration.
 //
-// Timing (no back-pressure; fasttrack.hw.cyclemodel.hough_schedule): a word per clock in;
-// the readout of an event starts two clocks after its end word is accepted (or one after
-// the previous readout ends) and takes
-//   (cells + 1) + [mini: sum over cells (listed hits + max(1, sub-cells passing))] + [sharing: keys + 1 + compares]
+// Timing (no back-pressure; fasttrack.hw.cyclemodel.hough_schedule states the clocks of
+// each readout step exactly): a word per clock in; the readout of an event starts two
+// clocks after its end word is accepted (or one after the previous readout ends) and takes
+//   LIST + [mini: sum over cells max(refill clocks, sub-cells of the cell before, 1) +
+//   the last cell's sub-cells] + [sharing: keys + 1 + compare clocks]
 //   + (skipped candidates + output words + 1) + 1 clocks;
-// the input of event e waits only for the readout of event e - 2 (two banks).
+// the input of event e waits only for the readout of event e - 2 (two banks). The output
+// port is one word per clock and one word per hit id, so the latency of an event is at
+// least its input words plus its output words.
 `default_nettype none
 `include "ft_checks.svh"
 
@@ -79,6 +84,18 @@ module hough_top
   localparam int IDW = int'(HIT_ID_BITS);
   localparam int LB = int'(LAYER_BITS);
   localparam int INFO = int'(COLUMN_BITS) + BB + 3 + NL + CNTW;  // candidate {col, bin, sub, mask, nh}
+  // micro-architecture (not detector choices; fasttrack.hw.cyclemodel states the same
+  // numbers, and a test compares them): hits the mini-Hough refills per clock, kept
+  // candidates one duplicate check compares per clock (powers of two)
+  localparam int MINI_LANES = 4;
+  localparam int CMP_LANES = 2;
+  localparam int K = MINI_LANES;
+  localparam int KB = $clog2(K);
+  localparam int HBD = (MH + K - 1) / K;          // hit-buffer words per lane memory and bank
+  localparam int HUW = HBD > 1 ? $clog2(HBD) : 1;  // word within a lane's bank
+  localparam int P = CMP_LANES;
+  localparam int PB = $clog2(P);
+  localparam int MCP = (MC + P - 1) / P;          // kept candidates per compare-lane memory
 
   // ---- elaboration checks ---------------------------------------------------------------
   if (DUPLICATE_RULE == 1) begin : g_bad_rule
@@ -91,6 +108,9 @@ module hough_top
   end
   if (MINI_HOUGH != 0 && BIN_SHIFT < 1) begin : g_bad_mini
     `FT_ELAB_ERROR(("hough_top: the mini-Hough needs BIN_SHIFT >= 1"))
+  end
+  if ((1 << KB) != K || (1 << PB) != P || K > MH) begin : g_bad_lanes
+    `FT_ELAB_ERROR(("hough_top: MINI_LANES = %0d and CMP_LANES = %0d must be powers of two, MINI_LANES <= MAX_HITS", K, P))
   end
 
   // ---- helpers ------------------------------------------------------------------------
@@ -168,7 +188,16 @@ module hough_top
   logic rb;                                   // bank under readout
   logic [AB-1:0] rd_i;
   logic [BB-1:0] rd_j;
-  logic flag_clr, bank_clr;
+  logic bank_clr;
+  // the last cell listed (cursor of the raster-order listing): the columns mask it and the
+  // cells before it
+  logic lc_any;
+  logic [AB-1:0] lc_i;
+  logic [BB-1:0] lc_j;
+  logic [NB-1:0] lc_above;  // bins after lc_j
+  logic [NA-1:0] lc_past;   // columns before lc_i
+  assign lc_above = {NB{1'b1}} << (32'(lc_j) + 1);
+  assign lc_past = NA'((NA'(1) << lc_i) - 1'b1);
   logic [CW-1:0] col_word [NA];
   logic [NB-1:0] col_flags [NA];
   logic [NA*(BB+1)-1:0] capped_flat;  // column i at [i*(BB+1) +: BB+1]
@@ -181,7 +210,8 @@ module hough_top
         .fill_bend(a_bend), .fill_slot_bit(b_slot_bit),
         .capped(capped_flat[i*(BB+1) +: BB+1]), .overflows(ovf_flat[i*3 +: 3]),
         .rd_bank(rb), .rd_bin(rd_j), .rd_word(col_word[i]), .rd_flags(col_flags[i]),
-        .flag_clr(flag_clr && rd_i == AB'(i)), .bank_clr(bank_clr)
+        .rd_past(lc_any && lc_past[i]), .rd_cur(lc_any && lc_i == AB'(i)), .rd_above(lc_above),
+        .bank_clr(bank_clr)
     );
   end
 
@@ -200,16 +230,13 @@ module hough_top
   assign hit_capped = sum_capped(capped_flat);
   assign hit_ovf = sum_ovf(ovf_flat);
 
-  // hit buffer, both banks: entry bank * MAX_HITS + slot
-  logic [LB-1:0] hb_layer [2 * MH];
-  logic signed [CB-1:0] hb_coord [2 * MH];
+  // hit buffer, both banks. Hit ids (read by the emission) at bank * MAX_HITS + slot; layer
+  // and coordinate (read by the mini-Hough, MINI_LANES hits per clock) in MINI_LANES
+  // memories, slot s in memory s % MINI_LANES at word bank * HBD + s / MINI_LANES, so the
+  // lanes read distinct memories
   logic [IDW-1:0] hb_id [2 * MH];
   always_ff @(posedge clk) begin
-    if (b_keep) begin
-      hb_layer[int'(a_bank) * MH + int'(slot)] <= a_layer;
-      hb_coord[int'(a_bank) * MH + int'(slot)] <= a_coord;
-      hb_id[int'(a_bank) * MH + int'(slot)] <= a_id;
-    end
+    if (b_keep) hb_id[int'(a_bank) * MH + int'(slot)] <= a_id;
   end
 
   // per-bank event counters
@@ -250,7 +277,7 @@ module hough_top
 
   // ---- readout -------------------------------------------------------------------------------
   typedef enum logic [3:0] {
-    R_IDLE, R_LIST, R_MINI, R_STORE, R_VPICK, R_VCMP, R_ECAND, R_EHITS, R_EEOE
+    R_IDLE, R_LIST, R_MINI, R_DRAIN, R_VPICK, R_VCMP, R_ECAND, R_EHITS, R_EEOE
   } rstate_t;
   rstate_t st;
 
@@ -259,23 +286,31 @@ module hough_top
   logic [MH-1:0] c_hits [MC];
   logic [NCW-1:0] c_next [MC];
   logic c_keep [MC];
-  logic [MH-1:0] kept_hits [MC];  // hit sets of the kept candidates, rank order
   logic [NCW-1:0] n_cand, n_kept;
   logic [NK-1:0] key_present;
   logic [NCW-1:0] key_head [NK];
   logic [NCW-1:0] key_tail [NK];
 
-  // cell being refilled (mini-Hough)
+  // cell being refilled (mini-Hough): its place, the listed hits not yet refilled, the
+  // four sub-cells so far, and its half-column edges per layer (+ B_MIN), loaded with it
   logic [AB-1:0] ci;
   logic [BB-1:0] cj;
   logic [MH-1:0] rem;
   logic [NL-1:0] sm [4];
   logic [MH-1:0] sl [4];
   logic [CNTW-1:0] sn [4];
-  logic [3:0] s_done;  // sub-cells stored
+  logic signed [EW-1:0] tab [NL * 3];  // [layer * 3 + k]: SUB_SHIFT[layer][2 * ci + k] + B_MIN
+  // store queue: the sub-cells of the cell refilled before, written one per clock while
+  // the next cell is refilled
+  logic [AB-1:0] qi;
+  logic [BB-1:0] qj;
+  logic [NL-1:0] qm [4];
+  logic [MH-1:0] ql [4];
+  logic [CNTW-1:0] qn [4];
+  logic [3:0] q_pend;  // passing sub-cells not yet stored
 
   // visit (rule 2) and emit
-  logic [NCW-1:0] vcur, vtail, kq;
+  logic [NCW-1:0] vcur, vtail, ka;  // ka: kept candidates ka*P .. ka*P+P-1 under comparison
   logic [NCW-1:0] e_m;
   logic [MH-1:0] e_rem;
   logic [EVENT_TAG_BITS-1:0] ev_tag;
@@ -298,51 +333,109 @@ module hough_top
   assign cell_cnt = cell_w[NL +: CNTW];
   assign cell_list = cell_w[NL + CNTW +: MH];
 
-  // ---- MINI: one listed hit of the cell, both sub-columns ----
-  logic signed [CB-1:0] sub_rom [NL * SUBW];
-  for (genvar k = 0; k < NL * SUBW; k++) begin : g_sub_rom
-    assign sub_rom[k] = SUB_SHIFT_FLAT[k * CB +: CB];
-  end
-  logic [SB-1:0] m_s;
-  logic [LB-1:0] m_l;
-  logic signed [CB-1:0] m_coord;
-  logic [MH-1:0] m_rem_next;
-  logic [3:0] m_hit;  // sub-cells q = 2*si + sj the hit fills
-  always_comb begin
-    logic signed [EW-1:0] e0, e1, lo, hi, last, b0, b1;
-    int base;
-    m_s = lowest_mh(rem);
-    m_l = hb_layer[int'(rb) * MH + int'(m_s)];
-    m_coord = hb_coord[int'(rb) * MH + int'(m_s)];
-    m_rem_next = rem & ~(MH'(1) << m_s);
-    m_hit = '0;
-    b0 = EW'(2 * int'(cj));
-    b1 = b0 + 1;
-    base = ((int'(m_l) < NL) ? int'(m_l) : 0) * SUBW + 2 * int'(ci);
-    for (int si = 0; si < 2; si++) begin
-      e0 = EW'(m_coord) - EW'(sub_rom[base + si]) - EW'(B_MIN);
-      e1 = EW'(m_coord) - EW'(sub_rom[base + si + 1]) - EW'(B_MIN);
-      lo = (e0 < e1 ? e0 : e1) >>> (BIN_SHIFT - 1);
-      hi = (e0 < e1 ? e1 : e0) >>> (BIN_SHIFT - 1);
-      if (lo < b0) lo = b0;
-      if (hi > b1) hi = b1;
-      last = (hi - lo < EW'(MAX_BINS_PER_COLUMN - 1)) ? hi : lo + EW'(MAX_BINS_PER_COLUMN - 1);
-      for (int sj = 0; sj < 2; sj++) begin
-        if (lo <= hi && b0 + EW'(sj) >= lo && b0 + EW'(sj) <= last) m_hit[2 * si + sj] = 1'b1;
-      end
-    end
+  // half-column edges [layer][edge] + B_MIN (constant slices of the generated table)
+  logic signed [EW-1:0] sub_rom [NL * SUBW];
+  for (genvar x = 0; x < NL * SUBW; x++) begin : g_sub_rom
+    assign sub_rom[x] = EW'($signed(SUB_SHIFT_FLAT[x * CB +: CB])) + EW'(B_MIN);
   end
 
-  // ---- candidate store (LIST without the mini-Hough, STORE with it: one clock per
-  //      sub-cell that reaches MIN_LAYERS, at least one) ----
-  logic [3:0] s_pass, s_rem, s_rem_next;
-  logic [1:0] q_sel;
-  always_comb begin
-    for (int k = 0; k < 4; k++) s_pass[k] = int'(popcount_nl(sm[k])) >= int'(MIN_LAYERS);
-    s_rem = s_pass & ~s_done;
-    q_sel = s_rem[0] ? 2'd0 : s_rem[1] ? 2'd1 : s_rem[2] ? 2'd2 : 2'd3;
-    s_rem_next = s_rem & ~(4'b1 << q_sel);
+  // ---- MINI: up to MINI_LANES listed hits of the cell per clock (lane t: the lowest
+  //      remaining slot s with s % MINI_LANES = t), both sub-columns each ----
+  logic [HBD*K-1:0] rem_pad;
+  assign rem_pad = (HBD * K)'(rem);
+  logic [HBD*K-1:0] m_take;   // slots refilled this clock (bit u*K + t: lane t, word u)
+  logic [K*4-1:0] m_hitv;     // lane t fills sub-cell q: bit t*4 + q
+  logic [K*NL-1:0] m_lbit;    // lane t's layer bit
+  for (genvar t = 0; t < K; t++) begin : g_lane
+    logic [LB-1:0] lay_mem [2 * HBD];
+    logic signed [CB-1:0] co_mem [2 * HBD];
+    always_ff @(posedge clk) begin
+      if (b_keep && slot[KB-1:0] == KB'(t)) begin
+        lay_mem[int'(a_bank) * HBD + (int'(slot) >> KB)] <= a_layer;
+        co_mem[int'(a_bank) * HBD + (int'(slot) >> KB)] <= a_coord;
+      end
+    end
+    logic [HBD-1:0] r, low;
+    logic [HUW-1:0] u;
+    logic [LB-1:0] lay;
+    logic signed [CB-1:0] co;
+    for (genvar w = 0; w < HBD; w++) begin : g_bit
+      assign r[w] = rem_pad[w * K + t];
+      assign m_take[w * K + t] = low[w];
+    end
+    assign low = r & (~r + 1'b1);  // lowest remaining slot of the lane, one-hot
+    always_comb begin
+      u = '0;
+      for (int w = HBD - 1; w >= 0; w--) if (r[w]) u = HUW'(w);
+    end
+    assign lay = lay_mem[int'(rb) * HBD + int'(u)];
+    assign co = co_mem[int'(rb) * HBD + int'(u)];
+    assign m_lbit[t * NL +: NL] = NL'(1) << lay;
+    logic [3:0] hit;
+    always_comb begin
+      logic signed [EW-1:0] e0, e1, lo, hi, last, b0, b1;
+      int l;
+      hit = '0;
+      l = int'(lay) < NL ? int'(lay) : 0;
+      b0 = EW'(2 * int'(cj));
+      b1 = b0 + 1;
+      for (int si = 0; si < 2; si++) begin
+        e0 = EW'(co) - tab[l * 3 + si];
+        e1 = EW'(co) - tab[l * 3 + si + 1];
+        lo = (e0 < e1 ? e0 : e1) >>> (BIN_SHIFT - 1);
+        hi = (e0 < e1 ? e1 : e0) >>> (BIN_SHIFT - 1);
+        if (lo < b0) lo = b0;
+        if (hi > b1) hi = b1;
+        last = (hi - lo < EW'(MAX_BINS_PER_COLUMN - 1)) ? hi : lo + EW'(MAX_BINS_PER_COLUMN - 1);
+        for (int sj = 0; sj < 2; sj++) begin
+          if (lo <= hi && b0 + EW'(sj) >= lo && b0 + EW'(sj) <= last) hit[2 * si + sj] = 1'b1;
+        end
+      end
+    end
+    assign m_hitv[t * 4 +: 4] = (|r) ? hit : 4'b0;
   end
+
+  // the sub-cells after this clock's lanes (functions over packed vectors: Icarus 11)
+  function automatic [NL-1:0] or_layers(input [K*4-1:0] hv, input [K*NL-1:0] lb, input int q);
+    or_layers = '0;
+    for (int t = 0; t < K; t++) if (hv[t * 4 + q]) or_layers = or_layers | lb[t * NL +: NL];
+  endfunction
+  function automatic [CNTW-1:0] count_lanes(input [K*4-1:0] hv, input int q);
+    count_lanes = '0;
+    for (int t = 0; t < K; t++) count_lanes = count_lanes + CNTW'(hv[t * 4 + q]);
+  endfunction
+  logic [MH-1:0] m_rem_next;
+  logic [NL-1:0] sm_next [4];
+  logic [MH-1:0] sl_next [4];
+  logic [CNTW-1:0] sn_next [4];
+  logic [3:0] s_pass;
+  assign m_rem_next = rem & ~(MH'(m_take));
+  for (genvar q = 0; q < 4; q++) begin : g_sub
+    logic [HBD*K-1:0] add;
+    for (genvar t = 0; t < K; t++) begin : g_l
+      for (genvar w = 0; w < HBD; w++) begin : g_w
+        assign add[w * K + t] = m_take[w * K + t] & m_hitv[t * 4 + q];
+      end
+    end
+    assign sm_next[q] = sm[q] | or_layers(m_hitv, m_lbit, q);
+    assign sl_next[q] = sl[q] | MH'(add);
+    assign sn_next[q] = sn[q] + count_lanes(m_hitv, q);
+    assign s_pass[q] = int'(popcount_nl(sm_next[q])) >= int'(MIN_LAYERS);
+  end
+
+  // ---- candidate store (LIST without the mini-Hough; with it, the store queue: one clock
+  //      per passing sub-cell) ----
+  logic [1:0] q_sel;
+  logic [3:0] q_pend_next;
+  logic q_free;  // the queue is empty after this clock
+  always_comb begin
+    q_sel = q_pend[0] ? 2'd0 : q_pend[1] ? 2'd1 : q_pend[2] ? 2'd2 : 2'd3;
+    q_pend_next = q_pend & ~(4'b1 << q_sel);
+    q_free = q_pend_next == '0;
+  end
+  logic m_done, m_hand;
+  assign m_done = m_rem_next == '0;
+  assign m_hand = st == R_MINI && m_done && q_free;  // the cell moves to the queue, the next is listed
   logic st_en;
   logic [INFO-1:0] st_info;
   logic [MH-1:0] st_hits;
@@ -351,14 +444,13 @@ module hough_top
     logic [NL-1:0] mk;
     logic [CNTW-1:0] nh;
     logic signed [2:0] sub;
-    st_en = 1'b0;
     if (MINI_HOUGH != 0) begin
-      mk = sm[q_sel];
-      nh = sn[q_sel];
+      mk = qm[q_sel];
+      nh = qn[q_sel];
       sub = 3'(q_sel);
-      st_hits = sl[q_sel];
-      st_en = st == R_STORE && s_rem != '0;
-      st_info = {ci, cj, sub, mk, nh};
+      st_hits = ql[q_sel];
+      st_en = q_pend != '0;
+      st_info = {qi, qj, sub, mk, nh};
     end else begin
       mk = cell_mask;
       nh = cell_cnt;
@@ -371,26 +463,39 @@ module hough_top
   end
 
   // ---- candidate read ports: port A serves VCMP (the candidate visited) and EMIT (the
-  //      candidate output), which never overlap; kept_hits the kept candidate compared
-  //      (vcur is the candidate visited, then the candidate output: a register is the
-  //      read address of every read port of c_hits, c_info, kept_hits, so synthesis can
-  //      put them in block RAM)
+  //      candidate output), which never overlap (vcur is the candidate visited, then the
+  //      candidate output; a register is the read address of every read port of c_hits,
+  //      c_info and the kept-candidate memories, so synthesis can put them in block RAM)
   logic [MH-1:0] ca_hits;
   logic [INFO-1:0] ca_info;
   assign ca_hits = c_hits[CIW'(vcur)];
   assign ca_info = c_info[CIW'(vcur)];
 
-  // ---- VCMP: compare with one kept candidate ----
+  // ---- VCMP: compare with CMP_LANES kept candidates (rank order) per clock; kept
+  //      candidate k lives in lane k % CMP_LANES at word k / CMP_LANES ----
   logic [MH-1:0] v_hits;
   logic [CNTW-1:0] v_nh;
-  logic v_dup;
-  always_comb begin
-    int sh;
-    v_hits = ca_hits;
-    v_nh = ca_info[CNTW-1:0];
-    sh = int'(popcount_mh(v_hits & kept_hits[CIW'(kq)]));
-    v_dup = sh >= int'(DUP_MIN_SHARED) && int'(v_nh) - sh <= int'(DUP_MAX_NEW);
+  logic [P-1:0] v_dupl;
+  logic v_dup, v_cover;
+  assign v_hits = ca_hits;
+  assign v_nh = ca_info[CNTW-1:0];
+  for (genvar p = 0; p < P; p++) begin : g_cmp
+    logic [MH-1:0] kh_mem [MCP];
+    always_ff @(posedge clk) begin
+      if (st == R_VCMP && !v_dup && v_cover && n_kept[PB-1:0] == PB'(p))
+        kh_mem[int'(n_kept) >> PB] <= v_hits;
+    end
+    logic [MH-1:0] kh;
+    assign kh = kh_mem[int'(ka)];
+    always_comb begin
+      int sh;
+      sh = int'(popcount_mh(v_hits & kh));
+      v_dupl[p] = int'(ka) * P + p < int'(n_kept) && sh >= int'(DUP_MIN_SHARED) &&
+                  int'(v_nh) - sh <= int'(DUP_MAX_NEW);
+    end
   end
+  assign v_dup = |v_dupl;
+  assign v_cover = (int'(ka) + 1) * P >= int'(n_kept);  // every kept candidate compared
 
   // ---- output register ----
   logic adv, issue;
@@ -439,7 +544,21 @@ module hough_top
       default: ;
     endcase
   end
-  assign flag_clr = st == R_LIST && any_cell;
+  // a cell is listed (the cursor moves to it) in LIST, and with the mini-Hough also in
+  // the clock that hands the cell refilled before to the store queue
+  logic list_now;
+  assign list_now = (st == R_LIST || (MINI_HOUGH != 0 && m_hand)) && any_cell;
+  always_ff @(posedge clk) begin
+    if (rst || (st == R_IDLE)) begin
+      lc_any <= 1'b0;
+      lc_i <= '0;
+      lc_j <= '0;
+    end else if (list_now) begin
+      lc_any <= 1'b1;
+      lc_i <= rd_i;
+      lc_j <= rd_j;
+    end
+  end
   assign bank_clr = finish;
 
   always_ff @(posedge clk) begin
@@ -454,19 +573,26 @@ module hough_top
     end
   end
 
-  // candidate buffer writes
+  // candidate buffer writes, and the heads and tails of the per-key lists (memories: no
+  // reset; key_present says which are meaningful)
   always_ff @(posedge clk) begin
+    if (st_en && DUPLICATE_RULE == 2) begin
+      if (!key_present[KIW'(st_key)]) key_head[KIW'(st_key)] <= n_cand;
+      key_tail[KIW'(st_key)] <= n_cand;
+    end
     if (st_en) begin
       c_info[CIW'(n_cand)] <= st_info;
       c_hits[CIW'(n_cand)] <= st_hits;
       if (DUPLICATE_RULE == 2 && key_present[KIW'(st_key)]) c_next[CIW'(key_tail[KIW'(st_key)])] <= n_cand;
     end
-    if (st == R_VCMP) begin
-      if (kq == n_kept) begin
-        c_keep[CIW'(vcur)] <= 1'b1;
-        kept_hits[CIW'(n_kept)] <= v_hits;
-      end else if (v_dup) begin
-        c_keep[CIW'(vcur)] <= 1'b0;
+    if (st == R_VCMP && (v_dup || v_cover)) c_keep[CIW'(vcur)] <= !v_dup;
+  end
+
+  // the cell's half-column edges, loaded when it is listed
+  always_ff @(posedge clk) begin
+    if (list_now) begin
+      for (int l = 0; l < NL; l++) begin
+        for (int k = 0; k < 3; k++) tab[l * 3 + k] <= sub_rom[l * SUBW + 2 * int'(rd_i) + k];
       end
     end
   end
@@ -483,24 +609,36 @@ module hough_top
       ci <= '0;
       cj <= '0;
       rem <= '0;
-      s_done <= '0;
+      qi <= '0;
+      qj <= '0;
+      q_pend <= '0;
       vcur <= '0;
       vtail <= '0;
-      kq <= '0;
+      ka <= '0;
       e_m <= '0;
       e_rem <= '0;
       for (int k = 0; k < 4; k++) begin
         sm[k] <= '0;
         sl[k] <= '0;
         sn[k] <= '0;
+        qm[k] <= '0;
+        ql[k] <= '0;
+        qn[k] <= '0;
       end
     end else begin
       if (st_en) begin
         n_cand <= n_cand + 1'b1;
-        if (DUPLICATE_RULE == 2) begin
-          if (!key_present[KIW'(st_key)]) key_head[KIW'(st_key)] <= n_cand;
-          key_tail[KIW'(st_key)] <= n_cand;
-          key_present[KIW'(st_key)] <= 1'b1;
+        if (DUPLICATE_RULE == 2) key_present[KIW'(st_key)] <= 1'b1;
+      end
+      if (MINI_HOUGH != 0) q_pend <= q_pend_next;
+      if (list_now && MINI_HOUGH != 0) begin  // load the listed cell
+        ci <= rd_i;
+        cj <= rd_j;
+        rem <= cell_list;
+        for (int k = 0; k < 4; k++) begin
+          sm[k] <= '0;
+          sl[k] <= '0;
+          sn[k] <= '0;
         end
       end
       case (st)
@@ -516,36 +654,33 @@ module hough_top
             vcur <= '0;
             e_m <= '0;
           end else if (MINI_HOUGH != 0) begin
-            ci <= rd_i;
-            cj <= rd_j;
-            rem <= cell_list;
-            for (int k = 0; k < 4; k++) begin
-              sm[k] <= '0;
-              sl[k] <= '0;
-              sn[k] <= '0;
-            end
             st <= R_MINI;
           end
         end
         R_MINI: begin
-          if (rem != '0) begin
+          if (m_hand) begin  // the cell to the queue; the next cell (if any) loaded above
+            qi <= ci;
+            qj <= cj;
             for (int k = 0; k < 4; k++) begin
-              if (m_hit[k]) begin
-                sm[k] <= sm[k] | (NL'(1) << m_l);
-                sl[k] <= sl[k] | (MH'(1) << m_s);
-                sn[k] <= sn[k] + 1'b1;
-              end
+              qm[k] <= sm_next[k];
+              ql[k] <= sl_next[k];
+              qn[k] <= sn_next[k];
             end
+            q_pend <= s_pass;
+            if (!any_cell) st <= R_DRAIN;
+          end else begin
             rem <= m_rem_next;
-          end
-          if (rem == '0 || m_rem_next == '0) begin
-            st <= R_STORE;
-            s_done <= '0;
+            for (int k = 0; k < 4; k++) begin
+              sm[k] <= sm_next[k];
+              sl[k] <= sl_next[k];
+              sn[k] <= sn_next[k];
+            end
           end
         end
-        R_STORE: begin
-          s_done <= s_done | (4'b1 << q_sel);
-          if (s_rem_next == '0) st <= R_LIST;
+        R_DRAIN: if (q_free) begin
+          st <= DUPLICATE_RULE == 2 ? R_VPICK : R_ECAND;
+          vcur <= '0;
+          e_m <= '0;
         end
         R_VPICK: begin
           if (key_present == '0) begin
@@ -555,18 +690,18 @@ module hough_top
             key_present[KIW'(lowest_nk(key_present))] <= 1'b0;
             vcur <= key_head[KIW'(lowest_nk(key_present))];
             vtail <= key_tail[KIW'(lowest_nk(key_present))];
-            kq <= '0;
+            ka <= '0;
             st <= R_VCMP;
           end
         end
         R_VCMP: begin
-          if (kq == n_kept || v_dup) begin
-            if (kq == n_kept) n_kept <= n_kept + 1'b1;
-            kq <= '0;
+          if (v_dup || v_cover) begin
+            if (!v_dup) n_kept <= n_kept + 1'b1;
+            ka <= '0;
             if (vcur == vtail) st <= R_VPICK;
             else vcur <= c_next[CIW'(vcur)];
           end else begin
-            kq <= kq + 1'b1;
+            ka <= ka + 1'b1;
           end
         end
         R_ECAND: begin

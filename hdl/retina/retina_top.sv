@@ -134,7 +134,11 @@ module retina_top
 
   // ---- local maxima of the readout register -------------------------------------------
   // acc >= THRESHOLD, > the neighbours earlier in raster order, >= the later ones; cells
-  // outside the grid count 0 (and THRESHOLD >= 1).
+  // outside the grid count 0 (and THRESHOLD >= 1). A pair of neighbours shares one
+  // comparator (v > e is !(e >= v)), so each cell compares itself
+  // with its four later neighbours only (right, and the three below), and reads the
+  // comparisons with its earlier neighbours from theirs.
+  logic [NC*4-1:0] ge_later;  // cell c, later neighbour m (k = 5 + m in the 3x3 order): acc[c] >= acc[n]
   logic [NC-1:0] maxima;
   for (genvar i = 0; i < NA; i++) begin : g_max_row
     for (genvar j = 0; j < NB; j++) begin : g_max_col
@@ -146,13 +150,19 @@ module retina_top
       for (genvar k = 0; k < 9; k++) begin : g_nb
         localparam int DI = k / 3 - 1;
         localparam int DJ = k % 3 - 1;
-        if (k != 4) begin : g_cmp
-          if (i + DI < 0 || i + DI >= NA || j + DJ < 0 || j + DJ >= NB) begin : g_out
+        localparam bit OUTSIDE = i + DI < 0 || i + DI >= NA || j + DJ < 0 || j + DJ >= NB;
+        if (k > 4) begin : g_later
+          if (OUTSIDE) begin : g_out
+            assign ge_later[C * 4 + k - 5] = 1'b1;
+          end else begin : g_in
+            assign ge_later[C * 4 + k - 5] = v >= acc[(C + DI * NB + DJ) * AB +: AB];
+          end
+          assign ok[k] = ge_later[C * 4 + k - 5];
+        end else if (k < 4) begin : g_earlier
+          if (OUTSIDE) begin : g_out
             assign ok[k] = 1'b1;
-          end else if (DI < 0 || (DI == 0 && DJ < 0)) begin : g_earlier
-            assign ok[k] = v > acc[(C + DI * NB + DJ) * AB +: AB];
-          end else begin : g_later
-            assign ok[k] = v >= acc[(C + DI * NB + DJ) * AB +: AB];
+          end else begin : g_in  // v > acc[e]  <=>  !(acc[e] >= v); this cell is e's neighbour 8 - k
+            assign ok[k] = !ge_later[(C + DI * NB + DJ) * 4 + (8 - k) - 5];
           end
         end
       end

@@ -45,6 +45,8 @@ from ..hough import engine as hough_engine
 from ..retina import Retina, RetinaConfig
 
 __all__ = [
+    "HOUGH_CMP_LANES",
+    "HOUGH_MINI_LANES",
     "LHC_BX_MHZ",
     "CycleEstimate",
     "hough_cycle_model",
@@ -146,6 +148,14 @@ def retina_cycle_model(cfg: RetinaConfig, events: Events, *, clock_mhz: float = 
 # ---------------------------------------------------------------------------------------
 # Hough transform (hdl/hough/hough_top.sv)
 # ---------------------------------------------------------------------------------------
+# micro-architecture of hdl/hough/hough_top.sv (its localparams MINI_LANES and CMP_LANES;
+# a test compares them): listed hits the mini-Hough refills per clock (lane t takes the
+# slots s with s % HOUGH_MINI_LANES == t, one per clock), kept candidates a duplicate check
+# compares per clock
+HOUGH_MINI_LANES = 4
+HOUGH_CMP_LANES = 2
+
+
 def _hough_readout_cycles(
     cfg: HoughConfig,
     mask: np.ndarray,
@@ -155,19 +165,36 @@ def _hough_readout_cycles(
     hw: np.ndarray,
     sub_shift_hw: np.ndarray,
 ) -> int:
-    """Clocks of the readout FSM for one event (LIST .. end word), no back-pressure."""
+    """Clocks of the readout FSM for one event (LIST .. end word), no back-pressure.
+
+    Without the mini-Hough, LIST stores one candidate cell per clock and one more clock
+    finds none left. With it, LIST loads the first cell (one clock); each cell c is refilled
+    in ``m(c)`` clocks (its listed hits over ``HOUGH_MINI_LANES`` lanes: the most any lane
+    holds, at least 1) and handed, in its last clock, to the store queue while the next
+    cell is listed; the queue writes one passing sub-cell per clock, and a cell can be
+    handed over only once the queue empties in that clock, so cell c ends
+    ``max(m(c), p(c-1), 1)`` clocks after cell c-1 (``p``: passing sub-cells); after the
+    last cell the queue drains in ``max(p(last), 1)`` clocks. Rule "sharing": one clock
+    per rank key present and one that finds none, and per candidate in rank order
+    ``q // HOUGH_CMP_LANES + 1`` clocks when kept candidate ``q`` is the first it
+    duplicates, else ``max(1, ceil(kept / HOUGH_CMP_LANES))``. Emission: one clock per
+    candidate visited and per hit-id word, the clock that stops, the end word.
+    """
     ml, nl_min = cfg.max_hits_per_cell, cfg.min_layers
+    lanes, cmp_lanes = HOUGH_MINI_LANES, HOUGH_CMP_LANES
     pc = np.vectorize(lambda m: int(m).bit_count())(mask) if mask.size else mask
     cells = [(int(i), int(j)) for i, j in zip(*np.nonzero(pc >= nl_min), strict=True)]  # raster order
-    cyc = len(cells) + 1  # LIST: one clock per cell and the clock that finds none left
+    cyc = 1 if cfg.mini_hough else len(cells) + 1
     cands: list[tuple[int, int, frozenset[int]]] = []  # (layers, listed hits, hit set)
     sub_mask = np.zeros((2, 2), dtype=np.int64)
     sub_count = np.zeros((2, 2), dtype=np.int64)
     sub_lists = np.empty((2, 2, ml), dtype=np.int64)
+    p_prev = 0
     for i, j in cells:
         n_list = min(int(count[i, j]), ml)
         if cfg.mini_hough:
-            cyc += n_list  # MINI: one listed hit per clock
+            slots = np.asarray(lists[i, j, :n_list], dtype=np.int64)
+            m = int(np.bincount(slots % lanes, minlength=lanes).max()) if n_list else 0
             hough_engine._mini_fill(
                 lists[i, j], n_list, layer, hw, hw.astype(np.float64), True, sub_shift_hw,
                 sub_shift_hw.astype(np.float64), i, j, np.int64(cfg.b_min_hw), cfg.bin_shift, 0.0, 1.0,
@@ -181,9 +208,12 @@ def _hough_readout_cycles(
                         ns = int(sub_count[si, sj])
                         cands.append((n_l, ns, frozenset(int(h) for h in sub_lists[si, sj, :ns])))
                         n_pass += 1
-            cyc += max(1, n_pass)  # STORE: one clock per passing sub-cell, at least one
+            cyc += max(m, p_prev, 1)  # MINI, handed to the store queue in its last clock
+            p_prev = n_pass
         else:
             cands.append((int(pc[i, j]), n_list, frozenset(int(h) for h in lists[i, j, :n_list])))
+    if cfg.mini_hough and cells:
+        cyc += max(p_prev, 1)  # DRAIN: the last cell's sub-cells
     keep = [True] * len(cands)
     if cfg.duplicate_rule == "sharing":
         keys = sorted({(-nl, nh) for nl, nh, _ in cands})
@@ -198,7 +228,7 @@ def _hough_readout_cycles(
                 if sh >= cfg.dup_min_shared and nh - sh <= cfg.dup_max_new:
                     dup_at = q
                     break
-            cyc += len(kept) + 1 if dup_at < 0 else dup_at + 1  # VCMP
+            cyc += max(1, -(-len(kept) // cmp_lanes)) if dup_at < 0 else dup_at // cmp_lanes + 1  # VCMP
             keep[c] = dup_at < 0
             if dup_at < 0:
                 kept.append(c)
