@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: venv test test-fast bench demo lint typecheck clean
+.PHONY: venv test test-fast test-synth bench demo lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,11 @@ test: $(STAMP)
 
 # the always-on subset without the long runs
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow and not fullsynth" $(PYTEST_ARGS)
+
+# the full-size resource estimates (yosys, 30-45 min each): the figures of the closing notes
+test-synth: $(STAMP)
+	$(BIN)/python -m pytest -m fullsynth $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-enable --benchmark-only $(PYTEST_ARGS)

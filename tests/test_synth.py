@@ -58,3 +58,14 @@ def test_hierarchical_estimate_is_close_to_a_flat_run():
     assert flat.method == "flat"
     assert abs(hier.lut - flat.lut) / flat.lut < 0.15
     assert abs(hier.ff - flat.ff) / flat.ff < 0.1
+
+
+@pytest.mark.fullsynth
+def test_full_telescope_retina_within_a_quarter_of_a_u50():
+    """The issue's target, on the telescope RTL config (384 engines): about 40 min of yosys,
+    so off by default (`make test-synth`)."""
+    rep = synthesize("retina", "telescope")
+    assert rep.method.startswith("top + 384 x mean of 6 retina_engine")
+    assert rep.dsp == 0
+    assert 100 * 384 < rep.lut  # the engines alone are several hundred LUTs each
+    assert rep.u50_lut_share <= 0.25

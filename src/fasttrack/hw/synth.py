@@ -76,7 +76,7 @@ class SynthReport:
             ("kernel / preset", f"{self.kernel} / {self.preset}  (config {self.config_hash})"),
             ("LUT (logic + RAM)", f"{self.lut:,} + {self.lutram:,}  ({100 * self.u50_lut_share:.2f} % of a U50)"),
             ("FF", f"{self.ff:,}  ({100 * self.u50_ff_share:.2f} %)"),
-            ("CARRY8", f"{self.carry:,}"),
+            ("CARRY4/8", f"{self.carry:,}"),
             ("DSP48E2", f"{self.dsp:,}  ({100 * self.u50_dsp_share:.2f} %)"),
             ("BRAM (36k)", f"{self.bram:g}"),
             ("method", self.method),
