@@ -350,7 +350,7 @@ module hough_top
     logic [LB-1:0] lay_mem [2 * HBD];
     logic signed [CB-1:0] co_mem [2 * HBD];
     always_ff @(posedge clk) begin
-      if (b_keep && slot[KB-1:0] == KB'(t)) begin
+      if (b_keep && (int'(slot) & (K - 1)) == t) begin
         lay_mem[int'(a_bank) * HBD + (int'(slot) >> KB)] <= a_layer;
         co_mem[int'(a_bank) * HBD + (int'(slot) >> KB)] <= a_coord;
       end
@@ -482,7 +482,7 @@ module hough_top
   for (genvar p = 0; p < P; p++) begin : g_cmp
     logic [MH-1:0] kh_mem [MCP];
     always_ff @(posedge clk) begin
-      if (st == R_VCMP && !v_dup && v_cover && n_kept[PB-1:0] == PB'(p))
+      if (st == R_VCMP && !v_dup && v_cover && (int'(n_kept) & (P - 1)) == p)
         kh_mem[int'(n_kept) >> PB] <= v_hits;
     end
     logic [MH-1:0] kh;

