@@ -26,7 +26,6 @@ from fasttrack.hw.csim import repo_root
 from fasttrack.hw.cyclemodel import HOUGH_CMP_LANES, HOUGH_MINI_LANES, hough_cycle_model
 from fasttrack.hw.words import hough_max_candidates, hough_track_layout
 
-
 LATENCY_BUDGET = 250  # 1 us at 250 MHz, first stub in to last word out
 
 
