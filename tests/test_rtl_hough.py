@@ -179,11 +179,17 @@ def test_latency_within_1us_over_2000_barrel_events_by_the_exact_cycle_model() -
     assert est.instances_for_40mhz <= 18
 
 
-def test_rtl_micro_architecture_matches_the_cycle_model() -> None:
-    """hough_top's MINI_LANES and CMP_LANES are the numbers the cycle model uses."""
-    text = (repo_root() / "hdl" / "hough" / "hough_top.sv").read_text()
-    found = dict(re.findall(r"localparam int (MINI_LANES|CMP_LANES) = (\d+);", text))
+def test_micro_architecture_reaches_the_rtl_through_the_package(tmp_path: Path) -> None:
+    """MINI_LANES and CMP_LANES: one Python source (the cycle model's), the package, no
+    copy in the RTL."""
+    from fasttrack.codegen import write_hough
+
+    write_hough(rtl_config(detector.barrel()), tmp_path)
+    pkg = (tmp_path / "hough_pkg.sv").read_text()
+    found = dict(re.findall(r"localparam int (MINI_LANES|CMP_LANES) = (\d+);", pkg))
     assert found == {"MINI_LANES": str(HOUGH_MINI_LANES), "CMP_LANES": str(HOUGH_CMP_LANES)}
+    rtl = (repo_root() / "hdl" / "hough" / "hough_top.sv").read_text()
+    assert not re.search(r"localparam int (MINI_LANES|CMP_LANES)\b", rtl)
 
 
 def test_icarus_bit_exact() -> None:

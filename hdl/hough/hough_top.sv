@@ -84,16 +84,13 @@ module hough_top
   localparam int IDW = int'(HIT_ID_BITS);
   localparam int LB = int'(LAYER_BITS);
   localparam int INFO = int'(COLUMN_BITS) + BB + 3 + NL + CNTW;  // candidate {col, bin, sub, mask, nh}
-  // micro-architecture (not detector choices; fasttrack.hw.cyclemodel states the same
-  // numbers, and a test compares them): hits the mini-Hough refills per clock, kept
-  // candidates one duplicate check compares per clock (powers of two)
-  localparam int MINI_LANES = 4;
-  localparam int CMP_LANES = 2;
-  localparam int K = MINI_LANES;
+  // micro-architecture (from the package, as the cycle model reads it): hits the mini-Hough
+  // refills per clock, kept candidates one duplicate check compares per clock
+  localparam int K = int'(MINI_LANES);
   localparam int KB = $clog2(K);
   localparam int HBD = (MH + K - 1) / K;          // hit-buffer words per lane memory and bank
   localparam int HUW = HBD > 1 ? $clog2(HBD) : 1;  // word within a lane's bank
-  localparam int P = CMP_LANES;
+  localparam int P = int'(CMP_LANES);
   localparam int PB = $clog2(P);
   localparam int MCP = (MC + P - 1) / P;          // kept candidates per compare-lane memory
 

@@ -36,9 +36,11 @@ from . import __version__
 from .hough.config import HoughConfig
 from .hw.words import (
     EVENT_TAG_BITS,
+    HOUGH_CMP_LANES,
     HOUGH_KIND_EOE,
     HOUGH_KIND_HIT,
     HOUGH_KIND_TRACK,
+    HOUGH_MINI_LANES,
     WordLayout,
     hough_fill_bins,
     hough_lane_layout,
@@ -333,6 +335,8 @@ def _hough_constants(cfg: HoughConfig) -> list[tuple[str, int, str]]:
             cfg.n_layers + bits_unsigned(cfg.max_hits_per_cell) + cfg.max_hits,
             "RTL: cell word {hit list (slot set), listed count, layer mask}",
         ),
+        ("MINI_LANES", HOUGH_MINI_LANES, "RTL: listed hits the mini-Hough refills per clock (a power of two)"),
+        ("CMP_LANES", HOUGH_CMP_LANES, "RTL: kept candidates one duplicate check compares per clock (a power of two)"),
         ("MAX_CAND", hough_max_candidates(cfg), "RTL: candidates per event before duplicate removal (worst case)"),
         ("N_CAND_BITS", bits_unsigned(hough_max_candidates(cfg)), "RTL: candidate counter 0..MAX_CAND"),
         (

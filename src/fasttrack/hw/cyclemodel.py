@@ -43,6 +43,7 @@ from ..events import Events
 from ..hough import Hough, HoughConfig
 from ..hough import engine as hough_engine
 from ..retina import Retina, RetinaConfig
+from .words import HOUGH_CMP_LANES, HOUGH_MINI_LANES
 
 __all__ = [
     "HOUGH_CMP_LANES",
@@ -148,12 +149,8 @@ def retina_cycle_model(cfg: RetinaConfig, events: Events, *, clock_mhz: float = 
 # ---------------------------------------------------------------------------------------
 # Hough transform (hdl/hough/hough_top.sv)
 # ---------------------------------------------------------------------------------------
-# micro-architecture of hdl/hough/hough_top.sv (its localparams MINI_LANES and CMP_LANES;
-# a test compares them): listed hits the mini-Hough refills per clock (lane t takes the
-# slots s with s % HOUGH_MINI_LANES == t, one per clock), kept candidates a duplicate check
-# compares per clock
-HOUGH_MINI_LANES = 4
-HOUGH_CMP_LANES = 2
+# micro-architecture of hdl/hough/hough_top.sv: HOUGH_MINI_LANES and HOUGH_CMP_LANES
+# (fasttrack.hw.words, which the generated package carries as MINI_LANES and CMP_LANES)
 
 
 def _hough_readout_cycles(

@@ -39,9 +39,11 @@ from ..retina.config import RetinaConfig
 
 __all__ = [
     "EVENT_TAG_BITS",
+    "HOUGH_CMP_LANES",
     "HOUGH_KIND_EOE",
     "HOUGH_KIND_HIT",
     "HOUGH_KIND_TRACK",
+    "HOUGH_MINI_LANES",
     "Field",
     "WordLayout",
     "hough_fill_bins",
@@ -168,6 +170,14 @@ HOUGH_KIND_TRACK, HOUGH_KIND_HIT, HOUGH_KIND_EOE = 0, 1, 2  # the `kind` of an o
 def hough_fill_bins(cfg: HoughConfig) -> int:
     """Bins one hit can fill in one column: min(MAX_BINS_PER_COLUMN, N_B)."""
     return min(cfg.max_bins_per_column, cfg.n_b)
+
+
+# micro-architecture of hdl/hough/hough_top.sv (not detector choices; the generated package
+# carries them as MINI_LANES and CMP_LANES, the cycle model reads them here): listed hits the
+# mini-Hough refills per clock (lane t takes the slots s with s % HOUGH_MINI_LANES == t), and
+# kept candidates one duplicate check compares per clock. Powers of two.
+HOUGH_MINI_LANES = 4
+HOUGH_CMP_LANES = 2
 
 
 def hough_max_candidates(cfg: HoughConfig) -> int:
