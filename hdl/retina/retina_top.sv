@@ -134,10 +134,9 @@ module retina_top
 
   // ---- local maxima of the readout register -------------------------------------------
   // acc >= THRESHOLD, > the neighbours earlier in raster order, >= the later ones; cells
-  // outside the grid count 0 (and THRESHOLD >= 1). A pair of neighbours shares one
-  // comparator (v > e is !(e >= v)), so each cell compares itself
-  // with its four later neighbours only (right, and the three below), and reads the
-  // comparisons with its earlier neighbours from theirs.
+  // outside the grid count 0 (and THRESHOLD >= 1). Each cell compares itself with its four
+  // later neighbours (right, and the three below) and reads the other four comparisons
+  // from its earlier neighbours (v > e is !(e >= v)): one comparator per pair.
   logic [NC*4-1:0] ge_later;  // cell c, later neighbour m (k = 5 + m in the 3x3 order): acc[c] >= acc[n]
   logic [NC-1:0] maxima;
   for (genvar i = 0; i < NA; i++) begin : g_max_row
