@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import awkward as ak
+import numpy as np
 import pytest
 
-from fasttrack import detector, generate, vectors
+from fasttrack import detector, generate, metrics, vectors
 from fasttrack.events import Events
 from fasttrack.hough import Hough, HoughConfig
 from fasttrack.hough.config import DuplicateRule
-from fasttrack.hough.presets import rtl_config
+from fasttrack.hough.presets import default_config, rtl_config
 from fasttrack.hw import cosim
 from fasttrack.hw.csim import repo_root
 from fasttrack.hw.cyclemodel import HOUGH_CMP_LANES, HOUGH_MINI_LANES, hough_cycle_model
@@ -177,6 +178,26 @@ def test_latency_within_1us_over_2000_barrel_events_by_the_exact_cycle_model() -
     est = hough_cycle_model(rtl_config(det), generate.generate(det, 2000, seed=1))
     assert est.latency_cycles_max <= LATENCY_BUDGET, est
     assert est.instances_for_40mhz <= 18
+
+
+def test_barrel_rtl_hit_buffer_changes_only_the_events_beyond_it() -> None:
+    """The barrel RTL buffers 96 hits (the physics default 128): an event with at most 96
+    hits gives the same tracks and counters, a longer one drops and counts its excess;
+    at pile-up 200 the efficiency and fake rate do not move (the closing note's 2000-event
+    figures; 600 events here)."""
+    det = detector.barrel()
+    rtl, phys = rtl_config(det), default_config(det)
+    assert (rtl.max_hits, phys.max_hits) == (96, 128)
+    ev = generate.generate(det, 600, seed=2)  # two of its events have more than 96 hits
+    a, b = Hough(rtl).run(ev, "fixed"), Hough(phys).run(ev, "fixed")
+    n = ev.n_hits
+    short, long_ = n <= 96, n > 96
+    assert long_.any() and short.sum() > 550  # both kinds of event present
+    assert ak.to_list(a.tracks[short]) == ak.to_list(b.tracks[short])
+    assert np.array_equal(a.n_hits_dropped[short], b.n_hits_dropped[short])
+    assert np.array_equal(a.n_hits_dropped, np.maximum(n - 96, 0))  # excess counted, none silently
+    pa, pb = (metrics.evaluate(ev, o.tracks, pt_min_gev=3.0) for o in (a, b))
+    assert abs(pa.efficiency - pb.efficiency) <= 0.002 and abs(pa.fake_rate - pb.fake_rate) <= 0.002
 
 
 def test_micro_architecture_reaches_the_rtl_through_the_package(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fasttrack import detector
-from fasttrack.hw.synth import parse_stat, synthesize
+from fasttrack.hw.synth import U50, SynthReport, parse_stat, synthesize
 from fasttrack.retina.presets import rtl_config
 
 STAT = """
@@ -34,6 +34,22 @@ def test_parse_stat_reads_the_totals_and_only_primitives():
     assert parse_stat(STAT) == {"LUT2": 3, "LUT6": 7, "INV": 2, "FDRE": 5}
     with pytest.raises(ValueError, match="did synthesis fail"):
         parse_stat("ERROR: syntax error")
+
+
+def _report(**counts: float) -> SynthReport:
+    base = dict(kernel="hough", preset="barrel", config_hash="0", lut=0, ff=0, carry=0, dsp=0, bram=0.0, seconds=0.0)
+    return SynthReport(**(base | counts))  # type: ignore[arg-type]
+
+
+def test_instances_per_u50_is_set_by_the_scarcest_resource():
+    assert _report(lut=40_000, lutram=8_000).instances_per_u50 == 18  # 872k / 48k = 18.2
+    assert _report(lut=40_000, lutram=9_000).instances_per_u50 == 17  # LUTRAM counts
+    assert _report(lut=1_000, bram=80.0).instances_per_u50 == 16  # 1344 / 80: BRAM decides
+    assert _report(lut=1_000, dsp=3_000).instances_per_u50 == 1
+    assert _report().instances_per_u50 == 0  # nothing measured: no claim
+    rep = _report(lut=1_000, bram=672.0)
+    assert rep.u50_bram_share == 0.5 and rep.to_dict()["instances_per_u50"] == 2
+    assert "instances per U50" in rep.table() and U50["bram36"] == 1_344
 
 
 def _tiny():
@@ -69,3 +85,14 @@ def test_full_telescope_retina_within_a_quarter_of_a_u50():
     assert rep.dsp == 0
     assert 100 * 384 < rep.lut  # the engines alone are several hundred LUTs each
     assert rep.u50_lut_share <= 0.25
+
+
+@pytest.mark.slow
+def test_full_barrel_hough_18_instances_within_a_u50():
+    """The Hough issue's target: the 18 time-multiplexed barrel instances of the CMS TMTT
+    demonstrator within one U50. A flat yosys run of the whole design, about 9 min: in
+    `make test` (cached under build/synth/), not in `make test-fast`."""
+    rep = synthesize("hough", "barrel")
+    assert rep.method == "flat"
+    assert 20_000 < rep.lut  # 32 columns of list memories and their logic
+    assert rep.instances_per_u50 >= 18, rep.table()

@@ -15,6 +15,7 @@ import pytest
 
 from fasttrack import cli, codegen, detector, generate, vectors
 from fasttrack.events import Events
+from fasttrack.hough import HoughConfig
 from fasttrack.retina import Retina, RetinaConfig
 from fasttrack.vectors import VectorFile, read_vectors, write_retina_vectors
 
@@ -223,6 +224,22 @@ def test_cli_codegen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     want = codegen.retina_files(cfg)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(want)
     for name, text in want.items():
+        assert (tmp_path / name).read_text() == text
+
+
+@pytest.mark.parametrize("algorithm", ["retina", "hough"])
+def test_cli_codegen_rtl_writes_the_config_the_rtl_is_built_for(
+    algorithm: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fasttrack.hw.cosim import rtl_config
+
+    assert cli.main(["codegen", algorithm, "--preset", "barrel", "--rtl", "-o", str(tmp_path)]) == 0
+    cfg = rtl_config(algorithm, "barrel")
+    default = (HoughConfig if algorithm == "hough" else RetinaConfig).for_detector(detector.barrel())
+    assert cfg.config_hash() != default.config_hash()  # the barrel RTL configs differ from the defaults
+    assert f"hash {cfg.config_hash()}" in capsys.readouterr().out
+    files = codegen.hough_files(cfg) if algorithm == "hough" else codegen.retina_files(cfg)
+    for name, text in files.items():
         assert (tmp_path / name).read_text() == text
 
 

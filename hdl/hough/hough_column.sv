@@ -134,7 +134,6 @@ module hough_column #(
     logic [CNTW-1:0] cnt;
     logic [MH-1:0] list;
     logic wflag;
-    logic [NBP-1:0] wdec;         // word decoder of the fill
     logic [NBP-1:0] vld [2];
     logic [NBP-1:0] flg [2];
     always_comb begin
@@ -145,9 +144,6 @@ module hough_column #(
       waddr = BAW'(32'(j) >> FB2);
     end
     assign raddr = BAW'(32'(rd_bin) >> FB2);
-    for (genvar w = 0; w < NBP; w++) begin : g_dec
-      assign wdec[w] = en && waddr == BAW'(w);
-    end
     // one memory per bank, one read port each: the fill never works on the bank under
     // readout (a bank is read out only once full, and filled only while not full)
     for (genvar b = 0; b < 2; b++) begin : g_bank
@@ -158,19 +154,24 @@ module hough_column #(
       always_ff @(posedge clk) begin
         if (we) mem[waddr] <= wword;
       end
-      // valid bits: set by a write, cleared with the bank; flags: set by a write that
-      // reaches MIN_LAYERS, cleared with the bank (the readout lists the flagged cells in
-      // raster order and masks those it has listed: rd_past, rd_cur, rd_above)
-      logic set_v, set_f, clr_b;
-      assign set_v = fill_bank == 1'(b);
-      assign set_f = fill_bank == 1'(b) && wflag;
+      // valid bits: set by a write, cleared with the bank; flags: cleared with the bank,
+      // and every write stores whether it reached MIN_LAYERS. A cell's layer mask only
+      // grows within an event, so the last write's answer is the OR of all of them; the
+      // flag needs no read of itself, and a flip-flop with enable (the word decoder) and
+      // synchronous reset takes both bits without a LUT of their own. (The readout lists
+      // the flagged cells in raster order and masks those it has listed: rd_past, rd_cur,
+      // rd_above.)
+      logic en_b, clr_b;
+      logic [NBP-1:0] wdec_b;
+      assign en_b = en && fill_bank == 1'(b);
       assign clr_b = rst || (bank_clr && rd_bank == 1'(b));
       for (genvar w = 0; w < NBP; w++) begin : g_bit
+        assign wdec_b[w] = en_b && waddr == BAW'(w);
         always_ff @(posedge clk) begin
           if (clr_b) vld[b][w] <= 1'b0;
-          else if (set_v && wdec[w]) vld[b][w] <= 1'b1;
+          else if (wdec_b[w]) vld[b][w] <= 1'b1;
           if (clr_b) flg[b][w] <= 1'b0;
-          else if (set_f && wdec[w]) flg[b][w] <= 1'b1;
+          else if (wdec_b[w]) flg[b][w] <= wflag;
         end
       end
       for (genvar w = 0; w < NBP; w++) begin : g_fl

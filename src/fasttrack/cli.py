@@ -124,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("algorithm", choices=["retina", "hough"], help="which algorithm's files")
     p.add_argument("--preset", required=True, choices=presets, help="detector preset (default config)")
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+    p.add_argument("--rtl", action="store_true", help=_RTL_HELP)
 
     p = sub.add_parser(
         "csim",
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+    p.add_argument("--rtl", action="store_true", help=_RTL_HELP)
     _add_mix_overrides(p)
     _add_scan_report_parsers(sub, presets)
     from .hw import cli_rtl
@@ -221,8 +223,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _config(algorithm: str, det: Any) -> Any:
-    """The default config of ``algorithm`` for a detector."""
+_RTL_HELP = (
+    "use the config the RTL is built for (<algo>.presets.rtl_config, as fasttrack cosim and synth do) "
+    "instead of the default config"
+)
+
+
+def _config(algorithm: str, det: Any, rtl: bool = False) -> Any:
+    """The default config of ``algorithm`` for a detector, or with ``rtl`` the one the RTL
+    is built for."""
+    if rtl and algorithm == "hough":
+        from .hough.presets import rtl_config as hough_rtl
+
+        return hough_rtl(det)
+    if rtl:
+        from .retina.presets import rtl_config as retina_rtl
+
+        return retina_rtl(det)
     if algorithm == "hough":
         from .hough import HoughConfig
 
@@ -274,7 +291,7 @@ def cmd_csim(args: argparse.Namespace) -> int:
 def cmd_codegen(args: argparse.Namespace) -> int:
     from . import codegen, detector
 
-    cfg = _config(args.algorithm, detector.preset(args.preset))
+    cfg = _config(args.algorithm, detector.preset(args.preset), rtl=args.rtl)
     write = codegen.write_hough if args.algorithm == "hough" else codegen.write_retina
     paths = write(cfg, args.output)
     print(f"config {cfg.name} hash {cfg.config_hash()}: wrote " + ", ".join(str(p) for p in paths))
@@ -287,7 +304,7 @@ def cmd_vectors(args: argparse.Namespace) -> int:
     if args.events < 0:
         raise SystemExit("fasttrack vectors: --events must be >= 0")
     det = detector.preset(args.preset)
-    cfg = _config(args.algorithm, det)
+    cfg = _config(args.algorithm, det, rtl=args.rtl)
     ev = generate.generate(det, args.events, seed=args.seed, **_mix_changes(args))
     write = vectors.write_hough_vectors if args.algorithm == "hough" else vectors.write_retina_vectors
     paths = write(cfg, ev, args.output)

@@ -99,7 +99,16 @@ def rtl_config(det: Detector, **overrides: Any) -> HoughConfig:
     """The Hough transform the RTL processor (``hdl/hough``) is built for on a preset.
 
     The RTL keeps the cells in memories (one per column and fill bank), so the default
-    arrays fit as they are: this is :func:`default_config`. The RTL implements the
-    duplicate rules ``"none"`` and ``"sharing"`` (not ``"localmax"``).
+    arrays fit as they are. On ``barrel`` the event buffer holds 96 hits instead of 128:
+    a cell's hit list is a set over arrival slots, one bit per buffered hit, so the list
+    memories, their update and read port shrink by a quarter (yosys: about 4.8 k LUTs of
+    an instance, which brings 18 instances within a U50). At pile-up 200 an event has 54
+    hits on average and 101 at most in 2000 events; 0.2 % of events exceed 96, and the
+    efficiency and fake rate (pT >= 3 GeV, 2000 events, seed 1) equal those of 128.
+    Hits beyond the buffer are counted and flagged as for any capacity. Other presets
+    use :func:`default_config`. The RTL implements the duplicate rules ``"none"`` and
+    ``"sharing"`` (not ``"localmax"``).
     """
+    if for_detector(det).name == "barrel-rphi":
+        overrides = {"max_hits": 96, **overrides}
     return default_config(det, **overrides)

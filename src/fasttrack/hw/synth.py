@@ -66,9 +66,28 @@ class SynthReport:
     def u50_dsp_share(self) -> float:
         return self.dsp / U50["dsp"]
 
+    @property
+    def u50_bram_share(self) -> float:
+        return self.bram / U50["bram36"]
+
+    @property
+    def instances_per_u50(self) -> int:
+        """Copies of this design that fit in one U50: the scarcest of LUTs (logic and
+        distributed RAM), FFs, DSPs and BRAM decides. Routing, timing closure and the
+        shell's share of the device are not estimated."""
+        shares = [self.u50_lut_share, self.u50_ff_share, self.u50_dsp_share, self.u50_bram_share]
+        worst = max(shares)
+        return int(1.0 / worst) if worst > 0 else 0
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d.update(u50_lut_share=self.u50_lut_share, u50_ff_share=self.u50_ff_share, u50_dsp_share=self.u50_dsp_share)
+        d.update(
+            u50_lut_share=self.u50_lut_share,
+            u50_ff_share=self.u50_ff_share,
+            u50_dsp_share=self.u50_dsp_share,
+            u50_bram_share=self.u50_bram_share,
+            instances_per_u50=self.instances_per_u50,
+        )
         return d
 
     def table(self) -> str:
@@ -78,7 +97,8 @@ class SynthReport:
             ("FF", f"{self.ff:,}  ({100 * self.u50_ff_share:.2f} %)"),
             ("CARRY4/8", f"{self.carry:,}"),
             ("DSP48E2", f"{self.dsp:,}  ({100 * self.u50_dsp_share:.2f} %)"),
-            ("BRAM (36k)", f"{self.bram:g}"),
+            ("BRAM (36k)", f"{self.bram:g}  ({100 * self.u50_bram_share:.2f} %)"),
+            ("instances per U50", f"{self.instances_per_u50:,}  (by the scarcest resource)"),
             ("method", self.method),
             ("yosys time", f"{self.seconds:.0f} s"),
         ]
