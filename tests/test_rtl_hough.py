@@ -225,7 +225,8 @@ def test_icarus_bit_exact() -> None:
 
 def test_max_candidates_bound_is_the_hls_one() -> None:
     cfg = rtl_config(detector.barrel())
-    assert hough_max_candidates(cfg) == min(32 * 64, 128 * 32 * 2 // 5) * 4
+    assert cfg.max_hits == 96  # the barrel RTL buffer (presets.rtl_config)
+    assert hough_max_candidates(cfg) == min(32 * 64, 96 * 32 * 2 // 5) * 4
 
 
 # ------------------------------------------------------------------------------------------
