@@ -232,14 +232,10 @@ _RTL_HELP = (
 def _config(algorithm: str, det: Any, rtl: bool = False) -> Any:
     """The default config of ``algorithm`` for a detector, or with ``rtl`` the one the RTL
     is built for."""
-    if rtl and algorithm == "hough":
-        from .hough.presets import rtl_config as hough_rtl
-
-        return hough_rtl(det)
     if rtl:
-        from .retina.presets import rtl_config as retina_rtl
+        from .hw.cosim import rtl_config
 
-        return retina_rtl(det)
+        return rtl_config(algorithm, det.name)
     if algorithm == "hough":
         from .hough import HoughConfig
 

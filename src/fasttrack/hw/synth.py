@@ -75,9 +75,9 @@ class SynthReport:
         """Copies of this design that fit in one U50: the scarcest of LUTs (logic and
         distributed RAM), FFs, DSPs and BRAM decides. Routing, timing closure and the
         shell's share of the device are not estimated."""
-        shares = [self.u50_lut_share, self.u50_ff_share, self.u50_dsp_share, self.u50_bram_share]
-        worst = max(shares)
-        return int(1.0 / worst) if worst > 0 else 0
+        used = {"lut": self.lut + self.lutram, "ff": self.ff, "dsp": self.dsp, "bram36": self.bram}
+        fits = [int(U50[k] // n) for k, n in used.items() if n > 0]
+        return min(fits) if fits else 0
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
