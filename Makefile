@@ -26,7 +26,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not fullsynth" $(PYTEST_ARGS)
 
-# the full-size resource estimates (yosys, 30-45 min each): the figures of the closing notes
+# the full-size resource estimates behind the fullsynth marker (yosys, up to about 50 min each)
 test-synth: $(STAMP)
 	$(BIN)/python -m pytest -m fullsynth $(PYTEST_ARGS)
 
