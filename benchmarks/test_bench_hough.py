@@ -86,8 +86,8 @@ def assert_same(out: HoughOutput, naive: NaiveOutput, cfg: HoughConfig) -> None:
     eq(out.masks, naive.masks, err_msg="layer masks")
     eq(out.hit_counts, naive.hit_counts, err_msg="hits per cell")
     eq(np.asarray(ak.num(out.tracks, axis=1)), naive.n_tracks, err_msg="candidates per event")
-    for field in ("column", "bin", "sub", "layer_mask"):
-        eq(_flat(out.tracks, field), getattr(naive, field), err_msg=field)
+    for field, naive_field in (("cell_a", "column"), ("cell_b", "bin"), ("sub", "sub"), ("layer_mask", "layer_mask")):
+        eq(_flat(out.tracks, field), getattr(naive, naive_field), err_msg=field)
     eq(_flat(out.tracks, "n_layers"), [int(m).bit_count() for m in naive.layer_mask], err_msg="n_layers")
     a_name, b_name = cfg.param_names
     eq(_flat(out.tracks, a_name), naive.a, err_msg=a_name)
@@ -137,7 +137,7 @@ def test_hough_numba(benchmark: Any, name: str, mode: Mode) -> None:
     benchmark.extra_info["hits_per_event"] = float(events.n_hits.mean())
     benchmark.extra_info["tracks_per_event"] = float(np.mean(ak.num(out.tracks, axis=1)))
     assert out.mode == mode and len(out.n_candidates) == len(events)
-    assert len(_flat(out.tracks, "column")) > 0, "no candidates: the comparison would be vacuous"
+    assert len(_flat(out.tracks, "cell_a")) > 0, "no candidates: the comparison would be vacuous"
     assert_same(out, _naive_expected(name, mode), cfg)
 
 
@@ -167,7 +167,7 @@ def test_naive_equals_reference_at_limits(name: str, limit: str, mode: Mode) -> 
     events = events[:60]
     out = Hough(cfg).run(events, mode, keep_maps=True)
     assert_same(out, naive_run(cfg, events, mode), cfg)
-    assert len(_flat(out.tracks, "column")) > 0
+    assert len(_flat(out.tracks, "cell_a")) > 0
     if counter is not None:
         assert np.any(getattr(out, counter)), f"{limit}: {counter} never reached"
 

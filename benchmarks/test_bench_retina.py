@@ -77,7 +77,7 @@ def assert_same(out: RetinaOutput, naive: NaiveOutput) -> None:
     eq = np.testing.assert_array_equal
     eq(out.n_hits_dropped, naive.n_hits_dropped, err_msg="hits dropped")
     eq(out.n_hits_unreached, naive.n_hits_unreached, err_msg="hits reaching no cell")
-    eq(out.n_maxima, naive.n_maxima, err_msg="maxima")
+    eq(out.n_candidates, naive.n_maxima, err_msg="maxima")
     eq(np.asarray(ak.num(out.tracks, axis=1)), naive.n_tracks, err_msg="tracks per event")
     eq(_flat(out.tracks, "cell_a"), naive.cell_a, err_msg="cell_a")
     eq(_flat(out.tracks, "cell_b"), naive.cell_b, err_msg="cell_b")
@@ -134,7 +134,7 @@ def test_retina_numba(benchmark: Any, name: str, mode: Mode) -> None:
     benchmark.extra_info["implementation"] = "numba reference, Retina.run (baseline: naive dense numpy)"
     benchmark.extra_info["hits_per_event"] = float(events.n_hits.mean())
     benchmark.extra_info["tracks_per_event"] = float(np.mean(ak.num(out.tracks, axis=1)))
-    assert out.mode == mode and len(out.n_maxima) == len(events)
+    assert out.mode == mode and len(out.n_candidates) == len(events)
     assert_same(out, _naive_expected(name, mode))
 
 

@@ -8,11 +8,13 @@ to a design under test and one clock loop. The DUT convention (retina and Hough 
   W-bit words, lane k at bits ``[k*W +: W]``;
 * ``out_valid``, ``out_ready``, ``out_data``: one output stream.
 
-Everything else comes from a *plan* (JSON written by ``fasttrack.hw.cosim``): the words
-of every lane and the golden model's expected output words, event by event, already
-packed with the layouts of ``fasttrack.hw.words``, plus the random gap and back-pressure
-probabilities. The harness knows nothing about the algorithm, so the retina and the
-Hough transform share it.
+Everything else comes from a *plan* (JSON written by ``fasttrack.hw.cosim`` from the
+algorithm's stream plan): the words of every lane and the golden model's expected output
+words, event by event, already packed with the algorithm's word layouts, the output
+word's fields (the scoreboard decodes with the same ``fasttrack.hw.words.WordLayout``
+that encoded them; the field ``last`` ends an event), plus the random gap and
+back-pressure probabilities. The harness knows nothing about the algorithm, so every
+algorithm shares it.
 
 Timing: inputs are written after a falling edge and sampled in the ReadOnly phase of the
 same half period, so what is sampled is exactly what the DUT sees at the next rising
@@ -32,6 +34,8 @@ from typing import Any
 import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge, ReadOnly
+
+from fasttrack.hw.words import WordLayout
 
 
 class LaneDriver:
@@ -111,20 +115,14 @@ class GoldenModel:
 class Scoreboard:
     """Word-for-word comparison of the received stream with the golden stream."""
 
-    fields: list[tuple[str, int, int, bool]]  # name, lsb, bits, signed
+    layout: WordLayout  # the output word, as the golden words were packed
     mismatches: int = 0
     missing: int = 0
     extra: int = 0
     errors: list[str] = field(default_factory=list)
 
     def decode(self, word: int) -> dict[str, int]:
-        out = {}
-        for name, lsb, bits, signed in self.fields:
-            v = (word >> lsb) & ((1 << bits) - 1)
-            if signed and v >> (bits - 1):
-                v -= 1 << bits
-            out[name] = v
-        return out
+        return self.layout.unpack(word)
 
     def _note(self, text: str) -> None:
         if len(self.errors) < 20:
@@ -164,8 +162,9 @@ async def run_plan(dut: Any, plan: dict[str, Any]) -> dict[str, Any]:
     golden = GoldenModel([ev["expected"] for ev in plan["events"]])
     driver = LaneDriver(dut, lanes, plan["lane_bits"], plan["gap_prob"], rng)
     monitor = StreamMonitor(dut, plan["backpressure_prob"], rng)
-    board = Scoreboard([tuple(f) for f in plan["out_fields"]])
-    last_flag = plan["out_last_lsb"]
+    layout = WordLayout.from_fields(plan["out_fields"])
+    board = Scoreboard(layout)
+    last_flag = layout.lsb("last")
 
     cocotb.start_soon(Clock(dut.clk, plan["clock_period_ns"], unit="ns").start())
     dut.rst.value = 1

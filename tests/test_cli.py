@@ -113,5 +113,5 @@ def test_csim_command_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert cli.main(["csim", "hough", "--preset", "barrel", "-n", "20", "--json", str(out)]) == 0
     assert "bit-exact: yes" in capsys.readouterr().out
     d = json.loads(out.read_text())
-    assert {"kernel", "preset", "types", "events", "mismatches", "bit_exact"} <= set(d)
-    assert d["kernel"] == "hough" and d["events"] == 20 and d["mismatches"] == 0 and d["bit_exact"] is True
+    assert {"algorithm", "preset", "types", "events", "mismatches", "bit_exact"} <= set(d)
+    assert d["algorithm"] == "hough" and d["events"] == 20 and d["mismatches"] == 0 and d["bit_exact"] is True

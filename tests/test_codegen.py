@@ -1,4 +1,4 @@
-"""Code generation (fasttrack.codegen): config -> C++ header, SV package, memory files.
+"""Code generation (fasttrack.hw.codegen): config -> C++ header, SV package, memory files.
 
 Every generated constant and table is parsed back and compared with the config; the
 headers are compiled with g++ against the vendored ap_types and ac_types and checked by
@@ -18,7 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fasttrack import codegen, detector
+from fasttrack import detector
+from fasttrack.hw import retina as retina_hw
+from fasttrack.hw import sources
+from fasttrack.hw.codegen import mem_lines, write_files
 from fasttrack.retina import RetinaConfig, RetinaTables
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,6 +38,7 @@ FILES = (
     "retina_receptors.mem",
     "retina_lut.mem",
     "retina_a_bend.mem",
+    "platform.tcl",
 )
 
 
@@ -45,7 +49,7 @@ def configs() -> dict[str, RetinaConfig]:
 
 @pytest.fixture(scope="module")
 def generated(configs: dict[str, RetinaConfig]) -> dict[str, dict[str, str]]:
-    return {name: codegen.retina_files(cfg) for name, cfg in configs.items()}
+    return {name: retina_hw.files(cfg) for name, cfg in configs.items()}
 
 
 def expected_constants(cfg: RetinaConfig) -> dict[str, int]:
@@ -159,9 +163,8 @@ def test_constants_parse_back(
         "A_BEND_MEM": "retina_a_bend.mem",
         "CONFIG_HASH": cfg.config_hash(),
     }
-    # the hls4ml-style struct mirrors every constant
-    struct = dict(re.findall(r"^    static constexpr long long (\w+) = (\w+);", files["retina_params.h"], re.M))
-    assert struct == {k.lower(): k for k in cpp}
+    # no generated struct mirrors the constants (no kernel used it): one name per constant
+    assert "struct config" not in files["retina_params.h"]
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -242,7 +245,7 @@ def test_every_file_carries_the_config_hash(
     h = cfg.config_hash()
     for fname, text in generated[name].items():
         first = text.splitlines()[0]
-        assert first.startswith("// "), fname
+        assert first.startswith("# " if fname.endswith(".tcl") else "// "), fname
         assert h in first and name in first, f"{fname}: banner {first!r}"
     banner = generated[name]["retina_params.h"].splitlines()[0]
     assert f"RetinaConfig '{name}', hash {h}" in banner and "do not edit" in banner
@@ -251,22 +254,22 @@ def test_every_file_carries_the_config_hash(
 def test_generation_is_deterministic(configs: dict[str, RetinaConfig], tmp_path: Path) -> None:
     for name in ("telescope", "barrel"):
         again = RetinaConfig.for_detector(detector.preset(name))  # a fresh config object
-        assert codegen.retina_files(configs[name]) == codegen.retina_files(again)
+        assert retina_hw.files(configs[name]) == retina_hw.files(again)
     cfg = configs["barrel"]
-    first = codegen.write_retina(cfg, tmp_path / "a")
-    second = codegen.write_retina(cfg, tmp_path / "b")
+    first = write_files(retina_hw.files(cfg), tmp_path / "a")
+    second = write_files(retina_hw.files(cfg), tmp_path / "b")
     assert [p.name for p in first] == [p.name for p in second] and {p.name for p in first} == set(FILES)
     for p, q in zip(first, second, strict=True):
         assert p.read_bytes() == q.read_bytes(), p.name
-        assert p.read_text() == codegen.retina_files(cfg)[p.name]
-    codegen.write_retina(cfg, tmp_path / "a")  # rewriting in place changes nothing
+        assert p.read_text() == retina_hw.files(cfg)[p.name]
+    write_files(retina_hw.files(cfg), tmp_path / "a")  # rewriting in place changes nothing
     assert [p.read_bytes() for p in first] == [q.read_bytes() for q in second]
 
 
 def test_a_config_change_shows_in_the_files(configs: dict[str, RetinaConfig]) -> None:
     cfg = configs["telescope"]
     other = dataclasses.replace(cfg, threshold=cfg.threshold + 0.5)
-    a, b = codegen.retina_files(cfg), codegen.retina_files(other)
+    a, b = retina_hw.files(cfg), retina_hw.files(other)
     assert parse_cpp(b["retina_params.h"])[0]["THRESHOLD"] == other.threshold_hw != cfg.threshold_hw
     assert all(a[f] != b[f] for f in FILES)  # every file names the (new) hash
 
@@ -284,7 +287,7 @@ def test_a_config_change_shows_in_the_files(configs: dict[str, RetinaConfig]) ->
     ],
 )
 def test_mem_lines(values: list[int], width: int, signed: bool | None, lines: list[str]) -> None:
-    assert codegen.mem_lines(values, width, signed=signed) == lines
+    assert mem_lines(values, width, signed=signed) == lines
 
 
 @pytest.mark.parametrize(
@@ -301,7 +304,7 @@ def test_mem_lines(values: list[int], width: int, signed: bool | None, lines: li
 )
 def test_mem_lines_rejects_values_out_of_range(value: int, width: int, signed: bool | None) -> None:
     with pytest.raises(ValueError, match=f"value {value} does not fit"):
-        codegen.mem_lines([0, value], width, signed=signed)
+        mem_lines([0, value], width, signed=signed)
 
 
 def test_out_of_range_table_entries_raise(configs: dict[str, RetinaConfig]) -> None:
@@ -312,12 +315,12 @@ def test_out_of_range_table_entries_raise(configs: dict[str, RetinaConfig]) -> N
     rec[3, 0, 10, 10] = 2 ** (cfg.coord_bits - 1)  # one above the largest signed value
     cfg.__dict__["tables"] = RetinaTables(rec, good.lut)  # the cached property's slot
     with pytest.raises(ValueError, match=f"{2 ** (cfg.coord_bits - 1)} does not fit"):
-        codegen.retina_files(cfg)
+        retina_hw.files(cfg)
     lut = good.lut.copy()
     lut[0, 0] = 2**cfg.weight_bits
     cfg.__dict__["tables"] = RetinaTables(good.receptors_hw, lut)
     with pytest.raises(ValueError, match="does not fit in an unsigned"):
-        codegen.retina_files(cfg)
+        retina_hw.files(cfg)
 
 
 # ------------------------------------------------------------------------------------------
@@ -339,7 +342,7 @@ def cpp_builds(
     jobs = {}
     for name, cfg in configs.items():
         gen = root / name
-        codegen.write_retina(cfg, gen)
+        write_files(retina_hw.files(cfg), gen)
         expect = [f"-DEXPECT_{k}={v}LL" for k, v in expected_constants(cfg).items()]
         for family, flags in FAMILIES.items():
             exe = root / f"{name}_{family}"
@@ -420,5 +423,22 @@ def test_checked_in_generated_files_are_fresh() -> None:
         m = re.search(r"RetinaConfig '(\w+)', hash ([0-9a-f]{16})|^// (\w+) .* ([0-9a-f]{16}):", text, re.M)
         assert m, f"{p}: no codegen banner"
         name = m[1] or m[3]
-        fresh = codegen.retina_files(RetinaConfig.for_detector(detector.preset(name)))[p.name]
+        fresh = retina_hw.files(RetinaConfig.for_detector(detector.preset(name)))[p.name]
         assert text == fresh, f"{p.relative_to(REPO)} is stale: regenerate it from the {name} preset"
+
+
+def test_platform_tcl_carries_the_platform_module() -> None:
+    """The Vitis HLS scripts read the part and clock from the generated platform.tcl, whose
+    values are fasttrack.hw.platform's (no clock written by hand in Tcl)."""
+    from fasttrack.hw.platform import CLOCK_MHZ, U50, clock_period_ns
+
+    tcl = retina_hw.files(RetinaConfig.for_rtl(detector.telescope()))["platform.tcl"]
+    sets = dict(re.findall(r"^set (\w+) (\S+)$", tcl, re.M))
+    assert sets == {
+        "ft_part": U50.part,
+        "ft_clock_mhz": f"{CLOCK_MHZ:g}",
+        "ft_clock_period_ns": f"{clock_period_ns():g}",
+    }
+    common = (sources.hls_dir() / "run_hls_common.tcl").read_text()
+    assert "platform.tcl" in common and not re.search(r"create_clock -period [0-9]", common)
+    assert U50.part not in common

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from fasttrack import detector, generate, vectors
+from fasttrack import algorithms, detector, generate
 from fasttrack.hough import HoughConfig
 from fasttrack.hw import csim
+from fasttrack.hw.vectors import read_vectors
 from fasttrack.retina import RetinaConfig
 
 pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="C-simulation needs g++")
@@ -34,8 +35,7 @@ def _config(kernel: str, preset: str) -> RetinaConfig | HoughConfig:
 def _vectors(kernel: str, preset: str, out: Path, n: int, seed: int, **mix: float) -> Path:
     cfg = _config(kernel, preset)
     ev = generate.generate(detector.preset(preset), n, seed=seed, **mix)
-    write = vectors.write_retina_vectors if kernel == "retina" else vectors.write_hough_vectors
-    write(cfg, ev, out)  # type: ignore[arg-type]
+    algorithms.get(kernel).require_hardware("vectors").write_vectors(cfg, ev, out)
     return out
 
 
@@ -54,7 +54,7 @@ def test_csim_is_bit_exact(kernel: str, preset: str, types: str) -> None:
 @pytest.mark.parametrize("kernel", KERNELS)
 def test_csim_is_bit_exact_on_overflow_events(kernel: str, preset: str, types: str, tmp_path: Path) -> None:
     vec = _vectors(kernel, preset, tmp_path / "vec", 100, 7, **OVERFLOW_MIX[preset])
-    tracks = vectors.read_vectors(vec / f"{kernel}_tracks.txt")
+    tracks = read_vectors(vec / f"{kernel}_tracks.txt")
     dropped = [v[3] for v in tracks.event_values]  # E event n n_hits_dropped ...
     assert sum(d > 0 for d in dropped) >= 10, "the sample must overflow the hit capacity"
     r = csim.run_csim(kernel, preset, n_events=100, vector_dir=vec, types=types)  # type: ignore[arg-type]
@@ -106,7 +106,7 @@ def test_csim_refuses_a_vector_file_of_another_config(tmp_path: Path) -> None:
     cfg = _config("retina", "telescope")
     other = dataclasses.replace(cfg, threshold=cfg.threshold + 0.5)  # type: ignore[arg-type]
     ev = generate.generate(detector.preset("telescope"), 5, seed=1)
-    vectors.write_retina_vectors(other, ev, tmp_path / "vec")  # type: ignore[arg-type]
+    algorithms.get("retina").require_hardware("vectors").write_vectors(other, ev, tmp_path / "vec")
     exe, _, _ = csim.build_testbench("retina", cfg)
     code, out, _ = csim.run_testbench(exe, tmp_path / "vec")
     assert code != 0 and "hash" in out.lower(), out

@@ -410,8 +410,8 @@ def check_against_golden(cfg: HoughConfig, ev: Events, out: HoughOutput, plant: 
         t = tracks[e]
         got = list(
             zip(
-                ak.to_list(t.column),
-                ak.to_list(t.bin),
+                ak.to_list(t.cell_a),
+                ak.to_list(t.cell_b),
                 ak.to_list(t.sub),
                 ak.to_list(t.layer_mask),
                 [tuple(x) for x in ak.to_list(t.hit_ids)],
@@ -679,7 +679,7 @@ def test_layer_masks_candidates_and_min_layers_boundary(mode: str) -> None:
     want[3, 5] = 2
     np.testing.assert_array_equal(out.maps[0], want)
     t = out.tracks[0]
-    assert list(zip(t.column.tolist(), t.bin.tolist(), t.sub.tolist(), strict=True)) == [(1, 4, -1), (2, 4, -1)]
+    assert list(zip(t.cell_a.tolist(), t.cell_b.tolist(), t.sub.tolist(), strict=True)) == [(1, 4, -1), (2, 4, -1)]
     assert t.layer_mask.tolist() == [0b1111, 0b1111] and t.n_layers.tolist() == [4, 4]
     assert t.hit_ids.tolist() == [[10, 11, 12, 13]] * 2
     assert t.tx.tolist() == pytest.approx([-0.004, 0.004]) and t.x_ref_mm.tolist() == pytest.approx([0.4, 0.4])
@@ -687,7 +687,7 @@ def test_layer_masks_candidates_and_min_layers_boundary(mode: str) -> None:
     assert out.maps[1].max() == 3 and len(out.tracks[1]) == 0 and out.n_candidates.tolist() == [2, 0]
     # ... and the same two cells with min_layers 3 (the boundary is inclusive)
     three = run(tiny_config(max_bins_per_column=3, min_layers=3), ev, mode)
-    assert [(c.column, c.bin, c.layer_mask) for c in three.tracks[1]] == [(1, 4, 0b0111), (2, 4, 0b0111)]
+    assert [(c.cell_a, c.cell_b, c.layer_mask) for c in three.tracks[1]] == [(1, 4, 0b0111), (2, 4, 0b0111)]
     assert three.n_candidates.tolist()[0] == 2  # nothing else reaches 3 layers in the first event
     # cap 2: layer 0 in column 1 and layer 3 in column 2 lose bin 4 -> (1, 4), (2, 4) have 3 layers
     capped = run(tiny_config(max_bins_per_column=2), ev, mode)
@@ -709,7 +709,7 @@ def test_hit_list_overflow_rule(mode: str) -> None:
     cfg = tiny_config(max_bins_per_column=3, max_hits_per_cell=2)
     out = run(cfg, ev, mode)
     t = out.tracks[0]
-    assert list(zip(t.column.tolist(), t.bin.tolist(), strict=True)) == [(1, 4), (2, 4)]
+    assert list(zip(t.cell_a.tolist(), t.cell_b.tolist(), strict=True)) == [(1, 4), (2, 4)]
     assert t.layer_mask.tolist() == [0b1111, 0b1111]  # all four layers though only two hits are listed
     assert t.hit_ids.tolist() == [[10, 11], [10, 11]]
     assert out.n_list_overflows.tolist() == [8]
@@ -741,20 +741,20 @@ def test_mini_hough_by_hand(mode: str) -> None:
     cfg = tiny_config(max_bins_per_column=3, mini_hough=True)
     out = run(cfg, ev, mode)
     t = out.tracks[0]
-    assert list(zip(t.column.tolist(), t.bin.tolist(), t.sub.tolist(), strict=True)) == [(1, 4, 2), (2, 4, 0)]
+    assert list(zip(t.cell_a.tolist(), t.cell_b.tolist(), t.sub.tolist(), strict=True)) == [(1, 4, 2), (2, 4, 0)]
     assert t.hit_ids.tolist() == [[10, 11, 12, 13]] * 2
     # sub-cell centres: tx = −0.016 + (1 + 0.75)·0.008, x_ref = −3.2 + (4 + 0.25)·0.8
     assert t.tx.tolist() == pytest.approx([-0.002, 0.002]) and t.x_ref_mm.tolist() == pytest.approx([0.2, 0.2])
     check_against_golden(cfg, ev, out)
     shared = run(dataclasses.replace(cfg, duplicate_rule="sharing"), ev, mode)
-    assert [(c.column, c.bin, c.sub) for c in shared.tracks[0]] == [(1, 4, 2)]
+    assert [(c.cell_a, c.cell_b, c.sub) for c in shared.tracks[0]] == [(1, 4, 2)]
     assert shared.n_candidates.tolist() == [1]
     # with min_layers 1 the other sub-cells appear, in raster order of their cells, sub-cells in order
     low_cfg = dataclasses.replace(cfg, min_layers=1, max_tracks=64)
     low = run(low_cfg, ev, mode)
-    cell = [(c.sub, c.layer_mask) for c in low.tracks[0] if (c.column, c.bin) == (1, 4)]
+    cell = [(c.sub, c.layer_mask) for c in low.tracks[0] if (c.cell_a, c.cell_b) == (1, 4)]
     assert cell == [(0, 0b0100), (1, 0b1100), (2, 0b1111), (3, 0b1000)]
-    cell = [(c.sub, c.layer_mask) for c in low.tracks[0] if (c.column, c.bin) == (2, 4)]
+    cell = [(c.sub, c.layer_mask) for c in low.tracks[0] if (c.cell_a, c.cell_b) == (2, 4)]
     assert cell == [(0, 0b1111), (1, 0b0001), (2, 0b0010), (3, 0b0011)]
     check_against_golden(low_cfg, ev, low)
 
@@ -766,17 +766,17 @@ def test_localmax_tie_rule_by_hand(mode: str) -> None:
     ev = events(tiny_telescope(), [at_origin()])
     cfg = tiny_config(max_bins_per_column=3, min_layers=2, duplicate_rule="localmax")
     out = run(cfg, ev, mode)
-    assert [(c.column, c.bin) for c in out.tracks[0]] == [(1, 4)]
+    assert [(c.cell_a, c.cell_b) for c in out.tracks[0]] == [(1, 4)]
     plain = run(dataclasses.replace(cfg, duplicate_rule="none"), ev, mode)
     assert len(plain.tracks[0]) == 6  # (0, 5), (1, 3), (1, 4), (2, 3), (2, 4), (3, 5)
     # layers 2 and 3 only: 2 layers in (0, 5), (1, 4), (2, 3), (2, 4); (0, 5) and (1, 4)
     # are anti-diagonal neighbours and (0, 5) comes first in raster order: the one maximum
     lone = run(cfg, events(tiny_telescope(), [at_origin((2, 3))]), mode)
-    assert [(c.column, c.bin) for c in lone.tracks[0]] == [(0, 5)]
+    assert [(c.cell_a, c.cell_b) for c in lone.tracks[0]] == [(0, 5)]
     lone_plain = run(
         dataclasses.replace(cfg, duplicate_rule="none"), events(tiny_telescope(), [at_origin((2, 3))]), mode
     )
-    assert [(c.column, c.bin) for c in lone_plain.tracks[0]] == [(0, 5), (1, 4), (2, 3), (2, 4)]
+    assert [(c.cell_a, c.cell_b) for c in lone_plain.tracks[0]] == [(0, 5), (1, 4), (2, 3), (2, 4)]
     check_against_golden(cfg, ev, out)
 
 
@@ -794,7 +794,7 @@ def test_sharing_rank_threshold_and_order(mode: str) -> None:
         cfg = tiny_config(max_bins_per_column=3, duplicate_rule="sharing", dup_min_shared=shared)
         out = run(cfg, ev, mode)
         assert out.n_candidates.tolist() == [n], shared
-        assert [(c.column, c.bin) for c in out.tracks[0]][:1] == [(1, 4)]
+        assert [(c.cell_a, c.cell_b) for c in out.tracks[0]][:1] == [(1, 4)]
         check_against_golden(cfg, ev, out)
     # fewer listed hits rank first: a layer-0 hit at x = 0.9 mm (hw 9) fills (1, 4)
     # (column 1: e = 29..41 -> bins 3..5) but not (2, 4) (column 2: e = 41..53 -> bins 5, 6):
@@ -802,9 +802,9 @@ def test_sharing_rank_threshold_and_order(mode: str) -> None:
     ev = events(tiny_telescope(), [[*at_origin(), {"layer": 0, "x": 0.9, "hit_id": 14}]])
     cfg = tiny_config(max_bins_per_column=3, duplicate_rule="sharing")
     none = run(dataclasses.replace(cfg, duplicate_rule="none"), ev, mode)
-    assert {(c.column, c.bin): len(c.hit_ids) for c in none.tracks[0]} == {(1, 4): 5, (2, 4): 4}
+    assert {(c.cell_a, c.cell_b): len(c.hit_ids) for c in none.tracks[0]} == {(1, 4): 5, (2, 4): 4}
     two = run(cfg, ev, mode)
-    assert [(c.column, c.bin) for c in two.tracks[0]] == [(2, 4)]
+    assert [(c.cell_a, c.cell_b) for c in two.tracks[0]] == [(2, 4)]
     check_against_golden(cfg, ev, two)
     # more layers rank before fewer hits and raster order: a layer-3 hit at x = 0.81 mm (hw 8)
     # fills (2, 4) (column 2: e = 28..40 -> bins 3..5) but not (1, 4) (column 1: e = 40..52);
@@ -812,9 +812,9 @@ def test_sharing_rank_threshold_and_order(mode: str) -> None:
     ev = events(tiny_telescope(), [[*at_origin((0, 1, 2)), {"layer": 3, "x": 0.81, "hit_id": 13}]])
     cfg3 = dataclasses.replace(cfg, min_layers=3)
     none = run(dataclasses.replace(cfg3, duplicate_rule="none"), ev, mode)
-    assert [(c.column, c.bin, c.n_layers, len(c.hit_ids)) for c in none.tracks[0]] == [(1, 4, 3, 3), (2, 4, 4, 4)]
+    assert [(c.cell_a, c.cell_b, c.n_layers, len(c.hit_ids)) for c in none.tracks[0]] == [(1, 4, 3, 3), (2, 4, 4, 4)]
     three = run(cfg3, ev, mode)
-    assert [(c.column, c.bin) for c in three.tracks[0]] == [(2, 4)]
+    assert [(c.cell_a, c.cell_b) for c in three.tracks[0]] == [(2, 4)]
     check_against_golden(cfg3, ev, three)
 
 
@@ -825,7 +825,7 @@ def test_track_and_hit_capacity(mode: str) -> None:
     ev = events(tiny_telescope(), [at_origin(), at_origin()[:3]])
     cfg = tiny_config(max_bins_per_column=3, min_layers=2, max_tracks=2)
     out = run(cfg, ev, mode)
-    assert [(c.column, c.bin) for c in out.tracks[0]] == [(0, 5), (1, 3)]
+    assert [(c.cell_a, c.cell_b) for c in out.tracks[0]] == [(0, 5), (1, 3)]
     assert out.n_candidates.tolist()[0] == 6 and out.track_overflow.tolist()[0]
     check_against_golden(cfg, ev, out)
     small = tiny_config(max_bins_per_column=3, max_hits=3, hit_id_bits=2, min_layers=3)
@@ -889,7 +889,7 @@ def test_empty_and_zero_events(mode: str) -> None:
     assert no_maps.maps is None and no_maps.masks is None and no_maps.hit_counts is None
     assert out.masks is not None and out.hit_counts is not None
     assert out.masks.shape == out.hit_counts.shape == (3, 4, 8) and not out.masks.any() and not out.hit_counts.any()
-    assert {"column", "bin", "sub", "tx", "x_ref_mm", "layer_mask", "n_layers", "hit_ids"} <= set(out.tracks.fields)
+    assert {"cell_a", "cell_b", "sub", "tx", "x_ref_mm", "layer_mask", "n_layers", "hit_ids"} <= set(out.tracks.fields)
 
 
 def test_accumulate_returns_one_events_layer_count_map(preset_samples: dict[str, Events]) -> None:
@@ -925,9 +925,15 @@ def test_find_returns_tracks_aligned_with_events(preset_samples: dict[str, Event
         assert ak.to_list(hough.find(ev[7:9], mode)) == ak.to_list(tracks[7:9])  # type: ignore[arg-type]
     t = hough.find(ev[:5], "fixed")
     dtypes = {
-        name: ak.to_numpy(ak.flatten(t[name])).dtype for name in ("column", "bin", "sub", "layer_mask", "n_layers")
+        name: ak.to_numpy(ak.flatten(t[name])).dtype for name in ("cell_a", "cell_b", "sub", "layer_mask", "n_layers")
     }
-    assert dtypes == {"column": np.int32, "bin": np.int32, "sub": np.int8, "layer_mask": np.int64, "n_layers": np.int32}
+    assert dtypes == {
+        "cell_a": np.int32,
+        "cell_b": np.int32,
+        "sub": np.int8,
+        "layer_mask": np.int64,
+        "n_layers": np.int32,
+    }
     assert ak.to_numpy(ak.flatten(t.hit_ids, axis=None)).dtype == np.int32
 
 
@@ -1026,3 +1032,15 @@ def test_telescope_physics_floor(telescope_sample: Events, mode: str) -> None:
     assert perf.efficiency >= 0.99, perf.table()
     assert perf.duplicates_per_matched_particle <= 0.1, perf.table()
     assert not out.hit_overflow.any() and not out.track_overflow.any()
+
+
+def test_deprecated_track_fields_column_and_bin_still_read_with_a_warning() -> None:
+    """``column`` and ``bin`` were renamed ``cell_a`` and ``cell_b`` (as the retina's); the old
+    names still read, for one release, with a DeprecationWarning."""
+    det = detector.barrel()
+    tracks = Hough(HoughConfig.for_detector(det)).find(generate.generate(det, 5, seed=1), "fixed")
+    assert len(ak.flatten(tracks.cell_a)) > 0
+    with pytest.warns(DeprecationWarning, match="'column' is deprecated; use 'cell_a'"):
+        assert ak.to_list(tracks.column) == ak.to_list(tracks.cell_a)
+    with pytest.warns(DeprecationWarning, match="'bin' is deprecated; use 'cell_b'"):
+        assert tracks[0][0].bin == tracks[0][0].cell_b

@@ -16,7 +16,7 @@ from fasttrack.scan import parse_spec, run_scan
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 COSIM = {
-    "kernel": "retina",
+    "algorithm": "retina",
     "preset": "telescope",
     "simulator": "verilator",
     "events": 40,
@@ -31,7 +31,7 @@ COSIM = {
     "latency_cycles": [100, 110, 120, 130, 125, 118, 180, 95, 111, 140],
 }
 SYNTH = {
-    "kernel": "retina",
+    "algorithm": "retina",
     "preset": "telescope",
     "lut": 123456,
     "ff": 234567,
@@ -107,7 +107,7 @@ def test_report_with_firmware_and_scan(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_report_takes_algorithm_from_cosim_and_flags_problems(tmp_path: Path) -> None:
-    bad = {**COSIM, "kernel": "hough", "bit_exact": False, "mismatches": 3, "config_hash": "0123456789abcdef"}
+    bad = {**COSIM, "algorithm": "hough", "bit_exact": False, "mismatches": 3, "config_hash": "0123456789abcdef"}
     del bad["latency_cycles"]
     path = write_report(tmp_path / "r", cosim_json=_json(tmp_path, "c.json", bad), n_events=100)
     srcs = set(_images(path))

@@ -371,7 +371,7 @@ def check_against_golden(
                 rtol=1e-12,
                 atol=1e-15,
             )
-        assert out.n_maxima[e] == n_max, f"event {e}: maxima count"
+        assert out.n_candidates[e] == n_max, f"event {e}: maxima count"
         for k, (i, j, *_rest) in enumerate(want):
             assert ak.to_list(t.hit_ids[k]) == associated(cfg, rec, hits, i, j, fixed), f"event {e} track {k}: hit_ids"
 
@@ -623,7 +623,7 @@ def test_threshold_boundary_is_inclusive() -> None:
         assert out.maps is not None and out.maps[0, 4, 2] == out.maps.max() == 15
         cells = list(zip(out.tracks[0].cell_a.tolist(), out.tracks[0].cell_b.tolist(), strict=True))
         assert ((4, 2) in cells) == taken
-        assert (out.n_maxima[0] > 0) == taken
+        assert (out.n_candidates[0] > 0) == taken
 
 
 def test_float_ties_within_relative_tolerance() -> None:
@@ -760,10 +760,10 @@ def test_track_capacity_keeps_the_first_maxima_in_raster_order(mode: str) -> Non
         out.maps[0], cfg.threshold_hw if mode == "fixed" else cfg.threshold, 0.0 if mode == "fixed" else FLOAT_TIE_REL
     )
     assert len(found) >= 3 and {(0, 2), (4, 2), (7, 2)} <= set(found)
-    assert out.n_maxima.tolist()[0] == len(found)
+    assert out.n_candidates.tolist()[0] == len(found)
     assert list(zip(out.tracks[0].cell_a.tolist(), out.tracks[0].cell_b.tolist(), strict=True)) == found[:2]
     assert out.track_overflow.tolist() == [True, False]
-    assert len(out.tracks[1]) == out.n_maxima[1] == 2
+    assert len(out.tracks[1]) == out.n_candidates[1] == 2
     check_against_golden(cfg, ev, out)
 
 
@@ -786,10 +786,10 @@ def test_empty_and_zero_events(mode: str) -> None:
     retina = Retina(cfg)
     out = retina.run(events(det, [[], [], []]), mode, keep_maps=True)  # type: ignore[arg-type]
     assert ak.num(out.tracks, axis=1).tolist() == [0, 0, 0]
-    assert out.n_maxima.tolist() == out.n_hits_dropped.tolist() == out.n_hits_unreached.tolist() == [0, 0, 0]
+    assert out.n_candidates.tolist() == out.n_hits_dropped.tolist() == out.n_hits_unreached.tolist() == [0, 0, 0]
     assert out.maps is not None and out.maps.shape == (3, 8, 4) and not out.maps.any()
     zero = retina.run(events(det, []), mode, keep_maps=True)  # type: ignore[arg-type]
-    assert len(zero.tracks) == 0 and zero.n_maxima.shape == (0,)
+    assert len(zero.tracks) == 0 and zero.n_candidates.shape == (0,)
     assert zero.maps is not None and zero.maps.shape == (0, 8, 4)
     assert len(retina.find(events(det, []), mode)) == 0  # type: ignore[arg-type]
     no_maps = retina.run(events(det, [[]]), mode)  # type: ignore[arg-type]

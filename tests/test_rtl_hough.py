@@ -17,15 +17,13 @@ import awkward as ak
 import numpy as np
 import pytest
 
-from fasttrack import detector, generate, metrics, vectors
+from fasttrack import detector, generate, metrics
 from fasttrack.events import Events
 from fasttrack.hough import Hough, HoughConfig
 from fasttrack.hough.config import DuplicateRule
-from fasttrack.hough.presets import default_config, rtl_config
-from fasttrack.hw import cosim
-from fasttrack.hw.csim import repo_root
-from fasttrack.hw.cyclemodel import HOUGH_CMP_LANES, HOUGH_MINI_LANES, hough_cycle_model
-from fasttrack.hw.words import hough_max_candidates, hough_track_layout
+from fasttrack.hw import cosim, sources
+from fasttrack.hw import hough as hough_hw
+from fasttrack.hw.codegen import write_files
 
 LATENCY_BUDGET = 250  # 1 us at 250 MHz, first stub in to last word out
 
@@ -48,7 +46,7 @@ def _stress_config(rule: DuplicateRule = "sharing") -> HoughConfig:
     """Small capacities on the telescope so that every one of them overflows: MAX_HITS
     (and the 5-bit dropped-hit counter saturates), MAX_HITS_PER_CELL, one bin per column
     (fills capped) and MAX_TRACKS; no mini-Hough (it would lose the one-bin candidates)."""
-    return rtl_config(
+    return HoughConfig.for_rtl(
         detector.telescope(),
         max_hits=96,
         max_hits_per_cell=4,
@@ -83,48 +81,44 @@ def stress_run() -> tuple[HoughConfig, cosim.CosimResult, Events]:
 
 # ------------------------------------------------------------------------------------------
 def test_rtl_lints_clean_with_verilator_wall(tmp_path: Path) -> None:
-    from fasttrack.codegen import write_hough
-
-    cfgs = {p: rtl_config(detector.preset(p)) for p in ("barrel", "telescope")}
+    cfgs = {p: HoughConfig.for_rtl(detector.preset(p)) for p in ("barrel", "telescope")}
     cfgs |= {"stress_sharing": _stress_config(), "stress_none": _stress_config("none")}
     for name, cfg in cfgs.items():
-        write_hough(cfg, tmp_path / name)
+        write_files(hough_hw.files(cfg), tmp_path / name)
         proc = subprocess.run(
             [
                 "verilator",
                 "--lint-only",
                 "-Wall",
-                "-I" + str(repo_root() / "hdl" / "common"),
+                "-I" + str(sources.hdl_dir() / "common"),
                 str(tmp_path / name / "hough_pkg.sv"),
-                *[str(p) for p in cosim._sources("hough")],
+                *[str(p) for p in cosim.rtl_sources("hough")],
                 "--top-module",
                 "hough_top",
             ],
             capture_output=True,
             text=True,
-            env=cosim._tool_env(),
+            env=cosim.tool_env(),
         )
         assert proc.returncode == 0 and proc.stderr == "", f"{name}: {proc.stderr}"
 
 
 def test_rtl_rejects_the_localmax_rule_at_elaboration(tmp_path: Path) -> None:
-    from fasttrack.codegen import write_hough
-
-    cfg = rtl_config(detector.barrel(), duplicate_rule="localmax")
-    write_hough(cfg, tmp_path)
+    cfg = HoughConfig.for_rtl(detector.barrel(), duplicate_rule="localmax")
+    write_files(hough_hw.files(cfg), tmp_path)
     proc = subprocess.run(
         [
             "verilator",
             "--lint-only",
-            "-I" + str(repo_root() / "hdl" / "common"),
+            "-I" + str(sources.hdl_dir() / "common"),
             str(tmp_path / "hough_pkg.sv"),
-            *[str(p) for p in cosim._sources("hough")],
+            *[str(p) for p in cosim.rtl_sources("hough")],
             "--top-module",
             "hough_top",
         ],
         capture_output=True,
         text=True,
-        env=cosim._tool_env(),
+        env=cosim.tool_env(),
     )
     assert proc.returncode != 0 and "local maximum" in proc.stderr
 
@@ -147,7 +141,7 @@ def test_telescope_1000_events_with_dropped_hits_bit_exact(telescope_run: tuple[
     r, ev = telescope_run
     assert r.events == 1000 and r.bit_exact, r.errors
     assert r.model_exact
-    res = Hough(rtl_config(detector.telescope())).run(ev, "fixed")
+    res = Hough(HoughConfig.for_rtl(detector.telescope())).run(ev, "fixed")
     assert int(res.hit_overflow.sum()) >= 90
 
 
@@ -165,7 +159,7 @@ def test_every_capacity_overflows_bit_exact(stress_run: tuple[HoughConfig, cosim
 
 def test_cycle_model_alone_on_the_barrel() -> None:
     det = detector.barrel()
-    est = hough_cycle_model(rtl_config(det), generate.generate(det, 300, seed=5))
+    est = hough_hw.cycle_estimate(HoughConfig.for_rtl(det), generate.generate(det, 300, seed=5))
     assert 40.0 < est.cycles_per_event <= 112.5
     assert est.instances_for_40mhz <= 18
 
@@ -175,7 +169,7 @@ def test_latency_within_1us_over_2000_barrel_events_by_the_exact_cycle_model() -
     last-out cycle exactly; on 2000 barrel events at pile-up 200 streamed back to back its
     latency stays within 1 us at 250 MHz."""
     det = detector.barrel()
-    est = hough_cycle_model(rtl_config(det), generate.generate(det, 2000, seed=1))
+    est = hough_hw.cycle_estimate(HoughConfig.for_rtl(det), generate.generate(det, 2000, seed=1))
     assert est.latency_cycles_max <= LATENCY_BUDGET, est
     assert est.instances_for_40mhz <= 18
 
@@ -186,7 +180,7 @@ def test_barrel_rtl_hit_buffer_changes_only_the_events_beyond_it() -> None:
     at pile-up 200 the efficiency and fake rate do not move (the closing note's 2000-event
     figures; 600 events here)."""
     det = detector.barrel()
-    rtl, phys = rtl_config(det), default_config(det)
+    rtl, phys = HoughConfig.for_rtl(det), HoughConfig.for_detector(det)
     assert (rtl.max_hits, phys.max_hits) == (96, 128)
     ev = generate.generate(det, 600, seed=2)  # two of its events have more than 96 hits
     a, b = Hough(rtl).run(ev, "fixed"), Hough(phys).run(ev, "fixed")
@@ -203,13 +197,11 @@ def test_barrel_rtl_hit_buffer_changes_only_the_events_beyond_it() -> None:
 def test_micro_architecture_reaches_the_rtl_through_the_package(tmp_path: Path) -> None:
     """MINI_LANES and CMP_LANES: one Python source (the cycle model's), the package, no
     copy in the RTL."""
-    from fasttrack.codegen import write_hough
-
-    write_hough(rtl_config(detector.barrel()), tmp_path)
+    write_files(hough_hw.files(HoughConfig.for_rtl(detector.barrel())), tmp_path)
     pkg = (tmp_path / "hough_pkg.sv").read_text()
     found = dict(re.findall(r"localparam int (MINI_LANES|CMP_LANES) = (\d+);", pkg))
-    assert found == {"MINI_LANES": str(HOUGH_MINI_LANES), "CMP_LANES": str(HOUGH_CMP_LANES)}
-    rtl = (repo_root() / "hdl" / "hough" / "hough_top.sv").read_text()
+    assert found == {"MINI_LANES": str(hough_hw.MINI_LANES), "CMP_LANES": str(hough_hw.CMP_LANES)}
+    rtl = (sources.hdl_dir() / "hough" / "hough_top.sv").read_text()
     assert not re.search(r"localparam int (MINI_LANES|CMP_LANES)\b", rtl)
 
 
@@ -224,9 +216,9 @@ def test_icarus_bit_exact() -> None:
 
 
 def test_max_candidates_bound_is_the_hls_one() -> None:
-    cfg = rtl_config(detector.barrel())
-    assert cfg.max_hits == 96  # the barrel RTL buffer (presets.rtl_config)
-    assert hough_max_candidates(cfg) == min(32 * 64, 96 * 32 * 2 // 5) * 4
+    cfg = HoughConfig.for_rtl(detector.barrel())
+    assert cfg.max_hits == 96  # the barrel RTL buffer (HoughConfig.for_rtl)
+    assert hough_hw.max_candidates(cfg) == min(32 * 64, 96 * 32 * 2 // 5) * 4
 
 
 # ------------------------------------------------------------------------------------------
@@ -237,8 +229,8 @@ def small_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[HoughConfig, d
     cfg = _stress_config()  # the stress run's build
     ev = _busy_stream(30, 5, seed=25)
     vdir = tmp_path_factory.mktemp("hough_vectors")
-    vectors.write_hough_vectors(cfg, ev, vdir)
-    plan = cosim.hough_plan(cfg, vdir)
+    hough_hw.write_vectors(cfg, ev, vdir)
+    plan = hough_hw.stream_plan(cfg, vdir)
     plan.update(clock_period_ns=4.0, max_idle_cycles=2000, seed=1, gap_prob=0.1, backpressure_prob=0.2)
     return cfg, plan
 
@@ -262,7 +254,7 @@ def test_scoreboard_fails_on_a_missing_candidate(small_plan: tuple[HoughConfig, 
     cfg, plan = small_plan
     bad = copy.deepcopy(plan)
     ev = next(e for e in bad["events"] if len(e["expected"]) > 1)
-    n_words = 1 + hough_track_layout(cfg).unpack(ev["expected"][0])["n_hits"]  # track word and its hit ids
+    n_words = 1 + hough_hw.track_layout(cfg).unpack(ev["expected"][0])["n_hits"]  # track word and its hit ids
     ev["expected"][:0] = ev["expected"][:n_words]  # the golden model has one candidate more than the RTL sends
     res = cosim.run_plan_files("hough", cfg, bad, name="missing_candidate")
     assert not res["passed"] and res["missing"] == n_words

@@ -16,9 +16,10 @@ import pytest
 
 from fasttrack import detector, generate
 from fasttrack.events import Events
-from fasttrack.hw import cosim
-from fasttrack.hw.cyclemodel import retina_cycle_model
-from fasttrack.retina.presets import rtl_config
+from fasttrack.hw import cosim, sources
+from fasttrack.hw import retina as retina_hw
+from fasttrack.hw.codegen import write_files
+from fasttrack.retina import RetinaConfig
 
 
 def _busy_stream(n_normal: int, n_busy: int, seed: int) -> Events:
@@ -44,19 +45,17 @@ def telescope_busy_run() -> tuple[cosim.CosimResult, Events]:
 
 
 def test_rtl_lints_clean_with_verilator_wall(tmp_path):
-    from fasttrack.codegen import write_retina
-
     for preset in ("telescope", "barrel"):
-        cfg = rtl_config(detector.preset(preset))
-        write_retina(cfg, tmp_path / preset)
-        srcs = [str(p) for p in cosim._sources("retina")]
-        env = cosim._tool_env()
+        cfg = RetinaConfig.for_rtl(detector.preset(preset))
+        write_files(retina_hw.files(cfg), tmp_path / preset)
+        srcs = [str(p) for p in cosim.rtl_sources("retina")]
+        env = cosim.tool_env()
         proc = subprocess.run(
             [
                 "verilator",
                 "--lint-only",
                 "-Wall",
-                "-I" + str(cosim.repo_root() / "hdl" / "common"),
+                "-I" + str(sources.hdl_dir() / "common"),
                 str(tmp_path / preset / "retina_pkg.sv"),
                 *srcs,
                 "--top-module",
@@ -82,7 +81,7 @@ def test_telescope_overflow_events_bit_exact(telescope_busy_run):
     assert r.model_exact
     from fasttrack.retina import Retina
 
-    res = Retina(rtl_config(detector.telescope())).run(ev, "fixed")
+    res = Retina(RetinaConfig.for_rtl(detector.telescope())).run(ev, "fixed")
     assert int(res.hit_overflow.sum()) >= 20 and int(res.track_overflow.sum()) >= 10
 
 
@@ -96,8 +95,8 @@ def test_telescope_meets_40mhz_and_latency_targets(telescope_run):
 
 def test_cycle_model_matches_the_default_mix_alone():
     det = detector.telescope()
-    cfg = rtl_config(det)
-    est = retina_cycle_model(cfg, generate.generate(det, 2000, seed=5))
+    cfg = RetinaConfig.for_rtl(det)
+    est = retina_hw.cycle_estimate(cfg, generate.generate(det, 2000, seed=5))
     assert 3.0 < est.cycles_per_event <= 6.25
     assert est.instances_for_40mhz == 1
 
@@ -113,7 +112,9 @@ def test_barrel_pileup200_bit_exact_and_model():
 # a tiny config: capacities that saturate, both simulators, and the failing scoreboard
 # ------------------------------------------------------------------------------------------
 def _tiny():
-    return rtl_config(detector.telescope(), n_a=12, n_b=6, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2)
+    return RetinaConfig.for_rtl(
+        detector.telescope(), n_a=12, n_b=6, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2
+    )
 
 
 @pytest.mark.parametrize("sim", ["verilator", "icarus"])
@@ -135,11 +136,9 @@ def test_tiny_config_saturating_counters_bit_exact(sim: cosim.Simulator):
 def tiny_plan(tmp_path_factory):
     cfg = _tiny()
     ev = _busy_stream(30, 5, seed=4)
-    from fasttrack import vectors
-
     vdir = tmp_path_factory.mktemp("tiny_vectors")
-    vectors.write_retina_vectors(cfg, ev, vdir)
-    plan = cosim.retina_plan(cfg, vdir)
+    retina_hw.write_vectors(cfg, ev, vdir)
+    plan = retina_hw.stream_plan(cfg, vdir)
     plan.update(clock_period_ns=4.0, max_idle_cycles=500, seed=1, gap_prob=0.1, backpressure_prob=0.2)
     return cfg, plan
 
@@ -176,16 +175,14 @@ def test_icarus_elaborates_the_retina(tmp_path):
 
     if shutil.which("iverilog") is None:
         pytest.skip("iverilog is not installed (.ci/run installs it)")
-    from fasttrack.codegen import write_retina
-
-    write_retina(_tiny(), tmp_path)
-    srcs = [str(p) for p in cosim._sources("retina")]
+    write_files(retina_hw.files(_tiny()), tmp_path)
+    srcs = [str(p) for p in cosim.rtl_sources("retina")]
     proc = subprocess.run(
         [
             "iverilog",
             "-g2012",
             "-I",
-            str(cosim.repo_root() / "hdl" / "common"),
+            str(sources.hdl_dir() / "common"),
             "-s",
             "retina_top",
             "-o",

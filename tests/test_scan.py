@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import math
 import sys
@@ -242,8 +243,8 @@ BAD_SPECS = {
         _spec_text(top='algorithm = "retina"\nalgoritm = "hough"\n'),
         "the top level has unknown key 'algoritm' (did you mean 'algorithm'?)",
     ),
-    "missing algorithm": (_spec_text(top=""), "algorithm must be 'retina' or 'hough', got None"),
-    "unknown algorithm": (_spec_text(top='algorithm = "kalman"\n'), "algorithm must be 'retina' or 'hough'"),
+    "missing algorithm": (_spec_text(top=""), "algorithm must be one of 'retina', 'hough', got None"),
+    "unknown algorithm": (_spec_text(top='algorithm = "kalman"\n'), "algorithm must be one of 'retina', 'hough'"),
     "unknown config field": (_spec_text(config="[config]\nn_aa = 5\n"), "config has unknown key 'n_aa'"),
     "config wrong type": (
         _spec_text(config='[config]\nthreshold = "high"\n'),
@@ -315,10 +316,6 @@ BAD_SPECS = {
         "samples[0].mix is not a valid event mix for telescope: EventMix.pileup must be >= 0",
     ),
     "unknown metric": (_spec_text(top='algorithm = "retina"\nmetrics = ["power"]\n'), "has unknown metric 'power'"),
-    "hardware metric for hough": (
-        _spec_text(top='algorithm = "hough"\nmetrics = ["cycles"]\n', config=""),
-        "requests 'cycles', which is not available for hough yet",
-    ),
     "negative clock": (_spec_text(top='algorithm = "retina"\nclock_mhz = -250\n'), "clock_mhz must be a finite number"),
     "not TOML": ("algorithm = retina\n", "not valid TOML"),
 }
@@ -413,11 +410,11 @@ class _FakeSynth:
 def test_hardware_metrics_plumbing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Columns and Pareto plots of cycles and resources, against stand-ins of the hw models."""
     cyc = types.ModuleType("fasttrack.hw.cyclemodel")
-    cyc.retina_cycle_model = lambda cfg, events, *, clock_mhz=250.0: _FakeCycles(  # type: ignore[attr-defined]
+    cyc.cycle_estimate = lambda algorithm, cfg, events, *, clock_mhz=250.0: _FakeCycles(  # type: ignore[attr-defined]
         float(cfg.n_a), 2.0 * cfg.n_a, 3 * cfg.n_a, clock_mhz / cfg.n_a, math.ceil(40.0 * cfg.n_a / clock_mhz)
     )
     syn = types.ModuleType("fasttrack.hw.synth")
-    syn.synthesize = lambda kernel, preset, *, config: _FakeSynth(  # type: ignore[attr-defined]
+    syn.synthesize = lambda algorithm, preset, *, config: _FakeSynth(  # type: ignore[attr-defined]
         100 * config.n_a, 0, 0, 0.5, 100 * config.n_a / 872_000
     )
     monkeypatch.setitem(sys.modules, "fasttrack.hw.cyclemodel", cyc)
@@ -484,3 +481,16 @@ def test_cli_scan_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "usage: fasttrack scan" in out and "--scheduler ADDRESS" in out and "--serial" in out
+
+
+def test_hardware_metric_of_an_algorithm_without_hardware_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reference-only algorithm (no Hardware in its registry entry) has no cycle model."""
+    from fasttrack import algorithms
+
+    plain = dataclasses.replace(algorithms.get("hough"), name="hough_reference", hardware=None)
+    monkeypatch.setitem(algorithms._load(), plain.name, plain)
+    text = _spec_text(top='algorithm = "hough_reference"\nmetrics = ["cycles"]\n', config="")
+    with pytest.raises(ValueError, match="requests 'cycles', which the hough_reference does not have"):
+        load_spec(_write(tmp_path, text))

@@ -7,7 +7,7 @@ import pytest
 
 from fasttrack import detector
 from fasttrack.hw.synth import U50, SynthReport, parse_stat, synthesize
-from fasttrack.retina.presets import rtl_config
+from fasttrack.retina import RetinaConfig
 
 STAT = """
 === $paramod\\ft_fifo ===
@@ -37,7 +37,7 @@ def test_parse_stat_reads_the_totals_and_only_primitives():
 
 
 def _report(**counts: float) -> SynthReport:
-    base = dict(kernel="hough", preset="barrel", config_hash="0", lut=0, ff=0, carry=0, dsp=0, bram=0.0, seconds=0.0)
+    base = dict(algorithm="hough", preset="barrel", config_hash="0", lut=0, ff=0, carry=0, dsp=0, bram=0.0, seconds=0.0)
     return SynthReport(**(base | counts))  # type: ignore[arg-type]
 
 
@@ -49,11 +49,13 @@ def test_instances_per_u50_is_set_by_the_scarcest_resource():
     assert _report().instances_per_u50 == 0  # nothing measured: no claim
     rep = _report(lut=1_000, bram=672.0)
     assert rep.u50_bram_share == 0.5 and rep.to_dict()["instances_per_u50"] == 2
-    assert "instances per U50" in rep.table() and U50["bram36"] == 1_344
+    assert "instances per U50" in rep.table() and U50.bram36 == 1_344
 
 
 def _tiny():
-    return rtl_config(detector.telescope(), n_a=12, n_b=6, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2)
+    return RetinaConfig.for_rtl(
+        detector.telescope(), n_a=12, n_b=6, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2
+    )
 
 
 def test_hierarchical_estimate_of_a_small_retina():
@@ -68,7 +70,7 @@ def test_hierarchical_estimate_of_a_small_retina():
 
 @pytest.mark.slow
 def test_hierarchical_estimate_is_close_to_a_flat_run():
-    cfg = rtl_config(detector.telescope(), n_a=6, n_b=4, sigma=8.0, max_hits=12, max_tracks=2)
+    cfg = RetinaConfig.for_rtl(detector.telescope(), n_a=6, n_b=4, sigma=8.0, max_hits=12, max_tracks=2)
     hier = synthesize("retina", "telescope", config=cfg)
     flat = synthesize("retina", "telescope", config=cfg, flat=True)
     assert flat.method == "flat"

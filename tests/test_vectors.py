@@ -1,4 +1,4 @@
-"""Test vectors (fasttrack.vectors) and the `fasttrack codegen` / `fasttrack vectors` commands.
+"""Test vectors (fasttrack.hw.vectors) and the `fasttrack codegen` / `fasttrack vectors` commands.
 
 The stage files are what the C++ and cocotb testbenches compare against, so each is read
 back and compared with the golden model's own output (Retina.run in fixed mode) and with
@@ -13,16 +13,19 @@ import awkward as ak
 import numpy as np
 import pytest
 
-from fasttrack import cli, codegen, detector, generate, vectors
+from fasttrack import cli, detector, generate
 from fasttrack.events import Events
 from fasttrack.hough import HoughConfig
+from fasttrack.hw import hough as hough_hw
+from fasttrack.hw import retina as retina_hw
+from fasttrack.hw.retina import write_vectors as write_retina_vectors
+from fasttrack.hw.vectors import VectorFile, read_vectors
 from fasttrack.retina import Retina, RetinaConfig
-from fasttrack.vectors import VectorFile, read_vectors, write_retina_vectors
 
 
 def check_vectors(cfg: RetinaConfig, ev: Events, paths: dict[str, Path]) -> dict[str, VectorFile]:
     """Every stage file against the events and the golden model; returns the parsed files."""
-    assert set(paths) == set(vectors.RETINA_STAGES)
+    assert set(paths) == set(retina_hw.STAGES)
     h = cfg.config_hash()
     files = {stage: read_vectors(p, expect_hash=h) for stage, p in paths.items()}
     out = Retina(cfg).run(ev, "fixed", keep_maps=True)
@@ -68,7 +71,7 @@ def check_vectors(cfg: RetinaConfig, ev: Events, paths: dict[str, Path]) -> dict
     mx = files["maxima"]
     for e in range(n_ev):
         m = [nums for tag, nums in mx.records[e] if tag == "M"]
-        assert len(m) == len(mx.records[e]) == out.n_maxima[e]
+        assert len(m) == len(mx.records[e]) == out.n_candidates[e]
         assert [(i, j) for i, j, _ in m] == sorted((i, j) for i, j, _ in m)
         assert all(out.maps[e][i, j] == a >= cfg.threshold_hw for i, j, a in m)
         t = out.tracks[e]
@@ -79,7 +82,7 @@ def check_vectors(cfg: RetinaConfig, ev: Events, paths: dict[str, Path]) -> dict
     trk = files["tracks"]
     for e in range(n_ev):
         t = out.tracks[e]
-        assert trk.event_values[e][1:] == [len(t), int(out.n_hits_dropped[e]), int(out.n_maxima[e])]
+        assert trk.event_values[e][1:] == [len(t), int(out.n_hits_dropped[e]), int(out.n_candidates[e])]
         want = [
             ("T", (i, j, a, b, q))
             for i, j, a, b, q in zip(
@@ -100,7 +103,7 @@ def test_round_trip(preset_samples: dict[str, Events], tmp_path: Path, name: str
     ev = preset_samples[name][: {"telescope": 60, "barrel": 30, "velo": 3}[name]]
     cfg = RetinaConfig.for_detector(ev.detector)
     paths = write_retina_vectors(cfg, ev, tmp_path)
-    assert {p.name for p in paths.values()} == {f"retina_{s}.txt" for s in vectors.RETINA_STAGES}
+    assert {p.name for p in paths.values()} == {f"retina_{s}.txt" for s in retina_hw.STAGES}
     files = check_vectors(cfg, ev, paths)
     assert sum(len(r) for r in files["tracks"].records) > 0, "the sample must hold tracks"
     assert files["hits"].header["seed"] == [str(ev.seed)] and files["hits"].header["detector"] == [name]
@@ -129,7 +132,7 @@ def test_overflow_event(tmp_path: Path) -> None:
     cfg = RetinaConfig.for_detector(det)
     assert (ev.n_hits > cfg.max_hits).any()
     files = check_vectors(cfg, ev, write_retina_vectors(cfg, ev, tmp_path))
-    dropped = [v[2] for v in files["tracks"].event_values]  # E event n n_hits_dropped n_maxima
+    dropped = [v[2] for v in files["tracks"].event_values]  # E event n n_hits_dropped n_candidates
     assert dropped == np.maximum(ev.n_hits - cfg.max_hits, 0).tolist()
     assert max(dropped) > 0
     # a config with a small capacity: the same rule
@@ -221,7 +224,7 @@ def test_cli_codegen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert cli.main(["codegen", "retina", "--preset", "telescope", "-o", str(tmp_path)]) == 0
     cfg = RetinaConfig.for_detector(detector.telescope())
     assert f"hash {cfg.config_hash()}" in capsys.readouterr().out
-    want = codegen.retina_files(cfg)
+    want = retina_hw.files(cfg)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(want)
     for name, text in want.items():
         assert (tmp_path / name).read_text() == text
@@ -231,14 +234,14 @@ def test_cli_codegen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_cli_codegen_rtl_writes_the_config_the_rtl_is_built_for(
     algorithm: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from fasttrack.hw.cosim import rtl_config
+    from fasttrack import algorithms
 
     assert cli.main(["codegen", algorithm, "--preset", "barrel", "--rtl", "-o", str(tmp_path)]) == 0
-    cfg = rtl_config(algorithm, "barrel")
+    cfg = algorithms.get(algorithm).config(detector.barrel(), rtl=True)
     default = (HoughConfig if algorithm == "hough" else RetinaConfig).for_detector(detector.barrel())
     assert cfg.config_hash() != default.config_hash()  # the barrel RTL configs differ from the defaults
     assert f"hash {cfg.config_hash()}" in capsys.readouterr().out
-    files = codegen.hough_files(cfg) if algorithm == "hough" else codegen.retina_files(cfg)
+    files = hough_hw.files(cfg) if algorithm == "hough" else retina_hw.files(cfg)
     for name, text in files.items():
         assert (tmp_path / name).read_text() == text
 
@@ -250,7 +253,7 @@ def test_cli_vectors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     printed = capsys.readouterr().out
     assert f"hash {cfg.config_hash()}" in printed and "20 events" in printed
     ev = generate.generate(det, 20, seed=1, progress=False)  # the command's default seed
-    paths = {s: tmp_path / f"retina_{s}.txt" for s in vectors.RETINA_STAGES}
+    paths = {s: tmp_path / f"retina_{s}.txt" for s in retina_hw.STAGES}
     files = check_vectors(cfg, ev, paths)
     assert files["tracks"].header["seed"] == ["1"]
     # mix overrides reach the generator

@@ -9,10 +9,12 @@
 // The stage registers are packed arrays: Icarus 11 corrupts wide words of an unpacked
 // array written from several generate blocks.
 `default_nettype none
+`include "ft_checks.svh"
 
 module ft_frac_div #(
     parameter int DEN_BITS     = 16,  // width of |num| and den (unsigned)
     parameter int FRAC_BITS    = 6,   // fractional bits of the quotient
+    parameter int STAGES       = FRAC_BITS + 1,  // pipeline stages (latency): one per quotient bit
     parameter int PAYLOAD_BITS = 1
 ) (
     input  wire logic                      clk,
@@ -26,7 +28,9 @@ module ft_frac_div #(
     output logic signed [FRAC_BITS+1:0]    out_q,        // FRAC_BITS fractional bits, |q| <= 2^FRAC_BITS
     output logic [PAYLOAD_BITS-1:0]        out_payload
 );
-  localparam int STAGES = FRAC_BITS + 1;
+  if (STAGES != FRAC_BITS + 1) begin : g_bad_stages
+    `FT_ELAB_ERROR(("ft_frac_div: STAGES = %0d, but the divider has one stage per quotient bit (%0d)", STAGES, FRAC_BITS + 1))
+  end
 
   logic [STAGES-1:0]                   v;
   logic [STAGES-1:0]                   neg;

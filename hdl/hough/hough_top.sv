@@ -21,16 +21,16 @@
 // (saturating at 2^DROP_COUNT_BITS - 1) and dropped; a hit with layer >= N_LAYERS takes a
 // slot and fills nothing (as the HLS kernel).
 //
-// Output (fasttrack.hw.words.hough_track_layout): per output candidate (at most
-// MAX_TRACKS, raster order then sub) a KIND_TRACK word (column, bin, sub, layer_mask,
-// n_hits) and n_hits KIND_HIT words (hit ids, input order); then the KIND_EOE word (last =
-// 1) with n, n_hits_dropped, n_candidates, n_fills_capped, n_list_overflows. Every word
+// Output (fasttrack.hw.hough.track_layout): per output candidate (at most MAX_TRACKS,
+// raster order then sub) a KIND_TRACK word (cell_a = column, cell_b = bin, sub,
+// layer_mask, n_hits) and n_hits KIND_HIT words (hit ids, input order); then the KIND_EOE
+// word (last = 1) with n_tracks, n_hits_dropped, n_candidates, n_fills_capped, n_list_overflows. Every word
 // carries the event's number in the stream modulo 2^EVENT_TAG_BITS.
 //
 // Duplicate rules: 0 (none) and 2 (sharing). Rule 1 (local maximum) needs a neighbour scan
 // this RTL does not have: rejected at elaboration.
 //
-// Timing (no back-pressure; fasttrack.hw.cyclemodel.hough_schedule states the clocks of
+// Timing (no back-pressure; fasttrack.hw.hough.schedule states the clocks of
 // each readout step exactly): a word per clock in; the readout of an event starts two
 // clocks after its end word is accepted (or one after the previous readout ends) and takes
 //   LIST + [mini: sum over cells max(refill clocks, sub-cells of the cell before, 1) +
@@ -518,7 +518,7 @@ module hough_top
       R_ECAND: if (!e_stop && e_keep && adv) begin
         issue = 1'b1;
         word[OUT_KIND_LSB +: OUT_KIND_BITS] = OUT_KIND_BITS'(WORD_KIND_TRACK);
-        {word[OUT_COLUMN_LSB +: OUT_COLUMN_BITS], word[OUT_BIN_LSB +: OUT_BIN_BITS],
+        {word[OUT_CELL_A_LSB +: OUT_CELL_A_BITS], word[OUT_CELL_B_LSB +: OUT_CELL_B_BITS],
          word[OUT_SUB_LSB +: OUT_SUB_BITS], word[OUT_LAYER_MASK_LSB +: OUT_LAYER_MASK_BITS],
          word[OUT_N_HITS_LSB +: OUT_N_HITS_BITS]} = e_info;
       end
@@ -532,7 +532,7 @@ module hough_top
         finish = 1'b1;
         word[OUT_LAST_LSB] = 1'b1;
         word[OUT_KIND_LSB +: OUT_KIND_BITS] = OUT_KIND_BITS'(WORD_KIND_EOE);
-        word[OUT_N_LSB +: OUT_N_BITS] = OUT_N_BITS'(e_m);
+        word[OUT_N_TRACKS_LSB +: OUT_N_TRACKS_BITS] = OUT_N_TRACKS_BITS'(e_m);
         word[OUT_N_HITS_DROPPED_LSB +: OUT_N_HITS_DROPPED_BITS] = st_drop[rb];
         word[OUT_N_CANDIDATES_LSB +: OUT_N_CANDIDATES_BITS] = DUPLICATE_RULE == 2 ? n_kept : n_cand;
         word[OUT_N_FILLS_CAPPED_LSB +: OUT_N_FILLS_CAPPED_BITS] = st_capped[rb];

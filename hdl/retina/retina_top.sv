@@ -19,7 +19,7 @@
 // at 2^DROP_COUNT_BITS - 1) and dropped, as in the golden model.
 //
 // Output: one word per track in raster order, then the end-of-event word with the
-// counters (n_tracks, n_hits_dropped, n_maxima, overflow flags); every word carries the
+// counters (n_tracks, n_hits_dropped, n_candidates, overflow flags); every word carries the
 // event's number in the stream modulo 2^EVENT_TAG_BITS.
 //
 // Timing (no back-pressure): an event takes max over lanes of max(hits, 1) clocks to
@@ -54,7 +54,7 @@ module retina_top
   localparam int OW = int'(OUT_WORD_BITS);
   localparam int FB = int'(CENTROID_FRAC_BITS);
   localparam int DEN_BITS = AB + 2;  // (R- - m) + (R0 - m) + (R+ - m) < 3 * 2^ACC_BITS
-  localparam int FIFO_DEPTH = 16;
+  localparam int FIFO_DEPTH = int'(OUT_FIFO_DEPTH);
   localparam longint DROP_MAX = (64'd1 << DROP_COUNT_BITS) - 1;
 
   // ---- elaboration checks: combinations this RTL does not implement ---------------
@@ -180,7 +180,7 @@ module retina_top
   logic [NC-1:0]               first;        // one-hot: the first pending maximum in raster order
   logic [CELL_A_BITS-1:0]      first_i;
   logic [CELL_B_BITS-1:0]      first_j;
-  logic [N_MAXIMA_BITS-1:0]    n_maxima;
+  logic [N_CANDIDATES_BITS-1:0]    n_maxima;
   logic [$clog2(FIFO_DEPTH):0] fifo_count;
   logic [$clog2(FIFO_DEPTH):0] inflight;     // words inside the divider pipeline
   logic                        credit, issue_track, issue_end, div_out_valid;
@@ -221,32 +221,31 @@ module retina_top
 
   // n_maxima: a count per row, summed in groups of ROWS_PER_GROUP rows, then the groups
   // (short adder chains rather than one chain over every cell)
-  localparam int ROWS_PER_GROUP = 8;
   localparam int N_GROUPS = (NA + ROWS_PER_GROUP - 1) / ROWS_PER_GROUP;
-  function automatic [N_MAXIMA_BITS-1:0] popcount_row(input logic [NB-1:0] bits);
+  function automatic [N_CANDIDATES_BITS-1:0] popcount_row(input logic [NB-1:0] bits);
     popcount_row = '0;
-    for (int j = 0; j < NB; j++) popcount_row = popcount_row + N_MAXIMA_BITS'(bits[j]);
+    for (int j = 0; j < NB; j++) popcount_row = popcount_row + N_CANDIDATES_BITS'(bits[j]);
   endfunction
-  function automatic [N_MAXIMA_BITS-1:0] sum_counts(input logic [ROWS_PER_GROUP*N_MAXIMA_BITS-1:0] counts);
+  function automatic [N_CANDIDATES_BITS-1:0] sum_counts(input logic [ROWS_PER_GROUP*N_CANDIDATES_BITS-1:0] counts);
     sum_counts = '0;
-    for (int k = 0; k < ROWS_PER_GROUP; k++) sum_counts = sum_counts + counts[k * N_MAXIMA_BITS +: N_MAXIMA_BITS];
+    for (int k = 0; k < ROWS_PER_GROUP; k++) sum_counts = sum_counts + counts[k * N_CANDIDATES_BITS +: N_CANDIDATES_BITS];
   endfunction
-  logic [N_GROUPS*ROWS_PER_GROUP*N_MAXIMA_BITS-1:0] row_count;  // rows past NA count 0
-  logic [N_GROUPS*N_MAXIMA_BITS-1:0] group_count;
+  logic [N_GROUPS*ROWS_PER_GROUP*N_CANDIDATES_BITS-1:0] row_count;  // rows past NA count 0
+  logic [N_GROUPS*N_CANDIDATES_BITS-1:0] group_count;
   for (genvar i = 0; i < N_GROUPS * ROWS_PER_GROUP; i++) begin : g_row_count
     if (i < NA) begin : g_in
-      assign row_count[i * N_MAXIMA_BITS +: N_MAXIMA_BITS] = popcount_row(maxima[i * NB +: NB]);
+      assign row_count[i * N_CANDIDATES_BITS +: N_CANDIDATES_BITS] = popcount_row(maxima[i * NB +: NB]);
     end else begin : g_out
-      assign row_count[i * N_MAXIMA_BITS +: N_MAXIMA_BITS] = '0;
+      assign row_count[i * N_CANDIDATES_BITS +: N_CANDIDATES_BITS] = '0;
     end
   end
   for (genvar g = 0; g < N_GROUPS; g++) begin : g_group_count
-    assign group_count[g * N_MAXIMA_BITS +: N_MAXIMA_BITS] =
-        sum_counts(row_count[g * ROWS_PER_GROUP * N_MAXIMA_BITS +: ROWS_PER_GROUP * N_MAXIMA_BITS]);
+    assign group_count[g * N_CANDIDATES_BITS +: N_CANDIDATES_BITS] =
+        sum_counts(row_count[g * ROWS_PER_GROUP * N_CANDIDATES_BITS +: ROWS_PER_GROUP * N_CANDIDATES_BITS]);
   end
-  function automatic [N_MAXIMA_BITS-1:0] sum_groups(input logic [N_GROUPS*N_MAXIMA_BITS-1:0] counts);
+  function automatic [N_CANDIDATES_BITS-1:0] sum_groups(input logic [N_GROUPS*N_CANDIDATES_BITS-1:0] counts);
     sum_groups = '0;
-    for (int g = 0; g < N_GROUPS; g++) sum_groups = sum_groups + counts[g * N_MAXIMA_BITS +: N_MAXIMA_BITS];
+    for (int g = 0; g < N_GROUPS; g++) sum_groups = sum_groups + counts[g * N_CANDIDATES_BITS +: N_CANDIDATES_BITS];
   endfunction
   assign n_maxima = sum_groups(group_count);
 
@@ -301,7 +300,7 @@ module retina_top
                                         input logic [CELL_B_BITS-1:0] j, input logic [AB-1:0] quality,
                                         input logic [N_TRACKS_BITS-1:0] n_tracks,
                                         input logic [DROP_COUNT_BITS-1:0] dropped,
-                                        input logic [N_MAXIMA_BITS-1:0] n_max,
+                                        input logic [N_CANDIDATES_BITS-1:0] n_max,
                                         input logic [EVENT_TAG_BITS-1:0] tag);
     make_word = '0;
     make_word[OUT_EVENT_LSB +: EVENT_TAG_BITS] = tag;
@@ -309,7 +308,7 @@ module retina_top
       make_word[OUT_LAST_LSB] = 1'b1;
       make_word[OUT_N_TRACKS_LSB +: N_TRACKS_BITS] = n_tracks;
       make_word[OUT_N_HITS_DROPPED_LSB +: DROP_COUNT_BITS] = dropped;
-      make_word[OUT_N_MAXIMA_LSB +: N_MAXIMA_BITS] = n_max;
+      make_word[OUT_N_CANDIDATES_LSB +: N_CANDIDATES_BITS] = n_max;
       make_word[OUT_HIT_OVERFLOW_LSB] = dropped != '0;
       make_word[OUT_TRACK_OVERFLOW_LSB] = longint'(n_max) > longint'(n_tracks);
     end else begin
@@ -363,11 +362,11 @@ module retina_top
   logic                 div_b_valid;
   logic                 fifo_in_ready;
   logic                 unused_b;
-  ft_frac_div #(.DEN_BITS(DEN_BITS), .FRAC_BITS(FB), .PAYLOAD_BITS(OW)) u_div_a (
+  ft_frac_div #(.DEN_BITS(DEN_BITS), .FRAC_BITS(FB), .STAGES(DIV_STAGES), .PAYLOAD_BITS(OW)) u_div_a (
       .clk(clk), .rst(rst), .in_valid(issue_track || issue_end), .in_neg(neg_a), .in_mag(mag_a), .in_den(den_a),
       .in_payload(word), .out_valid(div_out_valid), .out_q(off_a), .out_payload(div_word)
   );
-  ft_frac_div #(.DEN_BITS(DEN_BITS), .FRAC_BITS(FB), .PAYLOAD_BITS(1)) u_div_b (
+  ft_frac_div #(.DEN_BITS(DEN_BITS), .FRAC_BITS(FB), .STAGES(DIV_STAGES), .PAYLOAD_BITS(1)) u_div_b (
       .clk(clk), .rst(rst), .in_valid(issue_track || issue_end), .in_neg(neg_b), .in_mag(mag_b), .in_den(den_b),
       .in_payload(1'b0), .out_valid(div_b_valid), .out_q(off_b), .out_payload(unused_b)
   );

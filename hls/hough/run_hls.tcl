@@ -1,4 +1,4 @@
-# Vitis HLS flow for the fasttrack hough kernel (Alveo U50, xcu50-fsvh2104-2-e, 250 MHz):
+# Vitis HLS flow for the fasttrack hough kernel (part and clock: fasttrack.hw.platform, via platform.tcl):
 #
 #   vitis_hls -f hls/hough/run_hls.tcl -tclargs <preset> [csim|csynth|cosim|export|all]
 #

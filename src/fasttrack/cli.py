@@ -5,15 +5,16 @@ Subcommands::
     fasttrack info [--preset P ...] [--json]        detector summaries
     fasttrack generate --preset P -n N -o FILE      events to parquet
     fasttrack demo [--out DIR] [--json]             the whole chain on built-in defaults
-    fasttrack evaluate retina|hough --preset P -n N       efficiency etc., float and fixed
-    fasttrack codegen retina|hough --preset P -o DIR      C++ header, SV package, .mem files
-    fasttrack vectors retina|hough --preset P -n N -o DIR test vectors with intermediate stages
-    fasttrack csim retina|hough --preset P -n N           C-simulation of the HLS kernel, bit-exact check
-    fasttrack cosim retina --preset P --events N          RTL co-simulation: bit-exact, cycles, latency
-    fasttrack synth retina --preset P                     RTL resource estimate (yosys), share of a U50
+    fasttrack evaluate ALGORITHM --preset P -n N       efficiency etc., float and fixed
+    fasttrack codegen ALGORITHM --preset P -o DIR      C++ header, SV package, .mem files
+    fasttrack vectors ALGORITHM --preset P -n N -o DIR test vectors with intermediate stages
+    fasttrack csim ALGORITHM --preset P -n N           C-simulation of the HLS kernel, bit-exact check
+    fasttrack cosim ALGORITHM --preset P --events N    RTL co-simulation: bit-exact, cycles, latency
+    fasttrack synth ALGORITHM --preset P               RTL resource estimate (yosys), share of a U50
     fasttrack scan SPEC.toml [--out DIR] [--scheduler ADDR|--serial]  parameter scan on Dask
     fasttrack report [--algorithm A --preset P --config FILE] --out DIR  HTML physics + firmware report
 
+ALGORITHM is a name from the registry (:mod:`fasttrack.algorithms`): ``retina``, ``hough``.
 Run ``fasttrack <command> --help`` for the options of each.
 """
 
@@ -28,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .hw import commands
+from .hw.commands import add_algorithm
 
 
 def _add_mix_overrides(p: argparse.ArgumentParser) -> None:
@@ -108,60 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
         "default config, and print efficiency, fake and duplicate rates, "
         "resolution in cells and how often both modes find the same cells.",
     )
-    p.add_argument("algorithm", choices=["retina", "hough"], help="which algorithm")
+    add_algorithm(p, hardware=False)
     p.add_argument("--preset", required=True, choices=presets, help="detector preset")
     p.add_argument("-n", "--events", type=int, default=2000, help="number of events (default 2000)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument("--pt-min-eff", type=float, help="count only particles above this pT (GeV) in the efficiency")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
-    p = sub.add_parser(
-        "codegen",
-        help="write the C++ header, SV package and memory files of a config",
-        description="Generate everything HLS and RTL need from the Python config: "
-        "<algo>_params.h, <algo>_tables.h, <algo>_pkg.sv and .mem files.",
-    )
-    p.add_argument("algorithm", choices=["retina", "hough"], help="which algorithm's files")
-    p.add_argument("--preset", required=True, choices=presets, help="detector preset (default config)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
-    p.add_argument("--rtl", action="store_true", help=_RTL_HELP)
-
-    p = sub.add_parser(
-        "csim",
-        help="C-simulate an HLS kernel on generated test vectors",
-        description="Generate events and vectors, build the kernel's C++ testbench with g++ (cached under "
-        "build/csim/), run it and report bit-exactness against the fixed-point golden model. "
-        "Exit status 1 when any word differs.",
-    )
-    p.add_argument("algorithm", choices=["retina", "hough"], help="which kernel")
-    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
-    p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    p.add_argument(
-        "--types", choices=["ap", "ac"], default="ap", help="numeric types: Xilinx ap_int (default) or AC ac_int"
-    )
-    p.add_argument("--sanitize", action="store_true", help="build with -fsanitize=address,undefined")
-    p.add_argument("--json", type=Path, metavar="FILE", help="also write the result as JSON to FILE")
-    _add_mix_overrides(p)
-
-    p = sub.add_parser(
-        "vectors",
-        help="write test vectors (inputs, intermediate stages, outputs)",
-        description="Generate events, run the fixed-point golden model and write the "
-        "stage files (hits, accumulator, maxima, tracks) that the C++ and "
-        "cocotb testbenches read. Format: see fasttrack.vectors.",
-    )
-    p.add_argument("algorithm", choices=["retina", "hough"], help="which algorithm's vectors")
-    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
-    p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
-    p.add_argument("--rtl", action="store_true", help=_RTL_HELP)
-    _add_mix_overrides(p)
+    commands.add_parsers(sub, presets, _add_mix_overrides)
     _add_scan_report_parsers(sub, presets)
-    from .hw import cli_rtl
-
-    cli_rtl.add_parsers(sub, presets)
     return parser
 
 
@@ -223,90 +181,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-_RTL_HELP = (
-    "use the config the RTL is built for (<algo>.presets.rtl_config, as fasttrack cosim and synth do) "
-    "instead of the default config"
-)
-
-
-def _config(algorithm: str, det: Any, rtl: bool = False) -> Any:
-    """The default config of ``algorithm`` for a detector, or with ``rtl`` the one the RTL
-    is built for."""
-    if rtl:
-        from .hw.cosim import rtl_config
-
-        return rtl_config(algorithm, det.name)
-    if algorithm == "hough":
-        from .hough import HoughConfig
-
-        return HoughConfig.for_detector(det)
-    from .retina import RetinaConfig
-
-    return RetinaConfig.for_detector(det)
-
-
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from . import detector, generate
-    from .study import format_study, hough_study, retina_study
+    from . import algorithms, detector, generate
+    from .study import format_study, study
 
     det = detector.preset(args.preset)
-    cfg = _config(args.algorithm, det)
+    algo = algorithms.get(args.algorithm)
+    if not algo.serves(det):
+        raise ValueError(f"the {algo.title} does not run on the {det.name} detector")
     ev = generate.generate(det, args.events, seed=args.seed)
-    study = hough_study if args.algorithm == "hough" else retina_study
-    s = study(ev, cfg, pt_min_gev=args.pt_min_eff)
+    s = study(args.algorithm, ev, pt_min_gev=args.pt_min_eff)
     print(json.dumps(s, indent=2) if args.json else format_study(s))
-    return 0
-
-
-def cmd_csim(args: argparse.Namespace) -> int:
-    from .hw.csim import run_csim
-
-    if args.events < 0:
-        raise SystemExit("fasttrack csim: --events must be >= 0")
-    r = run_csim(
-        args.algorithm,
-        args.preset,
-        n_events=args.events,
-        seed=args.seed,
-        types=args.types,
-        sanitize=args.sanitize,
-        **_mix_changes(args),
-    )
-    build = "cached build" if r.cached_build else f"built in {r.build_s:.1f} s"
-    print(
-        f"{r.kernel} csim {r.preset} ({r.types}_types, config {r.config_hash}): {r.events} events, "
-        f"{r.tracks} tracks, {r.mismatches} mismatches, bit-exact: {'yes' if r.bit_exact else 'NO'} "
-        f"({build}, ran in {r.run_s:.2f} s)"
-    )
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(r.to_dict(), indent=2))
-    return 0 if r.bit_exact else 1
-
-
-def cmd_codegen(args: argparse.Namespace) -> int:
-    from . import codegen, detector
-
-    cfg = _config(args.algorithm, detector.preset(args.preset), rtl=args.rtl)
-    write = codegen.write_hough if args.algorithm == "hough" else codegen.write_retina
-    paths = write(cfg, args.output)
-    print(f"config {cfg.name} hash {cfg.config_hash()}: wrote " + ", ".join(str(p) for p in paths))
-    return 0
-
-
-def cmd_vectors(args: argparse.Namespace) -> int:
-    from . import detector, generate, vectors
-
-    if args.events < 0:
-        raise SystemExit("fasttrack vectors: --events must be >= 0")
-    det = detector.preset(args.preset)
-    cfg = _config(args.algorithm, det, rtl=args.rtl)
-    ev = generate.generate(det, args.events, seed=args.seed, **_mix_changes(args))
-    write = vectors.write_hough_vectors if args.algorithm == "hough" else vectors.write_retina_vectors
-    paths = write(cfg, ev, args.output)
-    print(
-        f"config {cfg.name} hash {cfg.config_hash()}: {len(ev)} events -> " + ", ".join(str(p) for p in paths.values())
-    )
     return 0
 
 
@@ -343,9 +228,11 @@ def _add_scan_report_parsers(sub: Any, presets: list[str]) -> None:
         "--out build/report",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    from . import algorithms
+
     p.add_argument(
         "--algorithm",
-        choices=["retina", "hough"],
+        choices=list(algorithms.names()),
         help="which algorithm (default: the kernel of --cosim-json/--synth-json, else retina)",
     )
     p.add_argument(
@@ -401,8 +288,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .hw import cli_rtl
-
     args = build_parser().parse_args(argv)
     try:
         handler = {
@@ -410,13 +295,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "generate": cmd_generate,
             "demo": cmd_demo,
             "evaluate": cmd_evaluate,
-            "csim": cmd_csim,
-            "codegen": cmd_codegen,
-            "vectors": cmd_vectors,
+            "csim": lambda a: commands.cmd_csim(a, _mix_changes(a)),
+            "codegen": commands.cmd_codegen,
+            "vectors": lambda a: commands.cmd_vectors(a, _mix_changes(a)),
             "scan": cmd_scan,
             "report": cmd_report,
-            "cosim": cli_rtl.cmd_cosim,
-            "synth": cli_rtl.cmd_synth,
+            "cosim": commands.cmd_cosim,
+            "synth": commands.cmd_synth,
         }[args.command]
         return handler(args)
     except (ValueError, RuntimeError) as err:

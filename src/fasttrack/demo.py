@@ -1,7 +1,8 @@
 """``fasttrack demo``: the whole chain on built-in defaults.
 
-For each preset: generate events, run every registered algorithm
-(:mod:`fasttrack.algorithms`), measure the tracking performance, and write
+For each preset: generate events, run every variant of the algorithm registry (the truth
+reference, then each algorithm serving the detector in float and fixed point;
+:func:`fasttrack.algorithms.variants`), measure the tracking performance, and write
 ``summary.json`` and PNG figures into the output folder.
 
 Example
@@ -40,23 +41,19 @@ def _figures(events: Events, name: str, results: dict[str, Any], out_dir: Path) 
 
     save(plots.plot_event(events, 0, tracks=results.get("truth", {}).get("tracks")), "event")
     save(plots.plot_hits_per_event(events), "hits_per_event")
-    for algo, res in results.items():
+    for variant, res in results.items():
         perf = res["performance"]
         if perf.n_particles == 0:
             continue
-        save(plots.plot_efficiency(perf, "pt_gev", label=algo), f"{algo}_efficiency_pt")
+        save(plots.plot_efficiency(perf, "pt_gev", label=variant), f"{variant}_efficiency_pt")
         tracks = res["tracks"]
         for param in detector_params(events):
             if param in tracks.fields and perf.resolution.get(param) is not None and perf.resolution[param].n:
-                save(plots.plot_resolution(perf, param), f"{algo}_resolution_{param}")
-    if any(name.startswith("retina") for name in results):
-        from .algorithms import _retina_for
-
-        save(plots.plot_response_map(_retina_for(events), events, 0), "retina_response_map")
-    if any(name.startswith("hough") for name in results):
-        from .algorithms import _hough_for
-
-        save(plots.plot_hough_accumulator(_hough_for(events), events, 0), "hough_accumulator")
+                save(plots.plot_resolution(perf, param), f"{variant}_resolution_{param}")
+    for algo in algorithms.serving(events.detector):
+        if any(v["algorithm"] == algo.name for v in results.values()):
+            finder = algorithms.default_finder(algo, events.detector)
+            save(algo.picture_of(finder, events, 0), f"{algo.name}_{algo.picture_stem}")
     return written
 
 
@@ -94,13 +91,17 @@ def run_demo(
             "algorithms": {},
         }
         results: dict[str, Any] = {}
-        for algo in algorithms.available(det):
+        for variant in algorithms.variants(det):
             t0 = time.perf_counter()
-            tracks = algo.find(events)
+            tracks = variant.find(events)
             t_algo = time.perf_counter() - t0
-            perf = metrics.evaluate(events, tracks, match=algo.match, pt_min_gev=DEMO_PT_MIN_GEV.get(name))
-            results[algo.name] = {"tracks": tracks, "performance": perf}
-            entry["algorithms"][algo.name] = {"description": algo.description, "seconds": t_algo, **perf.to_dict()}
+            perf = metrics.evaluate(events, tracks, match=variant.match, pt_min_gev=DEMO_PT_MIN_GEV.get(name))
+            results[variant.name] = {"tracks": tracks, "performance": perf, "algorithm": variant.algorithm}
+            entry["algorithms"][variant.name] = {
+                "description": variant.description,
+                "seconds": t_algo,
+                **perf.to_dict(),
+            }
         summary["presets"][name] = entry
         if plots:
             summary["figures"] += _figures(events, name, results, out)

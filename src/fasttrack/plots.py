@@ -5,6 +5,11 @@ so importing this module never selects or changes the matplotlib backend; saving
 the Agg renderer. Every function draws into ``ax`` when given (and returns its figure),
 otherwise into a new figure.
 
+One calling convention: the data first (performance, events, or a finder and its events),
+then what to draw (a variable, a parameter, an event index), then keyword-only options,
+``ax`` last. Pictures of the parameter grid default to the fixed-point golden model
+(``mode="fixed"``). Extra positional options still work for one release, with a warning.
+
 Example
 -------
 >>> from fasttrack import detector, generate, metrics, plots, truthtrack
@@ -17,8 +22,10 @@ PosixPath('x_ref_resolution.png')
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +73,33 @@ SYMBOLS = {
 _FIGSIZE = (6.4, 4.2)
 
 
+def _options_were_positional(n_positional: int, old_order: tuple[str, ...]) -> Callable[[Any], Any]:
+    """Let a function whose options became keyword-only still take them by position (in
+    ``old_order`` after its first ``n_positional`` arguments), with a deprecation warning."""
+
+    def wrap(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if len(args) > n_positional:
+                extra = args[n_positional:]
+                if len(extra) > len(old_order):
+                    raise TypeError(
+                        f"{fn.__name__}() takes at most {n_positional + len(old_order)} positional arguments"
+                    )
+                warnings.warn(
+                    f"{fn.__name__}: pass {', '.join(old_order[: len(extra)])} by keyword",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs.update(zip(old_order, extra, strict=False))
+                args = args[:n_positional]
+            return fn(*args, **kwargs)
+
+        return call
+
+    return wrap
+
+
 def axis_label(name: str, prefix: str = "") -> str:
     """``"<prefix><symbol> [<unit>]"`` for a field name, e.g. ``"$p_\\mathrm{T}$ [GeV]"``."""
     unit = describe_field_units().get(name, "")
@@ -91,12 +125,14 @@ def _default_bins(perf: TrackingPerformance, variable: str) -> int | np.ndarray:
     return 10
 
 
+@_options_were_positional(2, ("bins", "ax", "label"))
 def plot_efficiency(
     perf: TrackingPerformance,
     variable: str = "pt_gev",
+    *,
     bins: int | Sequence[float] | np.ndarray | None = None,
-    ax: Axes | None = None,
     label: str | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """Efficiency versus a per-particle variable with Wilson 68 % error bars.
 
@@ -152,7 +188,8 @@ def _stats_label(n: int, mean: float, std: float, width: float | None, unit: str
     return "\n".join(parts)
 
 
-def plot_resolution(perf: TrackingPerformance, param: str, ax: Axes | None = None, bins: int = 50) -> Figure:
+@_options_were_positional(2, ("ax", "bins"))
+def plot_resolution(perf: TrackingPerformance, param: str, *, bins: int = 50, ax: Axes | None = None) -> Figure:
     """Histogram of the residuals (best track − truth) of ``param``.
 
     The legend gives the number of entries, the half-width of the central 68 %, the mean
@@ -176,12 +213,14 @@ def plot_resolution(perf: TrackingPerformance, param: str, ax: Axes | None = Non
     return fig
 
 
+@_options_were_positional(2, ("ax", "bins", "pull_range"))
 def plot_pulls(
     perf: TrackingPerformance,
     param: str,
-    ax: Axes | None = None,
+    *,
     bins: int = 50,
     pull_range: tuple[float, float] = (-5.0, 5.0),
+    ax: Axes | None = None,
 ) -> Figure:
     """Histogram of the pulls ``(track − truth) / <param>_err`` with a unit Gaussian.
 
@@ -297,7 +336,8 @@ def plot_event(
     return fig
 
 
-def plot_hits_per_event(events: Events, ax: Axes | None = None) -> Figure:
+@_options_were_positional(1, ("ax",))
+def plot_hits_per_event(events: Events, *, ax: Axes | None = None) -> Figure:
     """Histogram of hits per event, split into particle and noise hits."""
     fig, ax = _figure_and_axes(ax)
     total = events.n_hits
@@ -345,10 +385,10 @@ def _overlay_parameter_space(
 # retina pictures
 # ------------------------------------------------------------------------------------------
 def plot_response_map(
-    retina: Retina, events: Events, index: int = 0, *, mode: str = "float", ax: Axes | None = None
+    retina: Retina, events: Events, index: int = 0, *, mode: str = "fixed", ax: Axes | None = None
 ) -> Figure:
     """One event's retina response over the (a, b) grid, true tracks (circles) and found
-    tracks (crosses) overlaid."""
+    tracks (crosses) overlaid (``mode="float"`` for the float reference's map)."""
     cfg = retina.config
     fig, ax = _figure_and_axes(ax, figsize=(7.0, 5.0))
     out = retina.run(events[index], mode, keep_maps=True)  # type: ignore[arg-type]

@@ -49,8 +49,9 @@ import awkward as ak
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import __version__, detector, generate, metrics, plots, trackmodel
+from . import __version__, algorithms, detector, generate, metrics, plots, trackmodel
 from .events import describe_field_units
+from .hw.platform import LHC_BX_MHZ
 from .scan import Algorithm, build_config, check_overrides
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ __all__ = ["COSIM_KEYS", "SYNTH_KEYS", "load_cosim", "load_overrides", "load_syn
 
 #: keys a co-simulation JSON must hold (``latency_cycles``, a list per event, is optional)
 COSIM_KEYS = (
-    "kernel",
+    "algorithm",
     "preset",
     "simulator",
     "events",
@@ -89,8 +90,7 @@ _COSIM_EXTRA_KEYS = (
     "backpressure_prob",
 )
 #: keys a synthesis JSON must hold
-SYNTH_KEYS = ("kernel", "preset", "lut", "ff", "dsp", "bram", "u50_lut_share", "u50_ff_share", "u50_dsp_share")
-LHC_BX_MHZ = 40.0
+SYNTH_KEYS = ("algorithm", "preset", "lut", "ff", "dsp", "bram", "u50_lut_share", "u50_ff_share", "u50_dsp_share")
 REPORT_NAME = "report.html"
 _TRUTH_VARIABLES = ("pt_gev", "eta")
 _MAX_EFFICIENCY_CURVES = 4
@@ -131,7 +131,7 @@ def _check_keys(data: Mapping[str, Any], keys: Sequence[str], path: Path, what: 
         )
     for k in keys:
         v = data[k]
-        if k in ("kernel", "preset", "simulator"):
+        if k in ("algorithm", "preset", "simulator"):
             ok = isinstance(v, str)
         elif k == "bit_exact":
             ok = isinstance(v, bool)
@@ -141,10 +141,17 @@ def _check_keys(data: Mapping[str, Any], keys: Sequence[str], path: Path, what: 
             raise ValueError(f"{what} {path}: {k!r} has the wrong type ({type(v).__name__} {v!r})")
 
 
+def _legacy(data: dict[str, Any]) -> dict[str, Any]:
+    """Results written before the algorithm registry named the algorithm ``kernel``."""
+    if "algorithm" not in data and "kernel" in data:
+        data["algorithm"] = data.pop("kernel")
+    return data
+
+
 def load_cosim(path: str | Path) -> dict[str, Any]:
     """A co-simulation result (JSON of ``fasttrack cosim ... --json FILE``), checked."""
     path = Path(path)
-    data = _read_mapping(path, "co-simulation JSON")
+    data = _legacy(_read_mapping(path, "co-simulation JSON"))
     _check_keys(data, COSIM_KEYS, path, "co-simulation JSON", "fasttrack cosim ...")
     lat = data.get("latency_cycles")
     if lat is not None and (not isinstance(lat, list) or not all(isinstance(v, (int, float)) for v in lat)):
@@ -155,7 +162,7 @@ def load_cosim(path: str | Path) -> dict[str, Any]:
 def load_synth(path: str | Path) -> dict[str, Any]:
     """A synthesis estimate (JSON of ``fasttrack synth ... --json FILE``), checked."""
     path = Path(path)
-    data = _read_mapping(path, "synthesis JSON")
+    data = _legacy(_read_mapping(path, "synthesis JSON"))
     _check_keys(data, SYNTH_KEYS, path, "synthesis JSON", "fasttrack synth ...")
     return data
 
@@ -165,11 +172,11 @@ def _resolve_target(
 ) -> tuple[Algorithm, str]:
     for src in sources:
         if src is not None:
-            algorithm = algorithm or src["kernel"]
+            algorithm = algorithm or src["algorithm"]
             preset = preset or src["preset"]
-    algorithm = algorithm or "retina"
-    if algorithm not in ("retina", "hough"):
-        raise ValueError(f"report: algorithm must be 'retina' or 'hough', got {algorithm!r}")
+    algorithm = algorithm or algorithms.names()[0]
+    if algorithm not in algorithms.names():
+        raise ValueError(f"report: unknown algorithm {algorithm!r}; choose one of {', '.join(algorithms.names())}")
     preset = preset or "telescope"
     if preset not in detector.PRESETS:
         raise ValueError(f"report: unknown preset {preset!r}; choose one of {sorted(detector.PRESETS)}")
@@ -263,16 +270,6 @@ class _Run:
     mode: str
     output: Any
     perf: TrackingPerformance
-
-
-def _finder(algorithm: Algorithm, cfg: Any) -> Any:
-    if algorithm == "hough":
-        from .hough import Hough
-
-        return Hough(cfg)
-    from .retina import Retina
-
-    return Retina(cfg)
 
 
 def _selected_mask(events: Events, pt_min_gev: float | None) -> np.ndarray:
@@ -380,12 +377,9 @@ def _picture_figures(page: _Page, algorithm: Algorithm, finder: Any, events: Eve
     if not len(events):
         return
     i = _event_with_particles(events)
-    if algorithm == "retina":
-        fig = plots.plot_response_map(finder, events, i, mode="fixed")
-        page.figure(fig, "response_map", f"Fixed-point retina response of event {i}: true tracks ○, found ×.")
-    else:
-        fig = plots.plot_hough_accumulator(finder, events, i, mode="fixed")
-        page.figure(fig, "accumulator", f"Fixed-point Hough array of event {i}: layers per cell, true ○, found ×.")
+    algo = algorithms.get(algorithm)
+    fig = algo.picture_of(finder, events, i, mode="fixed")
+    page.figure(fig, algo.picture_stem, f"Fixed-point {algo.title} of event {i} over its grid: true tracks ○, found ×.")
     page.figure(plots.plot_event(events, i, tracks=fixed.output.tracks), "event", f"Event {i}: hits and truth.")
     page.figure(plots.plot_hits_per_event(events), "hits_per_event", "Hits per event, particle and noise hits.")
 
@@ -415,9 +409,9 @@ class _Target:
 
 def _mismatch_note(page: _Page, data: Mapping[str, Any], target: _Target, what: str) -> None:
     """Say so when a firmware result is not of the config whose physics the page shows."""
-    if (data["kernel"], data["preset"]) != (target.algorithm, target.preset):
+    if (data["algorithm"], data["preset"]) != (target.algorithm, target.preset):
         page.para(
-            f"Note: this {what} is of {data['kernel']} / {data['preset']}, "
+            f"Note: this {what} is of {data['algorithm']} / {data['preset']}, "
             f"the physics above of {target.algorithm} / {target.preset}.",
             "note",
         )
@@ -609,7 +603,7 @@ def write_report(
     Parameters
     ----------
     out_dir: output folder (created).
-    algorithm, preset: which config (default: the kernel and preset of ``cosim_json`` or
+    algorithm, preset: which config (default: the algorithm and preset of ``cosim_json`` or
         ``synth_json``, else ``retina`` on ``telescope``).
     config: overrides of the preset's default config: a mapping or a TOML/JSON file.
     n_events, seed: the generated sample (default size as ``fasttrack demo``: telescope
@@ -634,9 +628,9 @@ def write_report(
     det = detector.preset(preset_name)
     events = generate.generate(det, n, seed=seed, progress=False, **dict(mix or {}))
     cfg = build_config(algo, det, overrides)
-    finder = _finder(algo, cfg)
+    finder = algorithms.get(algo).finder(cfg)
     runs = []
-    for mode in ("float", "fixed"):
+    for mode in algorithms.MODES:
         output = finder.run(events, mode)
         runs.append(_Run(mode, output, metrics.evaluate(events, output.tracks, pt_min_gev=cut)))
     params = trackmodel.for_detector(det).param_names

@@ -9,10 +9,9 @@ Spec
 ----
 ::
 
-    algorithm = "retina"            # "retina" or "hough"
-    metrics = ["cycles"]            # optional extras: "cycles" (analytic cycle model),
-                                    # "resources" (synthesis estimate, minutes per point);
-                                    # the retina only, for now
+    algorithm = "retina"            # a name of the registry: "retina" or "hough"
+    metrics = ["cycles"]            # optional extras: "cycles" (the RTL's cycle model),
+                                    # "resources" (synthesis estimate, minutes per point)
     pt_min_gev = 2.0                # optional efficiency cut (default: the preset's cut
                                     # of `fasttrack demo`: barrel 3 GeV, else none)
     clock_mhz = 250.0               # optional, clock of the cycle model (MHz)
@@ -106,6 +105,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from . import algorithms
+from .hw.platform import CLOCK_MHZ
+
 if TYPE_CHECKING:
     import pyarrow as pa
     from distributed import Client
@@ -136,20 +138,15 @@ __all__ = [
     "table_costs",
 ]
 
-Algorithm = Literal["retina", "hough"]
-ALGORITHMS: tuple[Algorithm, ...] = ("retina", "hough")
+Algorithm = str  # a name of the algorithm registry (fasttrack.algorithms)
 #: optional metrics beyond the physics (which every point measures)
 METRICS = ("cycles", "resources")
-#: metrics that need a hardware model only the retina has for now
+#: the modules the hardware metrics need
 _HW_MODULES = {"cycles": "fasttrack.hw.cyclemodel", "resources": "fasttrack.hw.synth"}
 _TOP_KEYS = ("algorithm", "metrics", "pt_min_gev", "clock_mhz", "config", "search", "samples")
 _SEARCH_KEYS = ("kind", "params", "n_points", "seed")
 _SAMPLE_KEYS = ("preset", "events", "seed", "mix")
 _UNIFORM_KEYS = ("low", "high", "log")
-#: overrides that ``for_detector`` takes besides the dataclass fields (name -> type)
-_EXTRA_OVERRIDES: dict[str, dict[str, Any]] = {"retina": {"roi_sigmas": float}}
-#: fields whose override may have another type than the field (the preset expands it)
-_HINT_OVERRIDES: dict[str, dict[str, Any]] = {"retina": {"sigma": float | tuple[float, ...]}}
 _CYCLE_COLUMNS = ("cycles_per_event", "latency_cycles_mean", "latency_cycles_max", "event_rate_mhz")
 _SYNTH_COLUMNS = ("lut", "ff", "dsp", "bram", "u50_lut_share")
 RESULTS_NAME = "results"
@@ -210,7 +207,7 @@ class Point:
     sample: Sample
     metrics: tuple[str, ...] = ()
     pt_min_gev: float | None = None
-    clock_mhz: float = 250.0
+    clock_mhz: float = CLOCK_MHZ
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -247,7 +244,7 @@ class ScanSpec:
     n_points: int | None = None
     random_seed: int = 0
     pt_min_gev: float | None = None
-    clock_mhz: float = 250.0
+    clock_mhz: float = CLOCK_MHZ
     source: str = "<spec>"
 
     @property
@@ -313,23 +310,14 @@ def _unknown(source: str, where: str, key: str, allowed: Iterable[str]) -> typin
     _fail(source, where, f"has unknown key {key!r}{hint}; allowed: {', '.join(allowed)}")
 
 
-def _config_class(algorithm: str) -> type:
-    if algorithm == "hough":
-        from .hough import HoughConfig
-
-        return HoughConfig
-    from .retina import RetinaConfig
-
-    return RetinaConfig
-
-
 def field_hints(algorithm: Algorithm) -> dict[str, Any]:
     """Override name -> expected type for an algorithm's config (fields + preset extras)."""
-    cls = _config_class(algorithm)
+    algo = algorithms.get(algorithm)
+    cls = algo.config_class
     hints = typing.get_type_hints(cls)
     out = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
-    out.update(_HINT_OVERRIDES.get(algorithm, {}))
-    out.update(_EXTRA_OVERRIDES.get(algorithm, {}))
+    out.update(algo.config_hints)
+    out.update(algo.config_extras)
     return out
 
 
@@ -544,12 +532,12 @@ def _parse_metrics(source: str, algorithm: Algorithm, raw: Any) -> tuple[str, ..
             continue
         if m not in METRICS:
             _fail(source, "metrics", f"has unknown metric {m!r}; choose from {list(METRICS)} (physics is always on)")
-        if algorithm != "retina":
+        if algorithms.get(algorithm).hardware is None:
             _fail(
                 source,
                 "metrics",
-                f"requests {m!r}, which is not available for {algorithm} yet "
-                "(only the retina has a cycle model and a synthesis estimate)",
+                f"requests {m!r}, which the {algorithm} does not have (it has no hardware: no cycle model, "
+                "no synthesis estimate)",
             )
         if m not in out:
             out.append(m)
@@ -574,8 +562,8 @@ def parse_spec(raw: Mapping[str, Any], *, source: str = "<spec>") -> ScanSpec:
         if key not in _TOP_KEYS:
             _unknown(source, "the top level", key, _TOP_KEYS)
     algorithm = raw.get("algorithm")
-    if algorithm not in ALGORITHMS:
-        _fail(source, "algorithm", f"must be 'retina' or 'hough', got {algorithm!r}")
+    if algorithm not in algorithms.names():
+        _fail(source, "algorithm", f"must be one of {', '.join(map(repr, algorithms.names()))}, got {algorithm!r}")
     metrics = _parse_metrics(source, algorithm, raw.get("metrics", []))
     config = check_overrides(algorithm, raw.get("config", {}), source=source, where="config")
     if "search" not in raw:
@@ -588,7 +576,7 @@ def parse_spec(raw: Mapping[str, Any], *, source: str = "<spec>") -> ScanSpec:
         config=tuple(config.items()),
         metrics=metrics,
         pt_min_gev=_optional_number(source, raw, "pt_min_gev", positive=False),
-        clock_mhz=250.0 if clock is None else clock,
+        clock_mhz=CLOCK_MHZ if clock is None else clock,
         source=source,
         **search,
     )
@@ -618,18 +606,8 @@ def _sample_events(sample: Sample) -> Events:
 
 
 def build_config(algorithm: Algorithm, det: Any, overrides: Mapping[str, Any]) -> Any:
-    """``RetinaConfig`` / ``HoughConfig`` ``.for_detector(det, **overrides)``."""
-    return _config_class(algorithm).for_detector(det, **overrides)  # type: ignore[attr-defined]
-
-
-def _finder(algorithm: Algorithm, cfg: Any) -> Any:
-    if algorithm == "hough":
-        from .hough import Hough
-
-        return Hough(cfg)
-    from .retina import Retina
-
-    return Retina(cfg)
+    """The algorithm's default config for ``det`` with ``overrides``."""
+    return algorithms.get(algorithm).default_config(det, **overrides)
 
 
 def _num(v: Any) -> float | None:
@@ -640,7 +618,7 @@ def _num(v: Any) -> float | None:
 def _physics(point: Point, events: Events, cfg: Any) -> dict[str, Any]:
     from . import metrics, trackmodel
 
-    out = _finder(point.algorithm, cfg).run(events, "fixed")
+    out = algorithms.get(point.algorithm).finder(cfg).run(events, "fixed")
     perf = metrics.evaluate(events, out.tracks, pt_min_gev=point.pt_min_gev)
     lo, hi = perf.efficiency_interval
     row: dict[str, Any] = {
@@ -663,7 +641,7 @@ def _physics(point: Point, events: Events, cfg: Any) -> dict[str, Any]:
 
 def _cycles(point: Point, events: Events, cfg: Any) -> dict[str, Any]:
     model = importlib.import_module(_HW_MODULES["cycles"])
-    est = model.retina_cycle_model(cfg, events, clock_mhz=point.clock_mhz)
+    est = model.cycle_estimate(point.algorithm, cfg, events, clock_mhz=point.clock_mhz)
     return {
         "clock_mhz": point.clock_mhz,
         "cycles_per_event": float(est.cycles_per_event),

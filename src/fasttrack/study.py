@@ -1,25 +1,25 @@
 """Physics studies of an algorithm on generated events: float vs fixed, per preset.
 
-:func:`retina_study` and :func:`hough_study` run an algorithm in both modes on the same
-events and return the tracking performance of each (:mod:`fasttrack.metrics`) and the
-fraction of events in which both modes find exactly the same candidates; the Hough study
-also measures the configuration without duplicate removal. ``fasttrack evaluate`` prints
-them.
+:func:`study` runs an algorithm of the registry (:mod:`fasttrack.algorithms`) in both
+modes on the same events and returns the tracking performance of each
+(:mod:`fasttrack.metrics`) and the fraction of events in which both modes find exactly the
+same candidates (the algorithm's ``candidate_keys``), plus the algorithm's further study
+variants (the Hough without duplicate removal). ``fasttrack evaluate`` prints it.
 
 Example
 -------
 >>> from fasttrack import detector, generate
->>> from fasttrack.study import retina_study
+>>> from fasttrack.study import study
 >>> ev = generate.generate(detector.telescope(), 50, seed=1)
->>> s = retina_study(ev)
+>>> s = study("retina", ev)
 >>> sorted(s)
 ['algorithm', 'config', 'config_hash', 'events', 'fixed', 'float', 'same_candidates_fraction']
 """
 
 from __future__ import annotations
 
-import dataclasses
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
@@ -28,9 +28,10 @@ import awkward as ak
 import numpy as np
 
 from . import metrics
+from .algorithms import MODES, get
 from .events import Events
-from .hough import Hough, HoughConfig
-from .retina import Retina, RetinaConfig
+
+__all__ = ["format_study", "same_candidates_fraction", "study"]
 
 
 def same_candidates_fraction(a: ak.Array, b: ak.Array, keys: Sequence[str] = ("cell_a", "cell_b")) -> float:
@@ -66,59 +67,51 @@ def _performance(
     return d, res.tracks
 
 
-def retina_study(
-    events: Events, config: RetinaConfig | None = None, *, pt_min_gev: float | None = None
-) -> dict[str, Any]:
-    """Float and fixed performance of a retina on ``events`` (default config of their detector)."""
-    cfg = config or RetinaConfig.for_detector(events.detector)
-    retina = Retina(cfg)
+def study(algorithm: str, events: Events, config: Any = None, *, pt_min_gev: float | None = None) -> dict[str, Any]:
+    """Float and fixed performance of ``algorithm`` on ``events`` (default config of their
+    detector, or ``config``), and fixed-point for each of its study variants."""
+    algo = get(algorithm)
+    cfg = config if config is not None else algo.default_config(events.detector)
+    finder = algo.finder(cfg)
     cells = {cfg.param_names[0]: cfg.delta_a, cfg.param_names[1]: cfg.delta_b}
     out: dict[str, Any] = {
-        "algorithm": "retina",
+        "algorithm": algo.name,
         "config": cfg.name,
         "config_hash": cfg.config_hash(),
         "events": len(events),
     }
     tracks = {}
-    for mode in ("float", "fixed"):
-        out[mode], tracks[mode] = _performance(events, partial(retina.run, events, mode), cells, pt_min_gev)
-    out["same_candidates_fraction"] = same_candidates_fraction(tracks["float"], tracks["fixed"])
+    for mode in MODES:
+        out[mode], tracks[mode] = _performance(events, partial(finder.run, events, mode), cells, pt_min_gev)
+    out["same_candidates_fraction"] = same_candidates_fraction(tracks["float"], tracks["fixed"], algo.candidate_keys)
+    for label, variant in algo.study_variants(cfg).items():
+        out[label], _ = _performance(events, partial(algo.finder(variant).run, events, "fixed"), cells, pt_min_gev)
     return out
 
 
-def hough_study(
-    events: Events, config: HoughConfig | None = None, *, pt_min_gev: float | None = None
-) -> dict[str, Any]:
-    """Float and fixed performance of a Hough transform, and fixed without duplicate removal."""
-    cfg = config or HoughConfig.for_detector(events.detector)
-    cells = {cfg.param_names[0]: cfg.delta_a, cfg.param_names[1]: cfg.delta_b}
-    out: dict[str, Any] = {
-        "algorithm": "hough",
-        "config": cfg.name,
-        "config_hash": cfg.config_hash(),
-        "events": len(events),
-    }
-    hough = Hough(cfg)
-    tracks = {}
-    for mode in ("float", "fixed"):
-        out[mode], tracks[mode] = _performance(events, partial(hough.run, events, mode), cells, pt_min_gev)
-    keys = ("column", "bin", "sub")
-    out["same_candidates_fraction"] = same_candidates_fraction(tracks["float"], tracks["fixed"], keys)
-    if cfg.duplicate_rule != "none":
-        plain = Hough(dataclasses.replace(cfg, duplicate_rule="none"))
-        out["fixed_without_duplicate_removal"], _ = _performance(
-            events, partial(plain.run, events, "fixed"), cells, pt_min_gev
+def _deprecated_study(algorithm: str) -> Callable[..., dict[str, Any]]:
+    def run(events: Events, config: Any = None, *, pt_min_gev: float | None = None) -> dict[str, Any]:
+        warnings.warn(
+            f"fasttrack.study.{algorithm}_study is deprecated; use fasttrack.study.study({algorithm!r}, ...)",
+            DeprecationWarning,
+            stacklevel=2,
         )
-    return out
+        return study(algorithm, events, config, pt_min_gev=pt_min_gev)
+
+    run.__doc__ = f"Deprecated: ``study({algorithm!r}, events, config, pt_min_gev=...)``."
+    return run
+
+
+retina_study = _deprecated_study("retina")
+hough_study = _deprecated_study("hough")
 
 
 def format_study(s: dict[str, Any]) -> str:
     """A short text report of a study."""
     lines = [f"{s['algorithm']} {s['config']} (hash {s['config_hash']}), {s['events']} events"]
-    for mode in ("float", "fixed", "fixed_without_duplicate_removal"):
-        if mode not in s:
+    for mode, d in s.items():
+        if not (isinstance(d, dict) and "efficiency" in d):
             continue
-        d = s[mode]
         res = ", ".join(f"{p} {v:.3f}" for p, v in d["resolution_in_cells"].items() if v is not None)
         eff = "n/a" if d["efficiency"] is None else f"{d['efficiency']:.4f}"
         lines.append(

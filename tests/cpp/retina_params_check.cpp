@@ -51,8 +51,6 @@ static_assert((1LL << retina::LUT_INDEX_BITS) == retina::LUT_SIZE, "LUT index wi
 static_assert((1LL << retina::HIT_ID_BITS) >= retina::MAX_HITS, "hit ids number MAX_HITS hits");
 static_assert(retina::N_CELLS == retina::N_A * retina::N_B, "N_CELLS");
 static_assert(retina::ACC_MAX == (1LL << retina::ACC_BITS) - 1, "ACC_MAX");
-static_assert(retina::config::n_a == retina::N_A && retina::config::threshold == retina::THRESHOLD,
-              "CONFIG_T struct mirrors the constants");
 
 #ifndef FT_PARAMS_ONLY
 static_assert(sizeof(retina::RECEPTORS) / sizeof(long long) == retina::RECEPTOR_WORDS, "RECEPTORS size");

@@ -1,7 +1,7 @@
 """Hough-transform configuration: the array, the line tables, capacities, filters.
 
 Everything hardware needs is here or derived here (:class:`HoughTables`); HLS and RTL get
-it through :mod:`fasttrack.codegen`.
+it through :mod:`fasttrack.hw.codegen`.
 
 Array
     ``n_a`` columns over the first track parameter ``a`` (q/pT, or the slope) and ``n_b``
@@ -32,8 +32,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..hwconfig import HardwareConfig, bits_signed, bits_unsigned
+from ..bits import HardwareConfig, bits_signed, bits_unsigned, extent_hw
+from ..detector import Detector
 from ..trackmodel import LinearTrackModel
+from . import presets
 
 __all__ = ["DuplicateRule", "HoughConfig", "HoughTables"]
 
@@ -260,11 +262,54 @@ class HoughConfig(HardwareConfig):
         return HoughTables.build(self)
 
     @classmethod
-    def for_detector(cls, det: Any, **overrides: Any) -> HoughConfig:
-        """Good defaults for a detector preset (see :mod:`fasttrack.hough.presets`)."""
-        from .presets import default_config
+    def for_detector(cls, det: Detector, **overrides: Any) -> HoughConfig:
+        """Good defaults for a detector (:func:`fasttrack.hough.presets.default_fields`);
+        ``overrides`` replace fields, widths are derived unless given.
 
-        return default_config(det, **overrides)
+        ``b_max`` may be given as the retina takes it: with ``b_min``, ``n_b`` and
+        ``bin_shift`` (given or default) it sets ``coord_lsb`` so that the ``n_b`` bins of
+        ``2^bin_shift`` LSBs span ``[b_min, b_max]`` (``b_min`` rounded to a whole LSB).
+        """
+        return cls._derive(det, cls._with_b_max({**presets.default_fields(det), **overrides}, overrides))
+
+    @classmethod
+    def for_rtl(cls, det: Detector, **overrides: Any) -> HoughConfig:
+        """The config the RTL processor (``hdl/hough``) is built for on a detector
+        (:func:`fasttrack.hough.presets.rtl_fields` over the defaults)."""
+        return cls._derive(det, {**presets.default_fields(det), **presets.rtl_fields(det), **overrides})
+
+    @staticmethod
+    def _with_b_max(fields: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+        """``b_max`` -> ``coord_lsb`` (see :meth:`for_detector`)."""
+        if "b_max" not in fields:
+            return fields
+        if "coord_lsb" in overrides:
+            raise ValueError(
+                "HoughConfig.for_detector: give b_max or coord_lsb, not both (the bins are 2^bin_shift LSBs wide, "
+                "so b_max, b_min, n_b and bin_shift set coord_lsb)"
+            )
+        out = dict(fields)
+        b_max, b_min = float(out.pop("b_max")), float(out["b_min"])
+        n_lsb = int(out["n_b"]) << int(out["bin_shift"])
+        if not (math.isfinite(b_max) and math.isfinite(b_min) and b_max > b_min):
+            raise ValueError(f"HoughConfig.for_detector: b_max = {b_max} must exceed b_min = {b_min}")
+        lsb = (b_max - b_min) / n_lsb
+        out["coord_lsb"] = lsb
+        out["b_min"] = round(b_min / lsb) * lsb
+        return out
+
+    @classmethod
+    def _derive(cls, det: Detector, fields: dict[str, Any]) -> HoughConfig:
+        """A config from field values; the layers' extent and the widths derived unless given."""
+        base = dict(fields)
+        lsb = float(base["coord_lsb"])
+        base.setdefault("extent_hw", extent_hw(det, lsb))
+        if "coord_bits" not in base:
+            probe = cls(**dict(base, coord_bits=62, hit_id_bits=32))
+            base["coord_bits"] = bits_signed(*probe._coord_range_hw())
+        if "hit_id_bits" not in base:
+            base["hit_id_bits"] = bits_unsigned(int(base["max_hits"]) - 1)
+        return cls(**base)
 
     @classmethod
     def from_model(cls, name: str, model: LinearTrackModel, **kw: Any) -> HoughConfig:

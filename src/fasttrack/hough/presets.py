@@ -14,13 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..detector import BARREL_SECTOR_HALF_WIDTH, Detector
-from ..hwconfig import bits_signed, bits_unsigned, extent_hw
 from ..trackmodel import for_detector
-from .config import HoughConfig
+
+__all__ = ["default_fields", "rtl_fields"]
 
 
-def default_config(det: Detector, **overrides: Any) -> HoughConfig:
-    """The default :class:`HoughConfig` for a detector preset; ``overrides`` replace fields."""
+def default_fields(det: Detector) -> dict[str, Any]:
+    """The default field values of a Hough transform for a detector preset (widths and the
+    layers' extent are derived by :meth:`HoughConfig.for_detector`)."""
     model = for_detector(det)
     if model.name == "barrel-rphi":
         n_b, bin_shift = 64, 8
@@ -84,19 +85,12 @@ def default_config(det: Detector, **overrides: Any) -> HoughConfig:
         )
     else:
         raise ValueError(f"no Hough defaults for track model {model.name!r} (the Hough needs a 1D measurement)")
-    base.update(overrides)
-    lsb = float(base["coord_lsb"])
-    base.setdefault("extent_hw", extent_hw(det, lsb))
-    if "coord_bits" not in base:
-        probe = HoughConfig(**dict(base, coord_bits=62, hit_id_bits=32))
-        base["coord_bits"] = bits_signed(*probe._coord_range_hw())
-    if "hit_id_bits" not in base:
-        base["hit_id_bits"] = bits_unsigned(int(base["max_hits"]) - 1)
-    return HoughConfig(**base)
+    return base
 
 
-def rtl_config(det: Detector, **overrides: Any) -> HoughConfig:
-    """The Hough transform the RTL processor (``hdl/hough``) is built for on a preset.
+def rtl_fields(det: Detector) -> dict[str, Any]:
+    """The field values of the Hough transform the RTL processor (``hdl/hough``) is built
+    for on a preset, over :func:`default_fields`.
 
     The RTL keeps the cells in memories (one per column and fill bank), so the default
     arrays fit as they are. On ``barrel`` the event buffer holds 96 hits instead of 128:
@@ -106,9 +100,25 @@ def rtl_config(det: Detector, **overrides: Any) -> HoughConfig:
     hits on average and 101 at most in 2000 events; 0.2 % of events exceed 96, and the
     efficiency and fake rate (pT >= 3 GeV, 2000 events, seed 1) equal those of 128.
     Hits beyond the buffer are counted and flagged as for any capacity. Other presets
-    use :func:`default_config`. The RTL implements the duplicate rules ``"none"`` and
-    ``"sharing"`` (not ``"localmax"``).
+    use the defaults. The RTL implements the duplicate rules ``"none"`` and ``"sharing"``
+    (not ``"localmax"``).
     """
     if for_detector(det).name == "barrel-rphi":
-        overrides = {"max_hits": 96, **overrides}
-    return default_config(det, **overrides)
+        return {"max_hits": 96}
+    return {}
+
+
+def __getattr__(name: str) -> Any:
+    """Deprecated names: ``default_config`` is ``HoughConfig.for_detector``, ``rtl_config``
+    is ``HoughConfig.for_rtl``."""
+    new = {"default_config": "for_detector", "rtl_config": "for_rtl"}.get(name)
+    if new is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import warnings
+
+    from .config import HoughConfig
+
+    warnings.warn(
+        f"fasttrack.hough.presets.{name} is deprecated; use HoughConfig.{new}", DeprecationWarning, stacklevel=2
+    )
+    return getattr(HoughConfig, new)

@@ -41,13 +41,14 @@ Example
 >>> hough = Hough(HoughConfig.for_detector(det))
 >>> out = hough.run(generate.generate(det, 5, seed=1), mode="fixed")
 >>> sorted(out.tracks.fields)[:3]
-['bin', 'column', 'hit_ids']
+['cell_a', 'cell_b', 'hit_ids']
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import awkward as ak
 import numpy as np
@@ -56,15 +57,40 @@ from ..events import Events
 from . import engine
 from .config import HoughConfig
 
-__all__ = ["Hough", "HoughOutput"]
+__all__ = ["TRACK_RECORD", "Hough", "HoughOutput"]
 
 Mode = Literal["float", "fixed"]
+
+# Hough candidates are records of this name: the deprecated field names `column` and `bin`
+# (now `cell_a` and `cell_b`, as the retina's) still read, with a warning, for one release
+TRACK_RECORD = "fasttrack.hough_track"
+_RENAMED = {"column": "cell_a", "bin": "cell_b"}
+
+
+def _renamed(self: Any, old: str) -> Any:
+    warnings.warn(f"Hough track field {old!r} is deprecated; use {_RENAMED[old]!r}", DeprecationWarning, stacklevel=3)
+    return self[_RENAMED[old]]
+
+
+class _TrackRecord(ak.Record):  # type: ignore[misc]
+    column = property(lambda self: _renamed(self, "column"))
+    bin = property(lambda self: _renamed(self, "bin"))
+
+
+class _TrackArray(ak.Array):  # type: ignore[misc]
+    column = property(lambda self: _renamed(self, "column"))
+    bin = property(lambda self: _renamed(self, "bin"))
+
+
+ak.behavior[TRACK_RECORD] = _TrackRecord
+ak.behavior["*", TRACK_RECORD] = _TrackArray
 
 
 @dataclass(frozen=True, eq=False)
 class HoughOutput:
-    """One run: ``tracks`` ``N * var * {column, bin, sub, <a>, <b>, layer_mask, n_layers,
-    hit_ids}`` and per-event counters; with ``keep_maps``, ``maps`` (layer counts),
+    """One run: ``tracks`` ``N * var * {cell_a, cell_b, sub, <a>, <b>, layer_mask, n_layers,
+    hit_ids}`` (``cell_a`` is the column, ``cell_b`` the bin; ``column`` and ``bin`` still
+    work, deprecated) and per-event counters; with ``keep_maps``, ``maps`` (layer counts),
     ``masks`` (layer masks) and ``hit_counts`` (hits that filled each cell, listed or not),
     each (N, n_a, n_b)."""
 
@@ -207,8 +233,8 @@ class Hough:
         n_layers = np.array([bin(int(m)).count("1") for m in t_mask], dtype=np.int32)
         a_name, b_name = cfg.param_names
         fields = {
-            "column": t_i.astype(np.int32),
-            "bin": t_j.astype(np.int32),
+            "cell_a": t_i.astype(np.int32),
+            "cell_b": t_j.astype(np.int32),
             "sub": t_sub.astype(np.int8),
             a_name: cfg.a_min + (t_i + a_off) * cfg.delta_a,
             b_name: cfg.b_min + (t_j + b_off) * cfg.delta_b,
@@ -216,7 +242,7 @@ class Hough:
             "n_layers": n_layers,
             "hit_ids": hit_ids,
         }
-        tracks = ak.unflatten(ak.zip(fields, depth_limit=1), n_tracks)
+        tracks = ak.unflatten(ak.zip(fields, depth_limit=1, with_name=TRACK_RECORD), n_tracks)
         return HoughOutput(
             mode,
             tracks,

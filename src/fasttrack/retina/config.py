@@ -2,7 +2,7 @@
 
 Everything hardware needs is here or derived here (:class:`RetinaTables`), and nowhere
 else: the C++ header, SV package and memory files are generated from it
-(:mod:`fasttrack.codegen`).
+(:mod:`fasttrack.hw.codegen`).
 
 Grid
     ``n_a × n_b`` cells over the track parameters ``(a, b)`` of the detector's linear
@@ -38,9 +38,10 @@ from typing import Any
 
 import numpy as np
 
+from ..bits import HardwareConfig, bits_signed, bits_unsigned, extent_hw
 from ..detector import Detector
-from ..hwconfig import HardwareConfig, bits_signed, bits_unsigned
-from ..trackmodel import LinearTrackModel
+from ..trackmodel import LinearTrackModel, for_detector
+from . import presets
 
 __all__ = ["RetinaConfig", "RetinaTables"]
 
@@ -333,10 +334,53 @@ class RetinaConfig(HardwareConfig):
 
     @classmethod
     def for_detector(cls, det: Detector, **overrides: Any) -> RetinaConfig:
-        """Good defaults for a detector (see :mod:`fasttrack.retina.presets`)."""
-        from .presets import default_config
+        """Good defaults for a detector (:func:`fasttrack.retina.presets.default_fields`).
 
-        return default_config(det, **overrides)
+        ``overrides`` replace any field (``n_a``, ``sigma`` as a float for all layers,
+        ``threshold``, ...) or give ``roi_sigmas`` (the region of interest in σ); widths,
+        the region of interest and the LUT shifts that depend on them are re-derived
+        unless given.
+        """
+        return cls._derive(det, {**presets.default_fields(det), **overrides})
+
+    @classmethod
+    def for_rtl(cls, det: Detector, **overrides: Any) -> RetinaConfig:
+        """The config the RTL processor (``hdl/retina``) is built for on a detector
+        (:func:`fasttrack.retina.presets.rtl_fields` over the defaults)."""
+        return cls._derive(det, {**presets.default_fields(det), **presets.rtl_fields(det), **overrides})
+
+    @classmethod
+    def _derive(cls, det: Detector, fields: dict[str, Any]) -> RetinaConfig:
+        """A config from field values, σ as one float or per layer, ``roi_sigmas``; the
+        region of interest, LUT shifts and widths derived unless given."""
+        model = for_detector(det)
+        base = dict(fields)
+        n_layers = det.n_layers
+        sigma = base.pop("sigma")
+        sigma_t = (
+            tuple(float(sigma) for _ in range(n_layers))
+            if not isinstance(sigma, (tuple, list))
+            else tuple(float(s) for s in sigma)
+        )
+        roi_sigmas = float(base.pop("roi_sigmas"))
+        lsb = float(base["coord_lsb"])
+        two_d = model.n_meas == 2
+        roi_hw = base.pop("roi_hw", tuple(int(math.floor(roi_sigmas * s / lsb)) for s in sigma_t))
+        lut_shift = base.pop("lut_shift", tuple(lut_shift_for(r, base["lut_size"], two_d) for r in roi_hw))
+        extent = extent_hw(det, lsb)
+        cfg_kw = dict(base, sigma=sigma_t, roi_hw=tuple(roi_hw), lut_shift=tuple(lut_shift), extent_hw=extent)
+        # derived widths (smallest that hold the values), unless given
+        if "coord_bits" not in cfg_kw:
+            probe = cls.from_model(det.name, model, **{**cfg_kw, "coord_bits": 62, "acc_bits": 62, "hit_id_bits": 62})
+            cfg_kw["coord_bits"] = bits_signed(*probe._coord_range_hw())
+        if "acc_bits" not in cfg_kw:
+            thr_hw = math.floor(float(cfg_kw["threshold"]) * (1 << int(cfg_kw["weight_bits"])) + 0.5)
+            # room for every layer's full weight twice over, so typical tracks do not saturate
+            full = 2 * n_layers * ((1 << int(cfg_kw["weight_bits"])) - 1)
+            cfg_kw["acc_bits"] = bits_unsigned(max(thr_hw, full))
+        if "hit_id_bits" not in cfg_kw:
+            cfg_kw["hit_id_bits"] = bits_unsigned(int(cfg_kw["max_hits"]) - 1)
+        return cls.from_model(det.name, model, **cfg_kw)
 
     @classmethod
     def from_model(cls, name: str, model: LinearTrackModel, **kw: Any) -> RetinaConfig:

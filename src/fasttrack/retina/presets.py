@@ -1,4 +1,8 @@
-"""Default retina configurations for the detector presets.
+"""Default retina configurations for the detector presets, as field values.
+
+This module only chooses values (it does not build configs, so it needs nothing of
+:mod:`fasttrack.retina.config`); :meth:`RetinaConfig.for_detector` and
+:meth:`RetinaConfig.for_rtl` turn them into validated configs and derive the widths.
 
 The grid spacing is chosen so that a step of one cell moves the receptors by about one
 σ on the layers with the longest lever arm; σ is set by what smears hits around the
@@ -13,17 +17,15 @@ import math
 from typing import Any
 
 from ..detector import Detector
-from ..hwconfig import bits_signed, bits_unsigned, extent_hw
 from ..trackmodel import for_detector
-from .config import RetinaConfig, lut_shift_for
+
+__all__ = ["default_fields", "rtl_fields"]
 
 
-def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
-    """The default :class:`RetinaConfig` for a detector preset (or a detector like one).
-
-    ``overrides`` replace any field (``n_a``, ``sigma`` as a float for all layers,
-    ``threshold``, ...); widths that depend on them are re-derived unless given.
-    """
+def default_fields(det: Detector) -> dict[str, Any]:
+    """The default field values of a retina for a detector preset (or a detector like one):
+    grid, σ (a float for all layers, or one per layer), ``roi_sigmas`` (the region of
+    interest in σ), weights, threshold, capacities. Widths are derived by the config."""
     model = for_detector(det)
     if model.name == "telescope-x":
         lay0 = det.layers[0]
@@ -101,39 +103,12 @@ def default_config(det: Detector, **overrides: Any) -> RetinaConfig:
         )
     else:  # pragma: no cover - for_detector only returns the three models
         raise ValueError(f"no retina defaults for track model {model.name!r}")
-    base.update(overrides)
-    n_layers = det.n_layers
-    sigma = base.pop("sigma")
-    sigma_t = (
-        tuple(float(sigma) for _ in range(n_layers))
-        if not isinstance(sigma, (tuple, list))
-        else tuple(float(s) for s in sigma)
-    )
-    roi_sigmas = float(base.pop("roi_sigmas"))
-    lsb = float(base["coord_lsb"])
-    two_d = model.n_meas == 2
-    roi_hw = base.pop("roi_hw", tuple(int(math.floor(roi_sigmas * s / lsb)) for s in sigma_t))
-    lut_shift = base.pop("lut_shift", tuple(lut_shift_for(r, base["lut_size"], two_d) for r in roi_hw))
-    extent = extent_hw(det, lsb)
-    cfg_kw = dict(base, sigma=sigma_t, roi_hw=tuple(roi_hw), lut_shift=tuple(lut_shift), extent_hw=extent)
-    # derived widths (smallest that hold the values), unless given
-    if "coord_bits" not in cfg_kw:
-        probe = RetinaConfig.from_model(
-            det.name, model, **{**cfg_kw, "coord_bits": 62, "acc_bits": 62, "hit_id_bits": 62}
-        )
-        cfg_kw["coord_bits"] = bits_signed(*probe._coord_range_hw())
-    if "acc_bits" not in cfg_kw:
-        thr_hw = math.floor(float(cfg_kw["threshold"]) * (1 << int(cfg_kw["weight_bits"])) + 0.5)
-        # room for every layer's full weight twice over, so typical tracks do not saturate
-        full = 2 * n_layers * ((1 << int(cfg_kw["weight_bits"])) - 1)
-        cfg_kw["acc_bits"] = bits_unsigned(max(thr_hw, full))
-    if "hit_id_bits" not in cfg_kw:
-        cfg_kw["hit_id_bits"] = bits_unsigned(int(cfg_kw["max_hits"]) - 1)
-    return RetinaConfig.from_model(det.name, model, **cfg_kw)
+    return base
 
 
-def rtl_config(det: Detector, **overrides: Any) -> RetinaConfig:
-    """The retina the RTL processor is built for on a detector preset.
+def rtl_fields(det: Detector) -> dict[str, Any]:
+    """The field values of the retina the RTL processor is built for on a detector preset,
+    over :func:`default_fields`.
 
     The RTL has one engine per cell and one lane per layer, so its size grows with
     cells × layers; where the physics default does not fit an FPGA, this is a coarser
@@ -154,8 +129,7 @@ def rtl_config(det: Detector, **overrides: Any) -> RetinaConfig:
             threshold=4.0,
             description="telescope, RTL: 48 x 8 cells (x at z_ref, slope tx), coordinate LSB = pitch/2",
         )
-        base.update(overrides)
-        return default_config(det, **base)
+        return base
     if model.name == "barrel-rphi":
         # 20 x 32 cells over the default ranges (the default's 80 x 128 is 16x the engines);
         # 6-bit weights in 32 entries: a third of the engine's LUTs (yosys: 355 against 1,209
@@ -169,6 +143,21 @@ def rtl_config(det: Detector, **overrides: Any) -> RetinaConfig:
             description="barrel r-phi, RTL: 20 x 32 cells (q/pT, phi_T) in one sector, phi LSB = 2^-16 rad, "
             "6-bit weights, exact-helix receptors, bend filter",
         )
-        base.update(overrides)
-        return default_config(det, **base)
-    return default_config(det, **overrides)
+        return base
+    return {}
+
+
+def __getattr__(name: str) -> Any:
+    """Deprecated names: ``default_config`` is ``RetinaConfig.for_detector``, ``rtl_config``
+    is ``RetinaConfig.for_rtl``."""
+    new = {"default_config": "for_detector", "rtl_config": "for_rtl"}.get(name)
+    if new is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import warnings
+
+    from .config import RetinaConfig
+
+    warnings.warn(
+        f"fasttrack.retina.presets.{name} is deprecated; use RetinaConfig.{new}", DeprecationWarning, stacklevel=2
+    )
+    return getattr(RetinaConfig, new)

@@ -18,7 +18,7 @@ Semantics (both modes; integer details in :mod:`fasttrack.retina.config`):
    In float mode, responses equal to a relative 1e-9 are ties: exact ties happen (a
    track at tx = 0 between two symmetric cells) and summation rounding must not break them.
 4. **Capacity of the output.** Candidates are emitted in raster order; beyond
-   ``max_tracks`` they are dropped, counted (``n_maxima`` holds the total) and flagged in
+   ``max_tracks`` they are dropped, counted (``n_candidates`` holds the total) and flagged in
    ``track_overflow``.
 5. **Centroid.** Per axis, over the three cells through the maximum along that axis
    (outside cells 0), with their minimum ``m`` subtracted as a pedestal:
@@ -46,6 +46,7 @@ Example
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -70,7 +71,8 @@ class RetinaOutput:
     tracks: ``N * var * {cell_a, cell_b, <a>, <b>, off_a, off_b, quality, hit_ids}``; in
         fixed mode also ``off_a_hw``, ``off_b_hw`` (raw centroid offsets) and
         ``quality`` is the raw accumulator value.
-    n_hits_dropped, n_hits_unreached, n_maxima: per event, int64.
+    n_hits_dropped, n_hits_unreached, n_candidates: per event, int64 (``n_candidates``:
+        local maxima above threshold, before the output capacity).
     hit_overflow, track_overflow: per event, bool.
     maps: the response maps (N, n_a, n_b) when requested, else None.
     """
@@ -79,8 +81,14 @@ class RetinaOutput:
     tracks: ak.Array
     n_hits_dropped: np.ndarray
     n_hits_unreached: np.ndarray
-    n_maxima: np.ndarray
+    n_candidates: np.ndarray
     maps: np.ndarray | None = None
+
+    @property
+    def n_maxima(self) -> np.ndarray:
+        """Deprecated name of :attr:`n_candidates`."""
+        warnings.warn("RetinaOutput.n_maxima is deprecated; use n_candidates", DeprecationWarning, stacklevel=2)
+        return self.n_candidates
 
     @property
     def hit_overflow(self) -> np.ndarray:
@@ -88,7 +96,7 @@ class RetinaOutput:
 
     @property
     def track_overflow(self) -> np.ndarray:
-        return self.n_maxima > np.asarray(ak.num(self.tracks, axis=1))
+        return self.n_candidates > np.asarray(ak.num(self.tracks, axis=1))
 
 
 class Retina:

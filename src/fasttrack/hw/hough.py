@@ -1,0 +1,504 @@
+"""The Hough transform's hardware description: generated constants and tables, stream
+words, test vectors, the co-simulation's stream plan and the cycle model of ``hdl/hough``.
+
+Generated files (:func:`files`, through :mod:`fasttrack.hw.codegen`): ``hough_params.h``,
+``hough_tables.h``, ``hough_pkg.sv``, ``hough_shift.mem`` (line shift at the column edges,
+layer-major), ``hough_sub_shift.mem`` (the same at half-column edges, for the mini-Hough),
+``hough_a_bend.mem`` (column q/pT for the bend filter) and ``platform.tcl``.
+
+Stream words (:func:`lane_layout`, :func:`track_layout`)
+    Input: one lane; one word per hit in input order (``eoe = 0``), then the end-of-event
+    word (``eoe = 1``, other fields 0). Output: per output candidate a track word
+    (``kind = KIND_TRACK``: ``cell_a`` = column, ``cell_b`` = bin, ``sub``, ``layer_mask``,
+    ``n_hits``) and its hit-id words (``KIND_HIT``), then the end-of-event word
+    (``KIND_EOE``, ``last = 1``) with the counters; every word carries the event tag.
+
+Test vectors (:func:`write_vectors`; format in :mod:`fasttrack.hw.vectors`)
+    ``hough_hits.txt``: ``H layer coord [bend] hit_id``. ``hough_masks.txt``: ``E event
+    n`` then ``C cell layer_mask n_hits`` for every filled cell after the event, raster
+    order (``cell = column·N_B + bin``), ``n_hits`` counting listed and unlisted hits.
+    ``hough_tracks.txt``: ``E event n n_hits_dropped n_candidates n_fills_capped
+    n_list_overflows`` then ``T cell_a cell_b sub layer_mask n hit_id...`` (``sub`` = −1
+    without the mini-Hough; the ``n`` hit ids of the candidate's list follow).
+
+Cycle model of ``hdl/hough/hough_top.sv``: :func:`readout_cycles` (one event's readout,
+clock by clock) and :func:`schedule` (two event banks).
+
+Example
+-------
+>>> from fasttrack import detector, generate
+>>> from fasttrack.hough import HoughConfig
+>>> det = detector.barrel()
+>>> est = cycle_estimate(HoughConfig.for_rtl(det), generate.generate(det, 50, seed=1))
+>>> 20 < est.cycles_per_event < 200
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..bits import bits_signed, bits_unsigned
+from ..events import Events
+from ..hough import Hough, HoughConfig
+from ..hough import engine as hough_engine
+from . import codegen
+from . import vectors as vec
+from .cyclemodel import CycleEstimate, estimate_from_schedule
+from .platform import CLOCK_MHZ
+from .words import EVENT_TAG_BITS, Field, WordLayout
+
+__all__ = [
+    "CMP_LANES",
+    "KIND_EOE",
+    "KIND_HIT",
+    "KIND_TRACK",
+    "MINI_LANES",
+    "STAGES",
+    "constants",
+    "cycle_estimate",
+    "event_loads",
+    "files",
+    "fill_bins",
+    "lane_layout",
+    "max_candidates",
+    "max_idle_cycles",
+    "readout_cycles",
+    "rtl_unsupported",
+    "schedule",
+    "stream_plan",
+    "track_layout",
+    "write_vectors",
+]
+
+STAGES = ("hits", "masks", "tracks")
+
+KIND_TRACK, KIND_HIT, KIND_EOE = 0, 1, 2  # the `kind` of an output word
+SUB_NONE = -1  # `sub` of a candidate without the mini-Hough; else 2·(column half) + (bin half)
+
+# micro-architecture of hdl/hough/hough_top.sv (not detector choices; the generated package
+# carries them, the cycle model reads them here): listed hits the mini-Hough refills per
+# clock (lane t takes the slots s with s % MINI_LANES == t), and kept candidates one
+# duplicate check compares per clock. Powers of two.
+MINI_LANES = 4
+CMP_LANES = 2
+
+
+def fill_bins(cfg: HoughConfig) -> int:
+    """Bins one hit can fill in one column: min(MAX_BINS_PER_COLUMN, N_B)."""
+    return min(cfg.max_bins_per_column, cfg.n_b)
+
+
+def max_candidates(cfg: HoughConfig) -> int:
+    """Candidates an event can have before duplicate removal (the HLS kernel's buffer):
+    a candidate cell needs MIN_LAYERS fills, an event has at most MAX_HITS·N_A·F fills,
+    and the mini-Hough makes up to 4 candidates of a cell."""
+    cells = min(cfg.n_a * cfg.n_b, cfg.max_hits * cfg.n_a * fill_bins(cfg) // cfg.min_layers)
+    return cells * (4 if cfg.mini_hough else 1)
+
+
+# ---------------------------------------------------------------------------------------
+# stream words
+# ---------------------------------------------------------------------------------------
+def lane_layout(cfg: HoughConfig) -> WordLayout:
+    """The hit word of the single input lane."""
+    return WordLayout(
+        (
+            Field("eoe", 1),
+            Field("layer", bits_unsigned(cfg.n_layers - 1)),
+            Field("coord", cfg.coord_bits, signed=True),
+            Field("bend", max(cfg.bend_bits, 1), signed=True),
+            Field("hit_id", cfg.hit_id_bits),
+        )
+    )
+
+
+def track_layout(cfg: HoughConfig) -> WordLayout:
+    """The output word: a candidate, one of its hit ids, or the end-of-event word."""
+    return WordLayout(
+        (
+            Field("last", 1),
+            Field("kind", bits_unsigned(max(KIND_TRACK, KIND_HIT, KIND_EOE))),
+            Field("cell_a", bits_unsigned(cfg.n_a - 1)),
+            Field("cell_b", bits_unsigned(cfg.n_b - 1)),
+            Field("sub", bits_signed(SUB_NONE, 3), signed=True),
+            Field("layer_mask", cfg.n_layers),
+            Field("n_hits", bits_unsigned(cfg.max_hits_per_cell)),
+            Field("hit_id", cfg.hit_id_bits),
+            Field("n_tracks", bits_unsigned(cfg.max_tracks)),
+            Field("n_hits_dropped", cfg.drop_count_bits),
+            Field("n_candidates", bits_unsigned(max_candidates(cfg))),
+            Field("n_fills_capped", bits_unsigned(cfg.max_hits * cfg.n_a * cfg.n_b)),
+            Field("n_list_overflows", bits_unsigned(cfg.max_hits * cfg.n_a * fill_bins(cfg))),
+            Field("event", EVENT_TAG_BITS),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# generated files
+# ---------------------------------------------------------------------------------------
+def constants(cfg: HoughConfig) -> list[codegen.Constant]:
+    """(NAME, value, comment) of every integer constant the Hough hardware needs."""
+    return [
+        ("N_LAYERS", cfg.n_layers, "detector layers (layer-mask bits)"),
+        ("N_A", cfg.n_a, f"columns over a = {cfg.param_names[0]}"),
+        ("N_B", cfg.n_b, f"bins over b = {cfg.param_names[1]}"),
+        ("COORD_BITS", cfg.coord_bits, f"signed hit coordinate and line ends, LSB = {cfg.coord_lsb!r}"),
+        ("LAYER_BITS", bits_unsigned(cfg.n_layers - 1), "layer id"),
+        ("HIT_ID_BITS", cfg.hit_id_bits, "hit id within the event"),
+        ("DROP_COUNT_BITS", cfg.drop_count_bits, "dropped-hit counter of the end-of-event word (saturates)"),
+        ("B_MIN", cfg.b_min_hw, "lower edge of bin 0 in coordinate LSBs"),
+        ("BIN_SHIFT", cfg.bin_shift, "bin = (coordinate - SHIFT - B_MIN) >> BIN_SHIFT"),
+        ("MAX_BINS_PER_COLUMN", cfg.max_bins_per_column, "bins one hit fills per column, from the lowest"),
+        ("MIN_LAYERS", cfg.min_layers, "candidate: popcount(layer mask) >= MIN_LAYERS"),
+        ("MAX_HITS_PER_CELL", cfg.max_hits_per_cell, "hits listed per cell; later ones only set the mask"),
+        ("MAX_HITS", cfg.max_hits, "hits per event buffered; later hits dropped and flagged"),
+        ("MAX_TRACKS", cfg.max_tracks, "candidates per event output; later ones dropped and flagged"),
+        (
+            "DUPLICATE_RULE",
+            {"none": 0, "localmax": 1, "sharing": 2}[cfg.duplicate_rule],
+            "0 none, 1 local maximum of the layer count, 2 shared hits",
+        ),
+        ("DUP_MIN_SHARED", cfg.dup_min_shared, "rule 2: a duplicate shares at least this many hits"),
+        ("DUP_MAX_NEW", cfg.dup_max_new, "rule 2: ... and has at most this many hits the kept one lacks"),
+        ("MINI_HOUGH", int(cfg.mini_hough), "1: candidate cells refilled split 2x2"),
+        ("BEND_FILTER", int(cfg.bend_filter), "1: a stub fills only columns within BEND_WINDOW of its bend"),
+        ("BEND_BITS", max(cfg.bend_bits, 1), f"signed stub bend (q/pT estimate), LSB = {cfg.bend_lsb!r} /GeV"),
+        ("BEND_WINDOW", max(cfg.bend_window_hw, 0), "bend filter: |bend - A_BEND[i]| <= BEND_WINDOW"),
+        ("COLUMN_BITS", bits_unsigned(cfg.n_a - 1), "column index"),
+        ("BIN_BITS", bits_unsigned(cfg.n_b - 1), "bin index"),
+        ("FILL_BINS", fill_bins(cfg), "bins one hit fills per column, min(MAX_BINS_PER_COLUMN, N_B)"),
+        ("SLOT_BITS", bits_unsigned(cfg.max_hits), "arrival slot counter 0..MAX_HITS"),
+        ("CELL_COUNT_BITS", bits_unsigned(cfg.max_hits_per_cell), "listed hits of a cell, 0..MAX_HITS_PER_CELL"),
+        (
+            "CELL_WORD_BITS",
+            cfg.n_layers + bits_unsigned(cfg.max_hits_per_cell) + cfg.max_hits,
+            "RTL: cell word {hit list (slot set), listed count, layer mask}",
+        ),
+        ("MINI_LANES", MINI_LANES, "RTL: listed hits the mini-Hough refills per clock (a power of two)"),
+        ("CMP_LANES", CMP_LANES, "RTL: kept candidates one duplicate check compares per clock (a power of two)"),
+        ("MAX_CAND", max_candidates(cfg), "candidates per event before duplicate removal (worst case)"),
+        ("N_CAND_BITS", bits_unsigned(max_candidates(cfg)), "candidate counter 0..MAX_CAND"),
+        (
+            "N_KEYS",
+            (cfg.n_layers - cfg.min_layers + 1) * (cfg.max_hits_per_cell + 1),
+            "RTL: rank keys (N_LAYERS - layers) * (MAX_HITS_PER_CELL + 1) + listed hits",
+        ),
+        ("WORD_KIND_TRACK", KIND_TRACK, "output word kind: a candidate"),
+        ("WORD_KIND_HIT", KIND_HIT, "output word kind: one hit id of the candidate before"),
+        ("WORD_KIND_EOE", KIND_EOE, "output word kind: end of event"),
+        ("SUB_NONE", SUB_NONE, "output word sub of a candidate without the mini-Hough"),
+        ("EVENT_TAG_BITS", EVENT_TAG_BITS, "RTL output word: event number modulo 2^EVENT_TAG_BITS"),
+        *codegen.layout_constants("IN", lane_layout(cfg), "RTL input word"),
+        *codegen.layout_constants("OUT", track_layout(cfg), "RTL output word"),
+    ]
+
+
+def files(cfg: HoughConfig) -> dict[str, str]:
+    """File name -> content of everything HLS and RTL need for this Hough transform."""
+    sub_edges = cfg.a_min + np.arange(2 * cfg.n_a + 1) * (cfg.delta_a / 2.0)
+    return codegen.render(
+        codegen.HeaderSpec(
+            prefix="hough",
+            config_class="HoughConfig",
+            config_name=cfg.name,
+            config_hash=cfg.config_hash(),
+            consts=constants(cfg),
+            typedefs=[
+                ("coord_t", "s", "COORD_BITS", "hit coordinate and line ends"),
+                ("layer_t", "u", "LAYER_BITS", ""),
+                ("hit_id_t", "u", "HIT_ID_BITS", ""),
+                ("mask_t", "u", "N_LAYERS", "layer mask of a cell"),
+                ("column_t", "u", "COLUMN_BITS", ""),
+                ("bin_t", "u", "BIN_BITS", ""),
+                ("bend_t", "s", "BEND_BITS", "stub bend (bend filter)"),
+            ],
+            tables=[
+                codegen.Table(
+                    "SHIFT",
+                    (cfg.n_layers, cfg.n_a + 1),
+                    cfg.tables.shift_hw,
+                    cfg.coord_bits,
+                    True,
+                    "line shift at the column edges [layer][edge]: b = coordinate - SHIFT (LSBs)",
+                    sv_inline=True,
+                ),
+                codegen.Table(
+                    "SUB_SHIFT",
+                    (cfg.n_layers, 2 * cfg.n_a + 1),
+                    cfg.quantize_coord(cfg.shifts(sub_edges)),
+                    cfg.coord_bits,
+                    True,
+                    "mini-Hough: line shift at the half-column edges [layer][edge]",
+                    sv_inline=True,
+                ),
+                codegen.Table(
+                    "A_BEND",
+                    (cfg.n_a,),
+                    cfg.tables.a_bend_hw,
+                    max(cfg.bend_bits, 1),
+                    True,
+                    "q/pT of the column centres, in bend LSBs (bend filter)",
+                    sv_inline=True,
+                ),
+            ],
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# test vectors
+# ---------------------------------------------------------------------------------------
+def write_vectors(cfg: HoughConfig, events: Events, out_dir: str | Path) -> dict[str, Path]:
+    """Run the fixed Hough transform on ``events`` and write its three stage files."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    res = Hough(cfg).run(events, "fixed", keep_maps=True)
+    assert res.masks is not None and res.hit_counts is not None
+    extra = vec.event_info(events)
+    hits = vec.hit_lines("hough", cfg, events, (cfg.measurement_name,), extra)
+    masks = vec.header("hough", "masks", cfg, "E <event> <n> | C <cell> <layer_mask> <n_hits>", extra)
+    trk = vec.header(
+        "hough",
+        "tracks",
+        cfg,
+        "E <event> <n> <n_hits_dropped> <n_candidates> <n_fills_capped> <n_list_overflows> | "
+        "T <cell_a> <cell_b> <sub> <layer_mask> <n> <hit_id>...",
+        extra,
+    )
+    id_mask = (1 << cfg.hit_id_bits) - 1
+    for e in range(len(events)):
+        ev_no = events.first_event + e
+        m = res.masks[e]
+        nz = np.flatnonzero(m.ravel())
+        masks.append(f"E {ev_no} {len(nz)}")
+        masks += [f"C {int(c)} {int(m.flat[c])} {int(res.hit_counts[e].flat[c])}" for c in nz]
+        t = res.tracks[e]
+        trk.append(
+            f"E {ev_no} {len(t)} {int(res.n_hits_dropped[e])} {int(res.n_candidates[e])} "
+            f"{int(res.n_fills_capped[e])} {int(res.n_list_overflows[e])}"
+        )
+        for k in range(len(t)):
+            ids = " ".join(str(int(v) & id_mask) for v in t.hit_ids[k])
+            trk.append(
+                f"T {int(t.cell_a[k])} {int(t.cell_b[k])} {int(t.sub[k])} {int(t.layer_mask[k])} {len(t.hit_ids[k])}"
+                + (f" {ids}" if ids else "")
+            )
+    return vec.write_stages("hough", STAGES, (hits, masks, trk), out)
+
+
+# ---------------------------------------------------------------------------------------
+# co-simulation
+# ---------------------------------------------------------------------------------------
+def rtl_unsupported(cfg: HoughConfig) -> str | None:
+    """Why ``hdl/hough`` cannot be built for ``cfg`` (None when it can)."""
+    if cfg.duplicate_rule == "localmax":
+        return "the Hough RTL implements the duplicate rules 'none' and 'sharing', not 'localmax'"
+    return None
+
+
+def stream_plan(cfg: HoughConfig, vec_dir: Path) -> dict[str, Any]:
+    """Input words and expected output words per event from a folder of Hough vectors."""
+    h = cfg.config_hash()
+    hits = vec.read_vectors(vec_dir / "hough_hits.txt", expect_hash=h)
+    trk = vec.read_vectors(vec_dir / "hough_tracks.txt", expect_hash=h)
+    lane, out = lane_layout(cfg), track_layout(cfg)
+    tag_mask = (1 << EVENT_TAG_BITS) - 1
+    bend = cfg.bend_filter
+    events = []
+    for e, recs in enumerate(hits.records):
+        words = [
+            lane.pack({"layer": nums[0], "coord": nums[1], "bend": nums[2] if bend else 0, "hit_id": nums[-1]})
+            for (_t, nums) in recs
+        ]
+        words.append(lane.pack({"eoe": 1}))
+        n, dropped, n_cand, capped, overflows = trk.event_values[e][1:6]
+        tag = e & tag_mask
+        expected = []
+        for _t, (col, b, sub, mask, nh, *ids) in trk.records[e]:
+            expected.append(
+                out.pack(
+                    {"kind": KIND_TRACK, "cell_a": col, "cell_b": b, "sub": sub, "layer_mask": mask}
+                    | {"n_hits": nh, "event": tag}
+                )
+            )
+            expected += [out.pack({"kind": KIND_HIT, "hit_id": i, "event": tag}) for i in ids]
+        expected.append(
+            out.pack(
+                {
+                    "last": 1,
+                    "kind": KIND_EOE,
+                    "n_tracks": n,
+                    "n_hits_dropped": dropped,
+                    "n_candidates": n_cand,
+                    "n_fills_capped": capped,
+                    "n_list_overflows": overflows,
+                    "event": tag,
+                }
+            )
+        )
+        events.append({"lanes": [words], "expected": expected})
+    return {
+        "top": "hough_top",
+        "config_hash": h,
+        "n_lanes": 1,
+        "lane_bits": lane.bits,
+        "out_fields": out.to_fields(),
+        "events": events,
+    }
+
+
+def max_idle_cycles(cfg: HoughConfig) -> int:
+    """Clocks without an output word after which the harness gives up on the design."""
+    return 1000 + 4 * cfg.n_a * cfg.n_b
+
+
+# ---------------------------------------------------------------------------------------
+# cycle model
+# ---------------------------------------------------------------------------------------
+def readout_cycles(
+    cfg: HoughConfig,
+    mask: np.ndarray,
+    count: np.ndarray,
+    lists: np.ndarray,
+    layer: np.ndarray,
+    hw: np.ndarray,
+    sub_shift_hw: np.ndarray,
+) -> int:
+    """Clocks of the readout FSM for one event (LIST .. end word), no back-pressure.
+
+    Without the mini-Hough, LIST stores one candidate cell per clock and one more clock
+    finds none left. With it, LIST loads the first cell (one clock); each cell c is refilled
+    in ``m(c)`` clocks (its listed hits over ``MINI_LANES`` lanes: the most any lane
+    holds, at least 1) and handed, in its last clock, to the store queue while the next
+    cell is listed; the queue writes one passing sub-cell per clock, and a cell can be
+    handed over only once the queue empties in that clock, so cell c ends
+    ``max(m(c), p(c-1), 1)`` clocks after cell c-1 (``p``: passing sub-cells); after the
+    last cell the queue drains in ``max(p(last), 1)`` clocks. Rule "sharing": one clock
+    per rank key present and one that finds none, and per candidate in rank order
+    ``q // CMP_LANES + 1`` clocks when kept candidate ``q`` is the first it duplicates,
+    else ``max(1, ceil(kept / CMP_LANES))``. Emission: one clock per candidate visited
+    and per hit-id word, the clock that stops, the end word.
+    """
+    ml, nl_min = cfg.max_hits_per_cell, cfg.min_layers
+    pc = np.vectorize(lambda m: int(m).bit_count())(mask) if mask.size else mask
+    cells = [(int(i), int(j)) for i, j in zip(*np.nonzero(pc >= nl_min), strict=True)]  # raster order
+    cyc = 1 if cfg.mini_hough else len(cells) + 1
+    cands: list[tuple[int, int, frozenset[int]]] = []  # (layers, listed hits, hit set)
+    sub_mask = np.zeros((2, 2), dtype=np.int64)
+    sub_count = np.zeros((2, 2), dtype=np.int64)
+    sub_lists = np.empty((2, 2, ml), dtype=np.int64)
+    p_prev = 0
+    for i, j in cells:
+        n_list = min(int(count[i, j]), ml)
+        if cfg.mini_hough:
+            slots = np.asarray(lists[i, j, :n_list], dtype=np.int64)
+            m = int(np.bincount(slots % MINI_LANES, minlength=MINI_LANES).max()) if n_list else 0
+            hough_engine._mini_fill(
+                lists[i, j], n_list, layer, hw, hw.astype(np.float64), True, sub_shift_hw,
+                sub_shift_hw.astype(np.float64), i, j, np.int64(cfg.b_min_hw), cfg.bin_shift, 0.0, 1.0,
+                cfg.max_bins_per_column, sub_mask, sub_count, sub_lists,
+            )  # fmt: skip
+            n_pass = 0
+            for si in range(2):
+                for sj in range(2):
+                    n_l = int(sub_mask[si, sj]).bit_count()
+                    if n_l >= nl_min:
+                        ns = int(sub_count[si, sj])
+                        cands.append((n_l, ns, frozenset(int(h) for h in sub_lists[si, sj, :ns])))
+                        n_pass += 1
+            cyc += max(m, p_prev, 1)  # MINI, handed to the store queue in its last clock
+            p_prev = n_pass
+        else:
+            cands.append((int(pc[i, j]), n_list, frozenset(int(h) for h in lists[i, j, :n_list])))
+    if cfg.mini_hough and cells:
+        cyc += max(p_prev, 1)  # DRAIN: the last cell's sub-cells
+    keep = [True] * len(cands)
+    if cfg.duplicate_rule == "sharing":
+        keys = sorted({(-nl, nh) for nl, nh, _ in cands})
+        cyc += len(keys) + 1  # VPICK: one clock per rank key present, one that finds none
+        order = sorted(range(len(cands)), key=lambda c: (-cands[c][0], cands[c][1], c))
+        kept: list[int] = []
+        for c in order:
+            nh, hits = cands[c][1], cands[c][2]
+            dup_at = -1
+            for q, k in enumerate(kept):
+                sh = len(hits & cands[k][2])
+                if sh >= cfg.dup_min_shared and nh - sh <= cfg.dup_max_new:
+                    dup_at = q
+                    break
+            cyc += max(1, -(-len(kept) // CMP_LANES)) if dup_at < 0 else dup_at // CMP_LANES + 1  # VCMP
+            keep[c] = dup_at < 0
+            if dup_at < 0:
+                kept.append(c)
+    n_out = 0
+    for c, (_nl, nh, _h) in enumerate(cands):  # ECAND / EHITS
+        if n_out == cfg.max_tracks:
+            break
+        if keep[c]:
+            cyc += 1 + nh
+            n_out += 1
+        else:
+            cyc += 1
+    return cyc + 2  # the ECAND clock that stops, the end word
+
+
+def event_loads(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray]:
+    """Per event: input words (hits + the end word) and readout clocks."""
+    h = Hough(cfg)
+    offsets, layer, hw, _meas, bend_hw, _bend, _ids = h._inputs(events)
+    n_ev = len(offsets) - 1
+    words = np.diff(offsets).astype(np.int64) + 1
+    readout = np.zeros(n_ev, dtype=np.int64)
+    n_a, n_b, ml = cfg.n_a, cfg.n_b, cfg.max_hits_per_cell
+    for e in range(n_ev):
+        h0, h1 = int(offsets[e]), int(offsets[e + 1])
+        n_use = min(h1 - h0, cfg.max_hits)
+        mask = np.zeros((n_a, n_b), dtype=np.int64)
+        count = np.zeros((n_a, n_b), dtype=np.int64)
+        lists = np.empty((n_a, n_b, ml), dtype=np.int64)
+        st = np.zeros(3, dtype=np.int64)
+        lay, hwe = layer[h0:h1], hw[h0:h1]
+        hough_engine._fill_event(
+            lay, hwe, hwe.astype(np.float64), bend_hw[h0:h1], bend_hw[h0:h1].astype(np.float64), n_use, True,
+            h._shift_hw, h._shift_f, np.int64(cfg.b_min_hw), cfg.bin_shift, 0.0, 1.0, cfg.max_bins_per_column,
+            h._a_bend_hw, h._a_bend, np.int64(cfg.bend_window_hw), -1.0, ml, mask, count, lists, st,
+        )  # fmt: skip
+        readout[e] = readout_cycles(cfg, mask, count, lists, lay, hwe, h._sub_shift_hw)
+    return words, readout
+
+
+def schedule(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray]:
+    """(first word accepted, end word out) per event, back to back without back-pressure.
+
+    Event ``e`` has ``W(e)`` input words (hits and the end word) and a readout of
+    ``R(e)`` clocks (:func:`event_loads`); two banks, so::
+
+        A(e) = max(A(e-1) + W(e-1), D(e-2) + 1)      A(0) = 1   first word accepted
+        S(e) = max(A(e) + W(e), D(e-1)) + 1                     readout enters LIST
+        D(e) = S(e) + R(e)                                      end word issued
+        out(e) = D(e) + 1                                       end word taken
+    """
+    words, readout = event_loads(cfg, events)
+    n = len(words)
+    first = np.zeros(n, dtype=np.int64)
+    out = np.zeros(n, dtype=np.int64)
+    d = [0, 0]  # D(e-2), D(e-1)
+    a_prev, w_prev = 1, 0
+    for e in range(n):
+        a = max(a_prev + w_prev, d[0] + 1)
+        s = max(a + int(words[e]), d[1]) + 1
+        de = s + int(readout[e])
+        first[e], out[e] = a, de + 1
+        d = [d[1], de]
+        a_prev, w_prev = a, int(words[e])
+    return first, out
+
+
+def cycle_estimate(cfg: HoughConfig, events: Events, *, clock_mhz: float = CLOCK_MHZ) -> CycleEstimate:
+    """Throughput and latency of the RTL Hough transform on ``events`` streamed back to back."""
+    return estimate_from_schedule(*schedule(cfg, events), clock_mhz)
