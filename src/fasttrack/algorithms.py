@@ -123,6 +123,23 @@ class Hardware:
     rtl_unsupported: Callable[[Any], str | None] = lambda cfg: None
     replicated: tuple[str, str, str] | None = None
 
+    @classmethod
+    def from_module(cls, module: Any, rtl_config: Callable[..., Any], **more: Any) -> Hardware:
+        """The hardware described by a module of :mod:`fasttrack.hw` that defines ``files``,
+        ``write_vectors``, ``STAGES``, ``stream_plan``, ``schedule``, ``max_idle_cycles``
+        and ``rtl_unsupported`` (as :mod:`fasttrack.hw.retina` does)."""
+        return cls(
+            rtl_config=rtl_config,
+            files=module.files,
+            write_vectors=module.write_vectors,
+            vector_stages=module.STAGES,
+            stream_plan=module.stream_plan,
+            schedule=module.schedule,
+            max_idle_cycles=module.max_idle_cycles,
+            rtl_unsupported=module.rtl_unsupported,
+            **more,
+        )
+
 
 @dataclass(frozen=True)
 class Algorithm:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._moved import forwarder
 from ..detector import BARREL_SECTOR_HALF_WIDTH, Detector
 from ..trackmodel import for_detector
 
@@ -108,17 +109,11 @@ def rtl_fields(det: Detector) -> dict[str, Any]:
     return {}
 
 
-def __getattr__(name: str) -> Any:
-    """Deprecated names: ``default_config`` is ``HoughConfig.for_detector``, ``rtl_config``
-    is ``HoughConfig.for_rtl``."""
-    new = {"default_config": "for_detector", "rtl_config": "for_rtl"}.get(name)
-    if new is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import warnings
-
-    from .config import HoughConfig
-
-    warnings.warn(
-        f"fasttrack.hough.presets.{name} is deprecated; use HoughConfig.{new}", DeprecationWarning, stacklevel=2
-    )
-    return getattr(HoughConfig, new)
+# deprecated names, forwarded for one release
+__getattr__ = forwarder(
+    __name__,
+    {
+        "default_config": "fasttrack.hough.config:HoughConfig.for_detector",
+        "rtl_config": "fasttrack.hough.config:HoughConfig.for_rtl",
+    },
+)

