@@ -112,14 +112,14 @@ def test_existing_scheduler_and_resume(tmp_path: Path, cluster: LocalCluster) ->
 
 def test_client_runs_on_the_workers(tmp_path: Path, cluster: LocalCluster) -> None:
     spec = load_spec(_write(tmp_path, SPEC))
-    scan._sample_events.cache_clear()
+    scan.run._sample_events.cache_clear()
     with Client(cluster, set_as_default=False) as client:
         result = run_scan(spec, tmp_path / "out", client=client, progress=False)
         # the events were generated (and cached) in the worker processes, not in this one
-        cached = client.run(lambda: scan._sample_events.cache_info().currsize)
+        cached = client.run(lambda: scan.run._sample_events.cache_info().currsize)
     _assert_nontrivial(result.table)
     assert sum(cached.values()) >= 1
-    assert scan._sample_events.cache_info().currsize == 0
+    assert scan.run._sample_events.cache_info().currsize == 0
 
 
 # ------------------------------------------------------------------------------------------
@@ -129,13 +129,13 @@ def test_client_runs_on_the_workers(tmp_path: Path, cluster: LocalCluster) -> No
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the key of every point evaluated in this process."""
     calls: list[str] = []
-    real = scan.evaluate_point
+    real = scan.run.evaluate_point
 
     def counting(point: scan.Point) -> dict[str, Any]:
         calls.append(point.key)
         return real(point)
 
-    monkeypatch.setattr(scan, "evaluate_point", counting)
+    monkeypatch.setattr(scan.run, "evaluate_point", counting)  # where run_scan looks it up
     return calls
 
 
@@ -461,6 +461,9 @@ def test_cli_scan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert f"{N_POINTS} points, {N_POINTS} evaluated, 0 already done, {N_FAILING} failed" in out
     assert (tmp_path / "out" / "results.parquet").exists() and (tmp_path / "out" / "results.csv").exists()
+    # some points failed, not all: exit status 0 and a summary of the failures on stdout
+    assert f"{N_FAILING} of {N_POINTS} points failed:\n  {N_FAILING} points: ValueError: " in out
+    assert "n_a needs at least 3 cells (got 2)" in out
 
 
 def test_cli_scan_bad_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -494,3 +497,25 @@ def test_hardware_metric_of_an_algorithm_without_hardware_is_refused(
     text = _spec_text(top='algorithm = "hough_reference"\nmetrics = ["cycles"]\n', config="")
     with pytest.raises(ValueError, match="requests 'cycles', which the hough_reference does not have"):
         load_spec(_write(tmp_path, text))
+
+
+# every point invalid: the retina needs at least 3 cells; n_a = 1 and n_a = 2 fail with two
+# distinct messages, each on both thresholds
+ALL_FAILING = SPEC.replace("n_a = [2, 96, 192]", "n_a = [1, 2]")
+
+
+def test_cli_scan_every_point_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No point succeeded: exit status 1, the distinct errors with their counts on stderr."""
+    spec = _write(tmp_path, ALL_FAILING)
+    assert cli.main(["scan", str(spec), "--out", str(tmp_path / "out"), "--serial", "--no-plots"]) == 1
+    captured = capsys.readouterr()
+    assert "4 points, 4 evaluated, 0 already done, 4 failed" in captured.out
+    assert captured.err.splitlines() == [
+        "fasttrack scan: error: no point succeeded; 4 of 4 points failed:",
+        "  2 points: ValueError: RetinaConfig('telescope').n_a needs at least 3 cells (got 1)",
+        "  2 points: ValueError: RetinaConfig('telescope').n_a needs at least 3 cells (got 2)",
+    ]
+    # the failures are stored all the same; a rerun that evaluates nothing still fails
+    assert (tmp_path / "out" / "results.parquet").exists()
+    assert cli.main(["scan", str(spec), "--out", str(tmp_path / "out"), "--serial", "--no-plots"]) == 1
+    assert "4 points, 0 evaluated, 4 already done, 4 failed" in capsys.readouterr().out

@@ -203,7 +203,8 @@ def _add_scan_report_parsers(sub: Any, presets: list[str]) -> None:
         description="Evaluate every point of a TOML scan spec with the fixed-point golden model "
         "(efficiency, fake and duplicate rates, 68 % resolutions; on request cycles per event and "
         "resources) and write results.parquet, results.csv and a Pareto plot to --out. Points "
-        "already in --out are skipped. Spec format: `python -m pydoc fasttrack.scan`.",
+        "already in --out are skipped; the exit status is 1 when no point succeeded. "
+        "Spec format: `python -m pydoc fasttrack.scan`.",
         epilog="Example:\n  fasttrack scan examples/scan_telescope.toml --out build/scan_telescope",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -250,7 +251,8 @@ def _add_scan_report_parsers(sub: Any, presets: list[str]) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from .scan import format_result, load_spec, run_scan
+    """Run the scan; exit status 1 (the errors on stderr) when no point of the spec succeeded."""
+    from .scan import format_failures, format_result, load_spec, run_scan
 
     spec = load_spec(args.spec)
     out = args.out or Path("build/scan") / args.spec.stem
@@ -264,6 +266,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
         plots=not args.no_plots,
     )
     print(format_result(result, out))
+    if result.n_failed == result.n_points:
+        print(f"fasttrack scan: error: no point succeeded; {format_failures(result)}", file=sys.stderr)
+        return 1
+    if result.n_failed:
+        print(format_failures(result))
     return 0
 
 

@@ -23,12 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, algorithms, detector, generate, metrics, plots
+from .defaults import EFFICIENCY_PT_MIN_GEV, SAMPLE_EVENTS
 from .events import Events
-
-DEMO_EVENTS = {"telescope": 2000, "barrel": 500, "velo": 50}
-# efficiencies are quoted for reconstructable particles above this pT (GeV): the barrel's
-# Hough covers pT > 3 GeV (TMTT) and the stub front end passes pT > 2 GeV
-DEMO_PT_MIN_GEV: dict[str, float] = {"barrel": 3.0}
 
 
 def _figures(events: Events, name: str, results: dict[str, Any], out_dir: Path) -> list[str]:
@@ -75,11 +71,11 @@ def run_demo(
     """Run the demo; returns the summary dict (also written to ``out_dir/summary.json``)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    names = list(presets) if presets else list(DEMO_EVENTS)
+    names = list(presets) if presets else list(SAMPLE_EVENTS)
     summary: dict[str, Any] = {"fasttrack_version": __version__, "seed": seed, "presets": {}, "figures": []}
     for name in names:
         det = detector.preset(name)
-        n = n_events if n_events is not None else DEMO_EVENTS[name]
+        n = n_events if n_events is not None else SAMPLE_EVENTS[name]
         t0 = time.perf_counter()
         events = generate.generate(det, n, seed=seed, progress=verbose, chunk_size=max(1, n // 10))
         t_gen = time.perf_counter() - t0
@@ -87,7 +83,7 @@ def run_demo(
             **events.stats(),
             "events": len(events),
             "generate_s": t_gen,
-            "efficiency_pt_min_gev": DEMO_PT_MIN_GEV.get(name),
+            "efficiency_pt_min_gev": EFFICIENCY_PT_MIN_GEV.get(name),
             "algorithms": {},
         }
         results: dict[str, Any] = {}
@@ -95,7 +91,7 @@ def run_demo(
             t0 = time.perf_counter()
             tracks = variant.find(events)
             t_algo = time.perf_counter() - t0
-            perf = metrics.evaluate(events, tracks, match=variant.match, pt_min_gev=DEMO_PT_MIN_GEV.get(name))
+            perf = metrics.evaluate(events, tracks, match=variant.match, pt_min_gev=EFFICIENCY_PT_MIN_GEV.get(name))
             results[variant.name] = {"tracks": tracks, "performance": perf, "algorithm": variant.algorithm}
             entry["algorithms"][variant.name] = {
                 "description": variant.description,

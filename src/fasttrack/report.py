@@ -19,9 +19,10 @@ relative links; the page has no other dependency: no scripts, no web fonts):
 
 The config is the preset's default for ``algorithm`` (``for_detector``) with the fields
 of ``config`` overridden: a mapping, or a TOML or JSON file holding a flat table
-``field = value`` (the rules of a scan spec's ``[config]`` table,
-:func:`fasttrack.scan.check_overrides`). ``algorithm`` and ``preset`` default to those
-of the co-simulation or synthesis file, else ``retina`` and ``telescope``.
+``field = value`` (the rules of a scan spec's ``[config]`` table, :mod:`fasttrack.overrides`).
+``algorithm`` and ``preset`` default to those of the co-simulation or synthesis file, else
+``retina`` and ``telescope``; the sample size and the efficiency's pT cut to the preset's
+(:mod:`fasttrack.defaults`).
 
 Example
 -------
@@ -40,7 +41,6 @@ import functools
 import html
 import json
 import math
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,9 +50,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import __version__, algorithms, detector, generate, metrics, plots, trackmodel
+from .defaults import EFFICIENCY_PT_MIN_GEV, SAMPLE_EVENTS
 from .events import describe_field_units
 from .hw.platform import LHC_BX_MHZ
-from .scan import Algorithm, build_config, check_overrides
+from .overrides import check_overrides, load_overrides, read_mapping
+from .scan import float_column, pareto_indices, plot_pareto, point_labels, read_results, successful_mask, table_costs
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -60,7 +62,7 @@ if TYPE_CHECKING:
     from .events import Events
     from .metrics import TrackingPerformance
 
-__all__ = ["COSIM_KEYS", "SYNTH_KEYS", "load_cosim", "load_overrides", "load_synth", "write_report"]
+__all__ = ["COSIM_KEYS", "SYNTH_KEYS", "load_cosim", "load_synth", "write_report"]
 
 #: keys a co-simulation JSON must hold (``latency_cycles``, a list per event, is optional)
 COSIM_KEYS = (
@@ -101,28 +103,6 @@ _MODEL_TABLES = frozenset({"H", "c", "slopes", "offsets", "helix_radii_mm"})
 # ------------------------------------------------------------------------------------------
 # inputs
 # ------------------------------------------------------------------------------------------
-def _read_mapping(path: Path, what: str) -> dict[str, Any]:
-    """A TOML (``.toml``) or JSON (anything else) file holding one table."""
-    try:
-        text = path.read_text()
-    except OSError as err:
-        raise ValueError(f"{what} {path}: cannot read it ({err.strerror})") from None
-    try:
-        data = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
-        kind = "TOML" if path.suffix == ".toml" else "JSON"
-        raise ValueError(f"{what} {path}: not valid {kind}: {err}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{what} {path}: must hold one table/object, got {type(data).__name__}")
-    return data
-
-
-def load_overrides(path: str | Path, algorithm: Algorithm) -> dict[str, Any]:
-    """Config overrides from a TOML or JSON file (a flat table ``field = value``), validated."""
-    path = Path(path)
-    return check_overrides(algorithm, _read_mapping(path, "config file"), source=str(path), where="config file")
-
-
 def _check_keys(data: Mapping[str, Any], keys: Sequence[str], path: Path, what: str, writer: str) -> None:
     missing = [k for k in keys if k not in data]
     if missing:
@@ -151,7 +131,7 @@ def _legacy(data: dict[str, Any]) -> dict[str, Any]:
 def load_cosim(path: str | Path) -> dict[str, Any]:
     """A co-simulation result (JSON of ``fasttrack cosim ... --json FILE``), checked."""
     path = Path(path)
-    data = _legacy(_read_mapping(path, "co-simulation JSON"))
+    data = _legacy(read_mapping(path, "co-simulation JSON"))
     _check_keys(data, COSIM_KEYS, path, "co-simulation JSON", "fasttrack cosim ...")
     lat = data.get("latency_cycles")
     if lat is not None and (not isinstance(lat, list) or not all(isinstance(v, (int, float)) for v in lat)):
@@ -162,14 +142,12 @@ def load_cosim(path: str | Path) -> dict[str, Any]:
 def load_synth(path: str | Path) -> dict[str, Any]:
     """A synthesis estimate (JSON of ``fasttrack synth ... --json FILE``), checked."""
     path = Path(path)
-    data = _legacy(_read_mapping(path, "synthesis JSON"))
+    data = _legacy(read_mapping(path, "synthesis JSON"))
     _check_keys(data, SYNTH_KEYS, path, "synthesis JSON", "fasttrack synth ...")
     return data
 
 
-def _resolve_target(
-    algorithm: str | None, preset: str | None, *sources: Mapping[str, Any] | None
-) -> tuple[Algorithm, str]:
+def _resolve_target(algorithm: str | None, preset: str | None, *sources: Mapping[str, Any] | None) -> tuple[str, str]:
     for src in sources:
         if src is not None:
             algorithm = algorithm or src["algorithm"]
@@ -180,7 +158,7 @@ def _resolve_target(
     preset = preset or "telescope"
     if preset not in detector.PRESETS:
         raise ValueError(f"report: unknown preset {preset!r}; choose one of {sorted(detector.PRESETS)}")
-    return algorithm, preset  # type: ignore[return-value]
+    return algorithm, preset
 
 
 # ------------------------------------------------------------------------------------------
@@ -373,7 +351,7 @@ def _event_with_particles(events: Events) -> int:
     return int(hit[0]) if len(hit) else 0
 
 
-def _picture_figures(page: _Page, algorithm: Algorithm, finder: Any, events: Events, fixed: _Run) -> None:
+def _picture_figures(page: _Page, algorithm: str, finder: Any, events: Events, fixed: _Run) -> None:
     if not len(events):
         return
     i = _event_with_particles(events)
@@ -501,8 +479,6 @@ def _synth_section(page: _Page, s: Mapping[str, Any], target: _Target) -> None:
 # scan
 # ------------------------------------------------------------------------------------------
 def _scan_param_figure(table: pa.Table, ok: np.ndarray) -> Figure | None:
-    from .scan import float_column
-
     eff = float_column(table, "efficiency")
     cols = []
     for c in table.column_names:
@@ -527,8 +503,6 @@ def _scan_param_figure(table: pa.Table, ok: np.ndarray) -> Figure | None:
 
 
 def _scan_section(page: _Page, path: Path) -> None:
-    from .scan import float_column, pareto_front, plot_pareto, point_labels, read_results, successful_mask, table_costs
-
     table = read_results(path)
     page.heading("Parameter scan")
     ok = successful_mask(table)
@@ -543,8 +517,7 @@ def _scan_section(page: _Page, path: Path) -> None:
         page.figure(fig, "scan_efficiency_vs_params", "Efficiency of each scan point against each scanned parameter.")
     cost = costs[0][0]
     x, eff = float_column(table, cost), float_column(table, "efficiency")
-    front = pareto_front(np.where(ok, x, np.nan), np.where(ok, eff, np.nan))
-    order = np.flatnonzero(front)[np.argsort(x[front], kind="stable")][:20]
+    order = pareto_indices(table, cost)[:20]
     labels = point_labels(table)
     keys = table.column("point_key").to_pylist()
     page.add(f"<p>Pareto front (efficiency against {html.escape(cost)}):</p>")
@@ -575,11 +548,11 @@ def _glance(runs: Sequence[_Run], cosim: Mapping[str, Any] | None, synth: Mappin
     return '<div class="glance">' + "".join(cells) + "</div>"
 
 
-def _overrides(algorithm: Algorithm, config: str | Path | Mapping[str, Any] | None) -> dict[str, Any]:
+def _overrides(algorithm: str, config: str | Path | Mapping[str, Any] | None) -> dict[str, Any]:
     if config is None:
         return {}
     if isinstance(config, Mapping):
-        return check_overrides(algorithm, config, source="report config", where="config")
+        return check_overrides(algorithm, config, source="report", where="config")
     return load_overrides(config, algorithm)
 
 
@@ -615,19 +588,17 @@ def write_report(
     scan: a scan's ``results.parquet`` (or its folder) to include.
     title: page title (default from algorithm and preset).
     """
-    from .demo import DEMO_EVENTS, DEMO_PT_MIN_GEV
-
     cosim = load_cosim(cosim_json) if cosim_json is not None else None
     synth = load_synth(synth_json) if synth_json is not None else None
     algo, preset_name = _resolve_target(algorithm, preset, cosim, synth)
     overrides = _overrides(algo, config)
-    n = DEMO_EVENTS[preset_name] if n_events is None else n_events
+    n = SAMPLE_EVENTS[preset_name] if n_events is None else n_events
     if n < 1:
         raise ValueError(f"report: n_events must be >= 1, got {n}")
-    cut = DEMO_PT_MIN_GEV.get(preset_name) if pt_min_gev is None else pt_min_gev
+    cut = EFFICIENCY_PT_MIN_GEV.get(preset_name) if pt_min_gev is None else pt_min_gev
     det = detector.preset(preset_name)
     events = generate.generate(det, n, seed=seed, progress=False, **dict(mix or {}))
-    cfg = build_config(algo, det, overrides)
+    cfg = algorithms.get(algo).default_config(det, **overrides)
     finder = algorithms.get(algo).finder(cfg)
     runs = []
     for mode in algorithms.MODES:
