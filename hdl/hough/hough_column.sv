@@ -40,7 +40,7 @@ module hough_column #(
     input  wire logic signed [BEND_BITS-1:0]   fill_bend,
     input  wire logic [MAX_HITS-1:0]           fill_slot_bit, // one-hot arrival slot
     output logic      [BIN_BITS:0]             capped,       // bins beyond the cap (this hit)
-    output logic      [2:0]                    overflows,    // fills of full lists (this hit)
+    output logic      [FILL_BINS_BITS-1:0]     overflows,    // fills of full lists (this hit)
     // readout
     input  wire logic                          rd_bank,
     input  wire logic [BIN_BITS-1:0]           rd_bin,
@@ -72,9 +72,9 @@ module hough_column #(
     `FT_ELAB_ERROR(("hough_column: CELL_WORD_BITS = %0d, expected %0d", CW, NL + CNTW + MH))
   end
 
-  function automatic [7:0] popcount_nl(input [NL-1:0] m);
+  function automatic [LAYER_COUNT_BITS-1:0] popcount_nl(input [NL-1:0] m);
     popcount_nl = '0;
-    for (int b = 0; b < NL; b++) popcount_nl = popcount_nl + 8'(m[b]);
+    for (int b = 0; b < NL; b++) popcount_nl = popcount_nl + LAYER_COUNT_BITS'(m[b]);
   endfunction
 
   // ---- this column's edges per layer (constant slices of the generated tables) -------
@@ -199,9 +199,9 @@ module hough_column #(
     assign rd_p[p] = q[rd_bank];
   end
 
-  function automatic [2:0] count_ovf(input [F-1:0] v);
+  function automatic [FILL_BINS_BITS-1:0] count_ovf(input [F-1:0] v);
     count_ovf = '0;
-    for (int p = 0; p < F; p++) count_ovf = count_ovf + 3'(v[p]);
+    for (int p = 0; p < F; p++) count_ovf = count_ovf + FILL_BINS_BITS'(v[p]);
   endfunction
   assign overflows = count_ovf(wr_ovf);
 

@@ -22,10 +22,17 @@
 // slot and fills nothing (as the HLS kernel).
 //
 // Output (fasttrack.hw.hough.track_layout): per output candidate (at most MAX_TRACKS,
-// raster order then sub) a KIND_TRACK word (cell_a = column, cell_b = bin, sub,
-// layer_mask, n_hits) and n_hits KIND_HIT words (hit ids, input order); then the KIND_EOE
-// word (last = 1) with n_tracks, n_hits_dropped, n_candidates, n_fills_capped, n_list_overflows. Every word
-// carries the event's number in the stream modulo 2^EVENT_TAG_BITS.
+// raster order then sub) a WORD_KIND_TRACK word (cell_a = column, cell_b = bin, sub =
+// SUB_NONE or the sub-cell, layer_mask, n_hits) and n_hits WORD_KIND_HIT words (hit ids,
+// input order); then the WORD_KIND_EOE word (last = 1) with n_tracks, n_hits_dropped,
+// n_candidates, n_fills_capped, n_list_overflows. Every word carries the event's number in
+// the stream modulo 2^EVENT_TAG_BITS. Every field width is the package's OUT_<FIELD>_BITS.
+//
+// Literal widths left in this file are local to its micro-architecture, not config values:
+// the two event banks ([1:0] full, [2] counters), the 2x2 split of the mini-Hough (four
+// sub-cells: [4] arrays, [3:0] masks, the 2-bit q_sel, three half-column edges per layer),
+// the readout FSM's state encoding, and datapath intermediates (EW = COORD_BITS + 4 for
+// line ends and bin indexes).
 //
 // Duplicate rules: 0 (none) and 2 (sharing). Rule 1 (local maximum) needs a neighbour scan
 // this RTL does not have: rejected at elaboration.
@@ -83,7 +90,9 @@ module hough_top
   localparam int DRW = int'(DROP_COUNT_BITS);
   localparam int IDW = int'(HIT_ID_BITS);
   localparam int LB = int'(LAYER_BITS);
-  localparam int INFO = int'(COLUMN_BITS) + BB + 3 + NL + CNTW;  // candidate {col, bin, sub, mask, nh}
+  localparam int SW = int'(OUT_SUB_BITS);     // sub: SUB_NONE, or 2*(column half) + (bin half)
+  localparam int FBW = int'(FILL_BINS_BITS);  // a hit's list overflows in one column, 0..FILL_BINS
+  localparam int INFO = AB + BB + SW + NL + CNTW;  // candidate {col, bin, sub, mask, nh}
   // micro-architecture (from the package, as the cycle model reads it): hits the mini-Hough
   // refills per clock, kept candidates one duplicate check compares per clock
   localparam int K = int'(MINI_LANES);
@@ -100,7 +109,8 @@ module hough_top
   end
   if (IN_COORD_BITS != COORD_BITS || IN_HIT_ID_BITS != HIT_ID_BITS || IN_LAYER_BITS != LAYER_BITS ||
       IN_BEND_BITS != BEND_BITS || OUT_N_HITS_BITS != CELL_COUNT_BITS || OUT_N_CANDIDATES_BITS != N_CAND_BITS ||
-      OUT_LAYER_MASK_BITS != N_LAYERS || OUT_SUB_BITS != 3) begin : g_bad_layout
+      OUT_LAYER_MASK_BITS != N_LAYERS || OUT_CELL_A_BITS != COLUMN_BITS || OUT_CELL_B_BITS != BIN_BITS ||
+      OUT_N_HITS_DROPPED_BITS != DROP_COUNT_BITS) begin : g_bad_layout
     `FT_ELAB_ERROR(("hough_top: the word layouts of hough_pkg disagree with its widths"))
   end
   if (MINI_HOUGH != 0 && BIN_SHIFT < 1) begin : g_bad_mini
@@ -111,9 +121,9 @@ module hough_top
   end
 
   // ---- helpers ------------------------------------------------------------------------
-  function automatic [7:0] popcount_nl(input [NL-1:0] m);
+  function automatic [LAYER_COUNT_BITS-1:0] popcount_nl(input [NL-1:0] m);
     popcount_nl = '0;
-    for (int b = 0; b < NL; b++) popcount_nl = popcount_nl + 8'(m[b]);
+    for (int b = 0; b < NL; b++) popcount_nl = popcount_nl + LAYER_COUNT_BITS'(m[b]);
   endfunction
   function automatic [SB-1:0] popcount_mh(input [MH-1:0] m);
     popcount_mh = '0;
@@ -198,14 +208,14 @@ module hough_top
   logic [CW-1:0] col_word [NA];
   logic [NB-1:0] col_flags [NA];
   logic [NA*(BB+1)-1:0] capped_flat;  // column i at [i*(BB+1) +: BB+1]
-  logic [NA*3-1:0] ovf_flat;
+  logic [NA*FBW-1:0] ovf_flat;   // column i at [i*FBW +: FBW]
 
   for (genvar i = 0; i < NA; i++) begin : g_col
     hough_column #(.COL(i)) u_col (
         .clk(clk), .rst(rst),
         .fill_en(b_fill), .fill_bank(a_bank), .fill_layer(a_layer), .fill_coord(a_coord),
         .fill_bend(a_bend), .fill_slot_bit(b_slot_bit),
-        .capped(capped_flat[i*(BB+1) +: BB+1]), .overflows(ovf_flat[i*3 +: 3]),
+        .capped(capped_flat[i*(BB+1) +: BB+1]), .overflows(ovf_flat[i*FBW +: FBW]),
         .rd_bank(rb), .rd_bin(rd_j), .rd_word(col_word[i]), .rd_flags(col_flags[i]),
         .rd_past(lc_any && lc_past[i]), .rd_cur(lc_any && lc_i == AB'(i)), .rd_above(lc_above),
         .bank_clr(bank_clr)
@@ -218,9 +228,9 @@ module hough_top
     sum_capped = '0;
     for (int i = 0; i < NA; i++) sum_capped = sum_capped + CAPW'(v[i*(BB+1) +: BB+1]);
   endfunction
-  function automatic [OVFW-1:0] sum_ovf(input [NA*3-1:0] v);
+  function automatic [OVFW-1:0] sum_ovf(input [NA*FBW-1:0] v);
     sum_ovf = '0;
-    for (int i = 0; i < NA; i++) sum_ovf = sum_ovf + OVFW'(v[i*3 +: 3]);
+    for (int i = 0; i < NA; i++) sum_ovf = sum_ovf + OVFW'(v[i*FBW +: FBW]);
   endfunction
   logic [CAPW-1:0] hit_capped;
   logic [OVFW-1:0] hit_ovf;
@@ -440,18 +450,18 @@ module hough_top
   always_comb begin
     logic [NL-1:0] mk;
     logic [CNTW-1:0] nh;
-    logic signed [2:0] sub;
+    logic signed [SW-1:0] sub;
     if (MINI_HOUGH != 0) begin
       mk = qm[q_sel];
       nh = qn[q_sel];
-      sub = 3'(q_sel);
+      sub = SW'(q_sel);
       st_hits = ql[q_sel];
       st_en = q_pend != '0;
       st_info = {qi, qj, sub, mk, nh};
     end else begin
       mk = cell_mask;
       nh = cell_cnt;
-      sub = -3'sd1;
+      sub = SW'(SUB_NONE);
       st_hits = cell_list;
       st_en = st == R_LIST && any_cell;
       st_info = {rd_i, rd_j, sub, mk, nh};

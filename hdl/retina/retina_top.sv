@@ -61,14 +61,16 @@ module retina_top
   if (N_MEAS != 1) begin : g_bad_meas
     `FT_ELAB_ERROR(("retina_top: N_MEAS = %0d; the RTL retina handles 1D measurements only", N_MEAS))
   end
-  if (IN_COORD_BITS != COORD_BITS || OUT_QUALITY_BITS != ACC_BITS || OUT_OFF_A_BITS != FB + 2) begin : g_bad_layout
+  if (IN_COORD_BITS != COORD_BITS || OUT_QUALITY_BITS != ACC_BITS || OUT_OFF_A_BITS != OFFSET_BITS ||
+      OUT_OFF_B_BITS != OFFSET_BITS) begin : g_bad_layout
     `FT_ELAB_ERROR(("retina_top: the word layouts of retina_pkg disagree with its widths"))
   end
   if (N_A * N_B != N_CELLS || N_A < 3 || N_B < 3) begin : g_bad_grid
     `FT_ELAB_ERROR(("retina_top: grid %0d x %0d does not match N_CELLS = %0d (or is smaller than 3 x 3)", N_A, N_B, N_CELLS))
   end
-  if (FIFO_DEPTH < FB + 4) begin : g_bad_fifo
-    `FT_ELAB_ERROR(("retina_top: the output FIFO (%0d) must hold the divider pipeline (%0d)", FIFO_DEPTH, FB + 4))
+  if (FIFO_DEPTH < DIV_STAGES + 3) begin : g_bad_fifo
+    `FT_ELAB_ERROR(("retina_top: the output FIFO (%0d) must hold the divider pipeline (%0d)", FIFO_DEPTH,
+                    DIV_STAGES + 3))
   end
 
   // ---- lanes ------------------------------------------------------------------------
@@ -357,7 +359,7 @@ module retina_top
   end
 
   // ---- dividers and output FIFO ----------------------------------------------------------
-  logic signed [FB+1:0] off_a, off_b;
+  logic signed [OFFSET_BITS-1:0] off_a, off_b;
   logic [OW-1:0]        div_word;
   logic                 div_b_valid;
   logic                 fifo_in_ready;
@@ -371,11 +373,11 @@ module retina_top
       .in_payload(1'b0), .out_valid(div_b_valid), .out_q(off_b), .out_payload(unused_b)
   );
 
-  function automatic [OW-1:0] with_offsets(input logic [OW-1:0] w, input logic [FB+1:0] oa,
-                                           input logic [FB+1:0] ob);
+  function automatic [OW-1:0] with_offsets(input logic [OW-1:0] w, input logic [OFFSET_BITS-1:0] oa,
+                                           input logic [OFFSET_BITS-1:0] ob);
     with_offsets = w;
-    with_offsets[OUT_OFF_A_LSB +: FB + 2] = oa;
-    with_offsets[OUT_OFF_B_LSB +: FB + 2] = ob;
+    with_offsets[OUT_OFF_A_LSB +: OFFSET_BITS] = oa;
+    with_offsets[OUT_OFF_B_LSB +: OFFSET_BITS] = ob;
   endfunction
   logic [OW-1:0] fifo_word;
   assign fifo_word = with_offsets(div_word, off_a, off_b);

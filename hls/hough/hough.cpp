@@ -55,14 +55,14 @@ void bin_range(const coord_t& coord, const coord_t& s0, const coord_t& s1, int s
 // Last bin a hit fills from lo (inclusive), at most MAX_BINS_PER_COLUMN bins, lo <= hi.
 binx_t cap_last(const binx_t& lo, const binx_t& hi) {
     binx_t span = hi - lo;
-    return span < kCap - 1 ? hi : binx_t(lo + (kCap - 1));
+    return span < MAX_BINS_PER_COLUMN - 1 ? hi : binx_t(lo + (MAX_BINS_PER_COLUMN - 1));
 }
 
 int layer_count(const mask_t& m) { return popcount<N_LAYERS>(m); }
 
-void store(candidate cands[kMaxCand], int& n, int i, int j, int sub, const mask_t& m, int nl, int nh,
+void store(candidate cands[MAX_CAND], int& n, int i, int j, int sub, const mask_t& m, int nl, int nh,
            const hitset_t& hits) {
-    if (n >= kMaxCand) return;  // cannot happen: kMaxCand bounds the candidates (see hough.h)
+    if (n >= MAX_CAND) return;  // cannot happen: MAX_CAND bounds them (fasttrack.hw.hough.max_candidates)
     candidate c;
     c.column = i;
     c.bin = j;
@@ -75,11 +75,16 @@ void store(candidate cands[kMaxCand], int& n, int i, int j, int sub, const mask_
     ++n;
 }
 
+// Rank key of a candidate (rule 2), 0..N_KEYS-1: more layers first, then fewer listed hits.
+int rank_key(const candidate& c) {
+    return (N_LAYERS - c.n_layers.to_int()) * (MAX_HITS_PER_CELL + 1) + c.n_hits.to_int();
+}
+
 // Mini-Hough: refill cell (i, j) split 2x2 with its listed hits. Sub-column 2i+si uses the
 // half-column edge table; half bins (BIN_SHIFT - 1) 2j, 2j+1; the same bin cap; no bend
 // filter. Sub-cells reaching MIN_LAYERS become candidates, sub = 2*si + sj.
 void mini_hough(int i, int j, const hitset_t& cell_hits, const hit_lc hit_buf[MAX_HITS],
-                candidate cands[kMaxCand], int& n) {
+                candidate cands[MAX_CAND], int& n) {
     mask_t sm[4];
     hitset_t sl[4];
     nlist_t sn[4];
@@ -95,7 +100,7 @@ void mini_hough(int i, int j, const hitset_t& cell_hits, const hit_lc hit_buf[MA
     const binx_t b0 = 2 * j, b1 = 2 * j + 1;
     hitset_t rem = cell_hits;
 FT_LOOP(mini_hits)
-    for (int k = 0; k < kMaxList; ++k) {
+    for (int k = 0; k < MAX_HITS_PER_CELL; ++k) {
         FT_HLS(PIPELINE II=1)
         if (!any_bit(rem)) break;
         const int s = lowest_slot(rem);
@@ -106,7 +111,7 @@ FT_LOOP(mini_hits)
             FT_HLS(UNROLL)
             const int col = 2 * i + si;
             binx_t lo, hi;
-            bin_range(h.coord, coord_t(SUB_SHIFT[l][col]), coord_t(SUB_SHIFT[l][col + 1]), kBinShift - 1, lo, hi);
+            bin_range(h.coord, coord_t(SUB_SHIFT[l][col]), coord_t(SUB_SHIFT[l][col + 1]), BIN_SHIFT - 1, lo, hi);
             if (lo < b0) lo = b0;
             if (hi > b1) hi = b1;
             if (lo > hi) continue;
@@ -135,9 +140,9 @@ void fill_event(ft::stream<hit_word>& hits, mask_t mask[N_A][N_B], count_t count
                 hitset_t list[N_A][N_B], hit_lc hit_buf[MAX_HITS], hit_id_t hit_ids[MAX_HITS],
                 fill_stats& stats) {
 FT_LOOP(clear_cells)
-    for (int j = 0; j < kNB; ++j) {
+    for (int j = 0; j < N_B; ++j) {
         FT_HLS(PIPELINE II=1)
-        for (int i = 0; i < kNA; ++i) {
+        for (int i = 0; i < N_A; ++i) {
             FT_HLS(UNROLL)
             mask[i][j] = 0;
             count[i][j] = 0;
@@ -150,7 +155,7 @@ FT_LOOP(clear_cells)
     noverflow_t n_overflow = 0;
     bool eoe = false;
 FT_LOOP(fill_hits)  // one hit per clock: every column (unrolled) fills its <= MAX_BINS_PER_COLUMN bins
-    for (int s = 0; s < kMaxHits; ++s) {
+    for (int s = 0; s < MAX_HITS; ++s) {
         FT_HLS(PIPELINE II=1)
         const hit_word w = hits.read();
         if (w.eoe) {
@@ -168,7 +173,7 @@ FT_LOOP(fill_hits)  // one hit per clock: every column (unrolled) fills its <= M
         ncapped_t capped = 0;
         noverflow_t overflow = 0;
     FT_LOOP(fill_columns)
-        for (int i = 0; i < kNA; ++i) {
+        for (int i = 0; i < N_A; ++i) {
             FT_HLS(UNROLL)
             bool pass = valid;
             if (BEND_FILTER) {
@@ -178,14 +183,14 @@ FT_LOOP(fill_hits)  // one hit per clock: every column (unrolled) fills its <= M
                 pass = pass && d <= BEND_WINDOW;
             }
             binx_t lo, hi;
-            bin_range(w.coord, coord_t(SHIFT[l][i]), coord_t(SHIFT[l][i + 1]), kBinShift, lo, hi);
+            bin_range(w.coord, coord_t(SHIFT[l][i]), coord_t(SHIFT[l][i + 1]), BIN_SHIFT, lo, hi);
             if (lo < 0) lo = 0;
-            if (hi > kNB - 1) hi = kNB - 1;
+            if (hi > N_B - 1) hi = N_B - 1;
             if (!pass || lo > hi) continue;
             const binx_t last = cap_last(lo, hi);
             capped += hi - last;
         FT_LOOP(fill_bins)
-            for (int k = 0; k < kFillBins; ++k) {
+            for (int k = 0; k < FILL_BINS; ++k) {
                 FT_HLS(UNROLL)
                 const binx_t jb = lo + k;
                 if (jb > last) continue;
@@ -227,7 +232,7 @@ FT_LOOP(drain_dropped)  // hits beyond MAX_HITS: read, count (saturating), drop
 // ---------------------------------------------------------------------------------------
 void find_candidates(const mask_t mask[N_A][N_B], const count_t count[N_A][N_B],
                      const hitset_t list[N_A][N_B], const hit_lc hit_buf[MAX_HITS],
-                     candidate cands[kMaxCand], ncand_t& n_cands) {
+                     candidate cands[MAX_CAND], ncand_t& n_cands) {
     // 1. candidate flags, all columns in parallel, one bin per clock. Rule 1 (local maximum
     //    of the layer count) looks at a 3-bin window of every column: prev = j-1, cur = j,
     //    next = j+1; outside the array counts 0, which never beats a cell's >= 1 layers,
@@ -238,23 +243,23 @@ void find_candidates(const mask_t mask[N_A][N_B], const count_t count[N_A][N_B],
     FT_HLS(ARRAY_PARTITION variable=flags complete)
     FT_HLS(ARRAY_PARTITION variable=prev complete)
     FT_HLS(ARRAY_PARTITION variable=cur complete)
-    for (int i = 0; i < kNA; ++i) {
+    for (int i = 0; i < N_A; ++i) {
         FT_HLS(UNROLL)
         flags[i] = 0;
         prev[i] = 0;
         cur[i] = 0;
     }
 FT_LOOP(scan_bins)
-    for (int jn = 0; jn <= kNB; ++jn) {  // jn: the bin read; j = jn - 1: the bin decided
+    for (int jn = 0; jn <= N_B; ++jn) {  // jn: the bin read; j = jn - 1: the bin decided
         FT_HLS(PIPELINE II=1)
         nlayers_t next[N_A];
-        for (int i = 0; i < kNA; ++i) {
+        for (int i = 0; i < N_A; ++i) {
             FT_HLS(UNROLL)
-            next[i] = jn < kNB ? layer_count(mask[i][jn < kNB ? jn : 0]) : 0;
+            next[i] = jn < N_B ? layer_count(mask[i][jn < N_B ? jn : 0]) : 0;
         }
         if (jn >= 1) {
             const int j = jn - 1;
-            for (int i = 0; i < kNA; ++i) {
+            for (int i = 0; i < N_A; ++i) {
                 FT_HLS(UNROLL)
                 const nlayers_t v = cur[i];
                 bool cand = v >= MIN_LAYERS;
@@ -264,35 +269,35 @@ FT_LOOP(scan_bins)
                     const nlayers_t l0 = i > 0 ? prev[i > 0 ? i - 1 : 0] : z;
                     const nlayers_t l1 = i > 0 ? cur[i > 0 ? i - 1 : 0] : z;
                     const nlayers_t l2 = i > 0 ? next[i > 0 ? i - 1 : 0] : z;
-                    const nlayers_t r0 = i < kNA - 1 ? prev[i < kNA - 1 ? i + 1 : 0] : z;
-                    const nlayers_t r1 = i < kNA - 1 ? cur[i < kNA - 1 ? i + 1 : 0] : z;
-                    const nlayers_t r2 = i < kNA - 1 ? next[i < kNA - 1 ? i + 1 : 0] : z;
+                    const nlayers_t r0 = i < N_A - 1 ? prev[i < N_A - 1 ? i + 1 : 0] : z;
+                    const nlayers_t r1 = i < N_A - 1 ? cur[i < N_A - 1 ? i + 1 : 0] : z;
+                    const nlayers_t r2 = i < N_A - 1 ? next[i < N_A - 1 ? i + 1 : 0] : z;
                     cand = cand && v > l0 && v > l1 && v > l2 && v > prev[i] && v >= next[i] && v >= r0 &&
                            v >= r1 && v >= r2;
                 }
                 flags[i][j] = cand ? 1 : 0;
             }
         }
-        for (int i = 0; i < kNA; ++i) {
+        for (int i = 0; i < N_A; ++i) {
             FT_HLS(UNROLL)
             prev[i] = cur[i];
             cur[i] = next[i];
         }
     }
     // candidate cells in raster order: column by column, one cell per clock
-    column_t cell_col[kMaxCandCells];
-    bin_t cell_bin[kMaxCandCells];
+    column_t cell_col[MAX_CAND_CELLS];
+    bin_t cell_bin[MAX_CAND_CELLS];
     int n_cells = 0;
 FT_LOOP(list_columns)
-    for (int i = 0; i < kNA; ++i) {
+    for (int i = 0; i < N_A; ++i) {
         flags_t f = flags[i];
     FT_LOOP(list_bins)
-        for (int k = 0; k < kNB; ++k) {
+        for (int k = 0; k < N_B; ++k) {
             FT_HLS(PIPELINE II=1)
             if (f == 0) break;
             const int j = lowest_bit<N_B>(f);
             f[j] = 0;
-            if (n_cells < kMaxCandCells) {  // always (see kMaxCandCells)
+            if (n_cells < MAX_CAND_CELLS) {  // always (fasttrack.hw.hough.max_candidate_cells)
                 cell_col[n_cells] = i;
                 cell_bin[n_cells] = j;
                 ++n_cells;
@@ -303,63 +308,62 @@ FT_LOOP(list_columns)
     int n = 0;
     if (MINI_HOUGH) {
     FT_LOOP(refill_cells)
-        for (int k = 0; k < kMaxCandCells; ++k) {
+        for (int k = 0; k < MAX_CAND_CELLS; ++k) {
             if (k >= n_cells) break;
             const int i = cell_col[k].to_int(), j = cell_bin[k].to_int();
             mini_hough(i, j, list[i][j], hit_buf, cands, n);  // its hit loop is pipelined
         }
     } else {
     FT_LOOP(store_cells)
-        for (int k = 0; k < kMaxCandCells; ++k) {
+        for (int k = 0; k < MAX_CAND_CELLS; ++k) {
             FT_HLS(PIPELINE II=1)
             if (k >= n_cells) break;
             const int i = cell_col[k].to_int(), j = cell_bin[k].to_int();
             const mask_t m = mask[i][j];
             const count_t c = count[i][j];
-            const int nh = c < MAX_HITS_PER_CELL ? c.to_int() : kMaxList;
-            store(cands, n, i, j, -1, m, layer_count(m), nh, list[i][j]);
+            const int nh = c < MAX_HITS_PER_CELL ? c.to_int() : MAX_HITS_PER_CELL;
+            store(cands, n, i, j, SUB_NONE, m, layer_count(m), nh, list[i][j]);
         }
     }
     n_cands = n;
 }
 
 // ---------------------------------------------------------------------------------------
-void remove_duplicates(const candidate cands[kMaxCand], ncand_t n_cands, candidate kept[MAX_TRACKS],
+void remove_duplicates(const candidate cands[MAX_CAND], ncand_t n_cands, candidate kept[MAX_TRACKS],
                        ncand_t& n_kept) {
     const int n = n_cands.to_int();
-    bool keep[kMaxCand];
+    bool keep[MAX_CAND];
     if (DUPLICATE_RULE == 2) {
         // rank: more layers, then fewer listed hits, then raster order: a stable counting
-        // sort on key = (N_LAYERS - n_layers) * (MAX_HITS_PER_CELL + 1) + n_hits
-        constexpr int kKeys = (N_LAYERS - MIN_LAYERS + 1) * (MAX_HITS_PER_CELL + 1);
-        ncand_t start[kKeys];
-        ncand_t order[kMaxCand];
-        ncand_t kept_idx[kMaxCand];
+        // sort on rank_key (N_KEYS keys)
+        ncand_t start[N_KEYS];
+        ncand_t order[MAX_CAND];
+        ncand_t kept_idx[MAX_CAND];
     FT_LOOP(rank_clear)
-        for (int k = 0; k < kKeys; ++k) {
+        for (int k = 0; k < N_KEYS; ++k) {
             FT_HLS(PIPELINE II=1)
             start[k] = 0;
         }
     FT_LOOP(rank_histogram)
-        for (int c = 0; c < kMaxCand; ++c) {
+        for (int c = 0; c < MAX_CAND; ++c) {
             FT_HLS(PIPELINE II=1)
             if (c >= n) break;
-            const int key = (N_LAYERS - cands[c].n_layers.to_int()) * (kMaxList + 1) + cands[c].n_hits.to_int();
+            const int key = rank_key(cands[c]);
             start[key] = start[key] + 1;
         }
         ncand_t sum = 0;
     FT_LOOP(rank_prefix)
-        for (int k = 0; k < kKeys; ++k) {
+        for (int k = 0; k < N_KEYS; ++k) {
             FT_HLS(PIPELINE II=1)
             const ncand_t h = start[k];
             start[k] = sum;
             sum += h;
         }
     FT_LOOP(rank_place)
-        for (int c = 0; c < kMaxCand; ++c) {
+        for (int c = 0; c < MAX_CAND; ++c) {
             FT_HLS(PIPELINE II=1)
             if (c >= n) break;
-            const int key = (N_LAYERS - cands[c].n_layers.to_int()) * (kMaxList + 1) + cands[c].n_hits.to_int();
+            const int key = rank_key(cands[c]);
             order[start[key].to_int()] = c;
             start[key] = start[key] + 1;
         }
@@ -367,14 +371,14 @@ void remove_duplicates(const candidate cands[kMaxCand], ncand_t n_cands, candida
         // DUP_MIN_SHARED listed hits with it and has at most DUP_MAX_NEW hits it lacks
         int nk = 0;
     FT_LOOP(rank_visit)
-        for (int r = 0; r < kMaxCand; ++r) {
+        for (int r = 0; r < MAX_CAND; ++r) {
             if (r >= n) break;
             const int c = order[r].to_int();
             const hitset_t hc = cands[c].hits;
             const int nh = cands[c].n_hits.to_int();
             bool dup = false;
         FT_LOOP(rank_compare)
-            for (int q = 0; q < kMaxCand; ++q) {
+            for (int q = 0; q < MAX_CAND; ++q) {
                 FT_HLS(PIPELINE II=1)
                 if (q >= nk) break;
                 const hitset_t both = hc & cands[kept_idx[q].to_int()].hits;
@@ -392,7 +396,7 @@ void remove_duplicates(const candidate cands[kMaxCand], ncand_t n_cands, candida
         }
     } else {
     FT_LOOP(keep_all)
-        for (int c = 0; c < kMaxCand; ++c) {
+        for (int c = 0; c < MAX_CAND; ++c) {
             FT_HLS(PIPELINE II=1)
             if (c >= n) break;
             keep[c] = true;
@@ -400,11 +404,11 @@ void remove_duplicates(const candidate cands[kMaxCand], ncand_t n_cands, candida
     }
     int m = 0;
 FT_LOOP(compact)
-    for (int c = 0; c < kMaxCand; ++c) {
+    for (int c = 0; c < MAX_CAND; ++c) {
         FT_HLS(PIPELINE II=1)
         if (c >= n) break;
         if (!keep[c]) continue;
-        if (m < kMaxTracks) kept[m] = cands[c];
+        if (m < MAX_TRACKS) kept[m] = cands[c];
         ++m;
     }
     n_kept = m;
@@ -413,12 +417,12 @@ FT_LOOP(compact)
 // ---------------------------------------------------------------------------------------
 void emit_tracks(const candidate kept[MAX_TRACKS], ncand_t n_kept, const hit_id_t hit_ids[MAX_HITS],
                  const fill_stats& stats, ft::stream<cand_word>& out) {
-    const int n_out = n_kept < MAX_TRACKS ? n_kept.to_int() : kMaxTracks;
+    const int n_out = n_kept < MAX_TRACKS ? n_kept.to_int() : MAX_TRACKS;
 FT_LOOP(emit_candidates)
-    for (int t = 0; t < kMaxTracks; ++t) {
+    for (int t = 0; t < MAX_TRACKS; ++t) {
         if (t >= n_out) break;
         const candidate c = kept[t];
-        cand_word w = zero_word(KIND_TRACK);
+        cand_word w = zero_word(WORD_KIND_TRACK);
         w.column = c.column;
         w.bin = c.bin;
         w.sub = c.sub;
@@ -427,17 +431,17 @@ FT_LOOP(emit_candidates)
         out.write(w);
         hitset_t rem = c.hits;
     FT_LOOP(emit_hits)
-        for (int k = 0; k < kMaxList; ++k) {
+        for (int k = 0; k < MAX_HITS_PER_CELL; ++k) {
             FT_HLS(PIPELINE II=1)
             if (!any_bit(rem)) break;
             const int s = lowest_slot(rem);
             rem[s] = 0;
-            cand_word h = zero_word(KIND_HIT);
+            cand_word h = zero_word(WORD_KIND_HIT);
             h.hit_id = hit_ids[s];
             out.write(h);
         }
     }
-    cand_word e = zero_word(KIND_EOE);
+    cand_word e = zero_word(WORD_KIND_EOE);
     e.n = n_out;
     e.n_hits_dropped = stats.n_hits_dropped;
     e.n_candidates = n_kept;
@@ -462,16 +466,16 @@ void hough_top(ft::stream<hough::hit_word>& hits, ft::stream<hough::cand_word>& 
     FT_HLS(ARRAY_PARTITION variable=mask complete dim=1)
     FT_HLS(ARRAY_PARTITION variable=count complete dim=1)
     FT_HLS(ARRAY_PARTITION variable=list complete dim=1)
-    FT_HLS(ARRAY_PARTITION variable=mask cyclic factor=kFillBins dim=2)
-    FT_HLS(ARRAY_PARTITION variable=count cyclic factor=kFillBins dim=2)
-    FT_HLS(ARRAY_PARTITION variable=list cyclic factor=kFillBins dim=2)
+    FT_HLS(ARRAY_PARTITION variable=mask cyclic factor=FILL_BINS dim=2)
+    FT_HLS(ARRAY_PARTITION variable=count cyclic factor=FILL_BINS dim=2)
+    FT_HLS(ARRAY_PARTITION variable=list cyclic factor=FILL_BINS dim=2)
     FT_HLS(BIND_STORAGE variable=mask type=ram_2p impl=lutram)
     FT_HLS(BIND_STORAGE variable=count type=ram_2p impl=lutram)
     FT_HLS(BIND_STORAGE variable=list type=ram_2p impl=lutram)
     hit_lc hit_buf[MAX_HITS];
     hit_id_t hit_ids[MAX_HITS];
     fill_stats stats;
-    candidate cand_buf[kMaxCand];
+    candidate cand_buf[MAX_CAND];
     candidate kept[MAX_TRACKS];
     ncand_t n_cands, n_kept;
     FT_HLS(DATAFLOW)

@@ -1,8 +1,11 @@
 // fasttrack Hough transform, HLS kernel (Vitis HLS; also ac_int / ac_channel with -DFT_USE_AC).
 //
 // Bit-exact with the fixed-point golden model fasttrack.hough (reference.py, engine.py).
-// Every constant comes from the generated headers hough_params.h / hough_tables.h
-// (`fasttrack codegen hough --preset P`); this file only derives widths from them.
+// Every constant, size and width comes from the generated headers hough_params.h /
+// hough_tables.h (`fasttrack codegen hough --preset P`, from fasttrack.hw.hough): this file
+// names types after them and writes no number that a Python rule decides. The only widths
+// it computes are datapath intermediates of the stages (line ends, unclipped bin indexes,
+// bend differences), each a sum of generated widths.
 //
 // One call of hough_top() processes one event:
 //
@@ -20,12 +23,13 @@
 //
 // cand_word (output), tagged by `kind`; per event:
 //     for each output candidate (at most MAX_TRACKS, raster order, then sub ascending):
-//       KIND_TRACK   column, bin, sub (-1 without the mini-Hough), layer_mask, n_hits
-//       KIND_HIT     hit_id, n_hits times: the candidate's hit list in input order
+//       WORD_KIND_TRACK  column, bin, sub (SUB_NONE without the mini-Hough), layer_mask, n_hits
+//       WORD_KIND_HIT    hit_id, n_hits times: the candidate's hit list in input order
 //     then once:
-//       KIND_EOE     n (candidates output), n_hits_dropped, n_candidates (after duplicate
-//                    removal, before the output capacity), n_fills_capped, n_list_overflows
-//   Fields a kind does not use are 0.
+//       WORD_KIND_EOE    n (candidates output), n_hits_dropped, n_candidates (after duplicate
+//                        removal, before the output capacity), n_fills_capped, n_list_overflows
+//   Fields a kind does not use are 0. Every field has the width of the RTL output word's
+//   field (OUT_<FIELD>_BITS of the generated header: fasttrack.hw.hough.track_layout).
 //
 // Internal representation of hit lists
 // ------------------------------------
@@ -46,7 +50,7 @@
 //   per clock. remove_duplicates is a stable counting sort plus one pairwise compare
 //   (popcount of the AND of two MAX_HITS-bit lists) per clock. Interval per event is about
 //   max(N_B + hits, N_B + N_A + candidate cells + listed hits refilled, ...).
-// * The candidate buffer holds the worst case kMaxCand (sharing needs every candidate
+// * The candidate buffer holds the worst case MAX_CAND (sharing needs every candidate
 //   before the first is output): about 1 Mbit for the barrel and telescope presets, BRAM or
 //   URAM, doubled by the DATAFLOW ping-pong; the cell arrays are ~0.3 / 0.7 Mbit (barrel /
 //   telescope), also doubled.
@@ -77,56 +81,37 @@
 namespace hough {
 
 // ---------------------------------------------------------------------------------------
-// Derived sizes and widths (from the generated constants only)
+// Types. Sizes (N_A, FILL_BINS, MAX_CAND_CELLS, MAX_CAND, N_KEYS, ...) and the widths of
+// counters, indexes and output-word fields are the generated constants themselves, used
+// as they are: no copies, no re-derivation. The kernel's own limits:
 // ---------------------------------------------------------------------------------------
-constexpr int bits_for(long long v) {  // unsigned width holding 0..v
-    int w = 1;
-    while (w < 62 && (1LL << w) <= v) ++w;
-    return w;
-}
-constexpr long long max_ll(long long a, long long b) { return a > b ? a : b; }
-constexpr long long min_ll(long long a, long long b) { return a < b ? a : b; }
-
-constexpr int kNA = N_A;
-constexpr int kNB = N_B;
-constexpr int kCap = MAX_BINS_PER_COLUMN;                     // bins per column per hit
-constexpr int kFillBins = min_ll(MAX_BINS_PER_COLUMN, N_B);   // bins a hit can fill per column
-constexpr int kMaxHits = MAX_HITS;
-constexpr int kMaxList = MAX_HITS_PER_CELL;
-constexpr int kMaxTracks = MAX_TRACKS;
-constexpr int kBinShift = BIN_SHIFT;
-constexpr int kSubs = MINI_HOUGH ? 4 : 1;  // candidates one cell can give
-
-// A cell is a candidate only with at least MIN_LAYERS fills; an event has at most
-// MAX_HITS * N_A * kFillBins fills, so this many candidate cells at most.
-constexpr long long kMaxCandCells = min_ll(N_A * N_B, MAX_HITS * N_A * kFillBins / MIN_LAYERS);
-constexpr int kMaxCand = kMaxCandCells * kSubs;  // candidates before duplicate removal
-
 static_assert(N_LAYERS >= 1 && N_LAYERS <= 32, "layer masks hold at most 32 layers");
 static_assert(MAX_HITS >= 1 && MAX_HITS <= 4096, "hit lists are MAX_HITS-bit sets");
 static_assert(!MINI_HOUGH || BIN_SHIFT >= 1, "the mini-Hough needs BIN_SHIFT >= 1");
 static_assert(DUPLICATE_RULE >= 0 && DUPLICATE_RULE <= 2, "duplicate rule 0, 1 or 2");
-static_assert(kMaxCand >= 1, "candidate buffer");
+static_assert(MAX_CAND >= MAX_CAND_CELLS && MAX_CAND_CELLS >= 1, "candidate buffer");
 
+// Datapath intermediates (sums of generated widths):
 // line end b - B_MIN = coord - SHIFT - B_MIN: three COORD_BITS-wide terms
 constexpr int kEndBits = COORD_BITS + 2;
 // bin index before clipping (in half bins for the mini-Hough); also holds 2*N_B
-constexpr int kBinxBits = (int)max_ll(kEndBits - BIN_SHIFT + 2, BIN_BITS + 3);
+constexpr int kBinxBits = kEndBits - BIN_SHIFT + 2 > BIN_BITS + 3 ? kEndBits - BIN_SHIFT + 2 : BIN_BITS + 3;
 
-typedef ft::uint<bits_for(MAX_HITS)> nslot_t;        // 0..MAX_HITS
-typedef ft::uint<MAX_HITS> hitset_t;                 // hit list: bit s = hit in slot s
-typedef ft::uint<bits_for(MAX_HITS)> count_t;        // hits that filled a cell (listed or not)
-typedef ft::uint<bits_for(MAX_HITS_PER_CELL)> nlist_t;  // listed hits
-typedef ft::uint<bits_for(N_LAYERS)> nlayers_t;      // popcount of a layer mask
-typedef ft::sint<3> sub_t;                           // -1, or 2*(column half) + (bin half)
-typedef ft::sint<kEndBits> end_t;                    // line end minus B_MIN (coordinate LSBs)
-typedef ft::sint<kBinxBits> binx_t;                  // unclipped bin index
-typedef ft::sint<BEND_BITS + 2> dbend_t;             // bend difference
-typedef ft::uint<bits_for(kMaxCand)> ncand_t;        // candidate count / index
-typedef ft::uint<bits_for(MAX_TRACKS)> ntracks_t;
-typedef ft::uint<DROP_COUNT_BITS> ndropped_t;         // saturates at 2^DROP_COUNT_BITS - 1
-typedef ft::uint<bits_for(MAX_HITS * N_A * N_B)> ncapped_t;
-typedef ft::uint<bits_for(MAX_HITS * N_A * kFillBins)> noverflow_t;
+typedef ft::uint<SLOT_BITS> nslot_t;                // 0..MAX_HITS
+typedef ft::uint<MAX_HITS> hitset_t;                // hit list: bit s = hit in slot s
+typedef ft::uint<CELL_FILLS_BITS> count_t;          // hits that filled a cell (listed or not)
+typedef ft::uint<CELL_COUNT_BITS> nlist_t;          // listed hits
+typedef ft::uint<LAYER_COUNT_BITS> nlayers_t;       // popcount of a layer mask
+typedef ft::sint<OUT_SUB_BITS> sub_t;               // SUB_NONE, or 2*(column half) + (bin half)
+typedef ft::uint<OUT_KIND_BITS> kind_t;             // WORD_KIND_TRACK, _HIT or _EOE
+typedef ft::sint<kEndBits> end_t;                   // line end minus B_MIN (coordinate LSBs)
+typedef ft::sint<kBinxBits> binx_t;                 // unclipped bin index
+typedef ft::sint<BEND_BITS + 2> dbend_t;            // bend difference
+typedef ft::uint<N_CAND_BITS> ncand_t;              // candidate count / index, 0..MAX_CAND
+typedef ft::uint<OUT_N_TRACKS_BITS> ntracks_t;      // 0..MAX_TRACKS
+typedef ft::uint<DROP_COUNT_BITS> ndropped_t;       // saturates at 2^DROP_COUNT_BITS - 1
+typedef ft::uint<OUT_N_FILLS_CAPPED_BITS> ncapped_t;       // 0..MAX_HITS * N_A * N_B
+typedef ft::uint<OUT_N_LIST_OVERFLOWS_BITS> noverflow_t;   // 0..MAX_HITS * N_A * FILL_BINS
 
 // ---------------------------------------------------------------------------------------
 // Stream words
@@ -140,10 +125,8 @@ struct hit_word {
     ft::uint<1> eoe = 0;  // 1: end-of-event marker (carries no hit)
 };
 
-enum : int { KIND_TRACK = 0, KIND_HIT = 1, KIND_EOE = 2 };
-
 struct cand_word {
-    ft::uint<2> kind = 0;           // KIND_TRACK, KIND_HIT or KIND_EOE
+    kind_t kind = 0;                // WORD_KIND_TRACK, WORD_KIND_HIT or WORD_KIND_EOE
     column_t column = 0;            // TRACK
     bin_t bin = 0;                  // TRACK
     sub_t sub = 0;                  // TRACK
@@ -196,11 +179,11 @@ void fill_event(ft::stream<hit_word>& hits, mask_t mask[N_A][N_B], count_t count
 // mini-Hough their 2x2 sub-cells that reach MIN_LAYERS instead.
 void find_candidates(const mask_t mask[N_A][N_B], const count_t count[N_A][N_B],
                      const hitset_t list[N_A][N_B], const hit_lc hit_buf[MAX_HITS],
-                     candidate cands[kMaxCand], ncand_t& n_cands);
+                     candidate cands[MAX_CAND], ncand_t& n_cands);
 
 // Rule 2 (shared hits): drop duplicates. Every rule: n_kept counts the survivors, and the
 // first MAX_TRACKS of them (raster order) go to `kept`, all the output can hold.
-void remove_duplicates(const candidate cands[kMaxCand], ncand_t n_cands, candidate kept[MAX_TRACKS],
+void remove_duplicates(const candidate cands[MAX_CAND], ncand_t n_cands, candidate kept[MAX_TRACKS],
                        ncand_t& n_kept);
 
 // The first min(n_kept, MAX_TRACKS) candidates with their hit ids, then the end-of-event word.

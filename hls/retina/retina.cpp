@@ -162,7 +162,7 @@ void find_maxima(const acc_t acc[N_A][N_B], drop_count_t n_hits_dropped, row_mas
         if (k > 0) {
             const int r = k - 1;
             row_mask_t mask = 0;
-            ft::uint<bits_for(N_B)> in_row = 0;
+            maxima_count_t in_row = 0;  // maxima of this row
             FT_LOOP(judge)
             for (int j = 0; j < N_B; ++j) {
                 FT_HLS(UNROLL)

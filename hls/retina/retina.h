@@ -49,15 +49,10 @@
 namespace retina {
 
 // ---------------------------------------------------------------------------------------
-// widths derived from the generated constants (nothing here is a detector choice)
+// Every width of a counter or an index is a generated constant (fasttrack.hw.retina, one
+// Python rule each); what follows are datapath intermediates, sums of generated widths,
+// and the bounds of the kernel's loops (nothing here is a detector choice)
 // ---------------------------------------------------------------------------------------
-/// Smallest unsigned width holding 0..v.
-constexpr int bits_for(long long v) {
-    int b = 1;
-    while (b < 63 && (1LL << b) <= v) ++b;
-    return b;
-}
-
 /// Largest value of an unsigned width, saturated to what a long long holds.
 constexpr long long max_unsigned(int bits) { return bits >= 63 ? 0x7fffffffffffffffLL : (1LL << bits) - 1; }
 
@@ -99,10 +94,10 @@ typedef ft::uint<BEND_DIST_BITS> bend_dist_t;         // |bend - A_BEND[i]|
 typedef ft::uint<N_B> row_mask_t;                     // maxima of one row, bit j = cell (i, j)
 typedef ft::sint<CSUM_BITS> csum_t;                   // centroid numerator / denominator
 typedef ft::sint<CSUM_BITS + CENTROID_FRAC_BITS> cnum_t;  // numerator << CENTROID_FRAC_BITS
-typedef ft::uint<bits_for(MAX_HITS)> hit_count_t;     // hits processed, 0..MAX_HITS
+typedef ft::uint<HIT_COUNT_BITS> hit_count_t;         // hits processed, 0..MAX_HITS
 typedef ft::uint<DROP_COUNT_BITS> drop_count_t;       // hits dropped, 0..DROP_COUNT_MAX
-typedef ft::uint<bits_for(N_CELLS)> maxima_count_t;   // local maxima, 0..N_CELLS
-typedef ft::uint<bits_for(MAX_TRACKS)> track_count_t; // tracks written, 0..MAX_TRACKS
+typedef ft::uint<N_CANDIDATES_BITS> maxima_count_t;   // local maxima, 0..N_CELLS
+typedef ft::uint<N_TRACKS_BITS> track_count_t;        // tracks written, 0..MAX_TRACKS
 
 // ---------------------------------------------------------------------------------------
 // stream words

@@ -58,12 +58,15 @@ __all__ = [
     "KIND_TRACK",
     "MINI_LANES",
     "STAGES",
+    "SUB_MAX",
+    "SUB_NONE",
     "constants",
     "cycle_estimate",
     "event_loads",
     "files",
     "fill_bins",
     "lane_layout",
+    "max_candidate_cells",
     "max_candidates",
     "max_idle_cycles",
     "readout_cycles",
@@ -78,6 +81,7 @@ STAGES = ("hits", "masks", "tracks")
 
 KIND_TRACK, KIND_HIT, KIND_EOE = 0, 1, 2  # the `kind` of an output word
 SUB_NONE = -1  # `sub` of a candidate without the mini-Hough; else 2·(column half) + (bin half)
+SUB_MAX = 3  # the largest `sub`: the mini-Hough splits a cell 2x2
 
 # micro-architecture of hdl/hough/hough_top.sv (not detector choices; the generated package
 # carries them, the cycle model reads them here): listed hits the mini-Hough refills per
@@ -92,12 +96,16 @@ def fill_bins(cfg: HoughConfig) -> int:
     return min(cfg.max_bins_per_column, cfg.n_b)
 
 
+def max_candidate_cells(cfg: HoughConfig) -> int:
+    """Candidate cells an event can have: a candidate cell needs MIN_LAYERS fills, and an
+    event has at most MAX_HITS·N_A·F fills."""
+    return min(cfg.n_a * cfg.n_b, cfg.max_hits * cfg.n_a * fill_bins(cfg) // cfg.min_layers)
+
+
 def max_candidates(cfg: HoughConfig) -> int:
-    """Candidates an event can have before duplicate removal (the HLS kernel's buffer):
-    a candidate cell needs MIN_LAYERS fills, an event has at most MAX_HITS·N_A·F fills,
-    and the mini-Hough makes up to 4 candidates of a cell."""
-    cells = min(cfg.n_a * cfg.n_b, cfg.max_hits * cfg.n_a * fill_bins(cfg) // cfg.min_layers)
-    return cells * (4 if cfg.mini_hough else 1)
+    """Candidates an event can have before duplicate removal (the HLS kernel's buffer): the
+    candidate cells, each of which the mini-Hough makes up to SUB_MAX + 1 candidates of."""
+    return max_candidate_cells(cfg) * (SUB_MAX + 1 if cfg.mini_hough else 1)
 
 
 # ---------------------------------------------------------------------------------------
@@ -124,7 +132,7 @@ def track_layout(cfg: HoughConfig) -> WordLayout:
             Field("kind", bits_unsigned(max(KIND_TRACK, KIND_HIT, KIND_EOE))),
             Field("cell_a", bits_unsigned(cfg.n_a - 1)),
             Field("cell_b", bits_unsigned(cfg.n_b - 1)),
-            Field("sub", bits_signed(SUB_NONE, 3), signed=True),
+            Field("sub", bits_signed(SUB_NONE, SUB_MAX), signed=True),
             Field("layer_mask", cfg.n_layers),
             Field("n_hits", bits_unsigned(cfg.max_hits_per_cell)),
             Field("hit_id", cfg.hit_id_bits),
@@ -172,8 +180,15 @@ def constants(cfg: HoughConfig) -> list[codegen.Constant]:
         ("COLUMN_BITS", bits_unsigned(cfg.n_a - 1), "column index"),
         ("BIN_BITS", bits_unsigned(cfg.n_b - 1), "bin index"),
         ("FILL_BINS", fill_bins(cfg), "bins one hit fills per column, min(MAX_BINS_PER_COLUMN, N_B)"),
+        ("FILL_BINS_BITS", bits_unsigned(fill_bins(cfg)), "bins of one column one hit fills, 0..FILL_BINS"),
         ("SLOT_BITS", bits_unsigned(cfg.max_hits), "arrival slot counter 0..MAX_HITS"),
+        ("LAYER_COUNT_BITS", bits_unsigned(cfg.n_layers), "layers of a layer mask (popcount), 0..N_LAYERS"),
         ("CELL_COUNT_BITS", bits_unsigned(cfg.max_hits_per_cell), "listed hits of a cell, 0..MAX_HITS_PER_CELL"),
+        (
+            "CELL_FILLS_BITS",
+            bits_unsigned(cfg.max_hits),
+            "HLS: hits that filled a cell, listed or not, 0..MAX_HITS (a hit fills a cell once)",
+        ),
         (
             "CELL_WORD_BITS",
             cfg.n_layers + bits_unsigned(cfg.max_hits_per_cell) + cfg.max_hits,
@@ -181,6 +196,7 @@ def constants(cfg: HoughConfig) -> list[codegen.Constant]:
         ),
         ("MINI_LANES", MINI_LANES, "RTL: listed hits the mini-Hough refills per clock (a power of two)"),
         ("CMP_LANES", CMP_LANES, "RTL: kept candidates one duplicate check compares per clock (a power of two)"),
+        ("MAX_CAND_CELLS", max_candidate_cells(cfg), "candidate cells per event (worst case)"),
         ("MAX_CAND", max_candidates(cfg), "candidates per event before duplicate removal (worst case)"),
         ("N_CAND_BITS", bits_unsigned(max_candidates(cfg)), "candidate counter 0..MAX_CAND"),
         (
@@ -194,7 +210,7 @@ def constants(cfg: HoughConfig) -> list[codegen.Constant]:
         ("SUB_NONE", SUB_NONE, "output word sub of a candidate without the mini-Hough"),
         ("EVENT_TAG_BITS", EVENT_TAG_BITS, "RTL output word: event number modulo 2^EVENT_TAG_BITS"),
         *codegen.layout_constants("IN", lane_layout(cfg), "RTL input word"),
-        *codegen.layout_constants("OUT", track_layout(cfg), "RTL output word"),
+        *codegen.layout_constants("OUT", track_layout(cfg), "output word (RTL; HLS cand_word widths)"),
     ]
 
 

@@ -175,6 +175,7 @@ def constants(cfg: RetinaConfig) -> list[codegen.Constant]:
         ("CELL_B_BITS", bits_unsigned(cfg.n_b - 1), "cell index along b"),
         ("MAX_HITS", cfg.max_hits, "hits per event buffered; later hits dropped and flagged"),
         ("MAX_TRACKS", cfg.max_tracks, "tracks per event output; later candidates dropped and flagged"),
+        ("HIT_COUNT_BITS", bits_unsigned(cfg.max_hits), "hits processed per event, 0..MAX_HITS"),
         ("BEND_FILTER", int(cfg.bend_filter), "1: stubs reach only cells within BEND_WINDOW of their bend"),
         ("BEND_BITS", max(cfg.bend_bits, 1), f"signed stub bend (q/pT estimate), LSB = {cfg.bend_lsb!r} /GeV"),
         ("BEND_WINDOW", max(cfg.bend_window_hw, 0), "bend filter: |bend - A_BEND[i]| <= BEND_WINDOW"),
