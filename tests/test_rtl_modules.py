@@ -220,6 +220,8 @@ def _config(name: str) -> HoughConfig:
     off both ends of the array), and the barrel's RTL config (2 bins, the bend filter)."""
     if name == "barrel":
         return HoughConfig.for_rtl(detector.barrel())
+    if name == "barrel_widebend":  # a bend window beyond every bend: the limits must not wrap
+        return HoughConfig.for_rtl(detector.barrel(), bend_window_hw=600)
     tel = detector.telescope()
     lsb = HoughConfig.for_detector(tel).coord_lsb
     small = {"duplicate_rule": "none", "mini_hough": False}
@@ -240,7 +242,7 @@ def _config(name: str) -> HoughConfig:
 def _column_events(name: str) -> Events:
     """Generated events of the config's detector, with an empty event and events beyond
     MAX_HITS among them."""
-    if name == "barrel":  # pile-up 200, and three events of high-pT tracks (beyond 96 hits)
+    if name.startswith("barrel"):  # pile-up 200, and three events of high-pT tracks (beyond 96 hits)
         det = detector.barrel()
         ev = generate.generate(det, 5, seed=31, progress=False)
         hard = generate.generate(
@@ -340,12 +342,14 @@ def _assert_column(rec: dict[str, Any], n_words: int, name: str) -> None:
     assert n["flagged_cells"] > 0 and n["clipped_low"] + n["clipped_high"] > 0, n
     if name == "barrel":
         assert n["bend_rejected"] > 0, n
+    elif name == "barrel_widebend":  # before the clamp, the limits wrapped and the column filled nothing
+        assert n["bend_rejected"] == 0 and n["flagged_cells"] > 0, n
     else:
         assert n["fills_capped"] > 0 and n["fills_overflowing"] > 0, n
         assert n["clipped_low"] > 0 and n["clipped_high"] > 0, n
 
 
-COLUMN_ICARUS = _column_cases(("tel4", "tel1", "barrel"))
+COLUMN_ICARUS = [*_column_cases(("tel4", "tel1", "barrel")), ("barrel_widebend", 16)]
 
 
 @pytest.mark.parametrize("sim", [ICARUS])

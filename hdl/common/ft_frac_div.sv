@@ -28,6 +28,9 @@ module ft_frac_div #(
     output logic signed [FRAC_BITS+1:0]    out_q,        // FRAC_BITS fractional bits, |q| <= 2^FRAC_BITS
     output logic [PAYLOAD_BITS-1:0]        out_payload
 );
+  if (DEN_BITS < 1 || FRAC_BITS < 1 || PAYLOAD_BITS < 1) begin : g_bad_widths
+    `FT_ELAB_ERROR(("ft_frac_div: DEN_BITS = %0d, FRAC_BITS = %0d, PAYLOAD_BITS = %0d must each be >= 1", DEN_BITS, FRAC_BITS, PAYLOAD_BITS))
+  end
   if (STAGES != FRAC_BITS + 1) begin : g_bad_stages
     `FT_ELAB_ERROR(("ft_frac_div: STAGES = %0d, but the divider has one stage per quotient bit (%0d)", STAGES, FRAC_BITS + 1))
   end

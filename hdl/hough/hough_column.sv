@@ -91,8 +91,13 @@ module hough_column #(
     assign ord[l] = S1 < S0;
   end
   localparam int A_BEND_COL = int'($signed(A_BEND_FLAT[COL * BEND_BITS +: BEND_BITS]));
-  localparam logic signed [DW-1:0] BEND_LO = DW'(A_BEND_COL - int'(BEND_WINDOW));
-  localparam logic signed [DW-1:0] BEND_HI = DW'(A_BEND_COL + int'(BEND_WINDOW));
+  // the limits clamped to what a DW-bit signed number holds: a bend (BEND_BITS wide) lies
+  // well inside it, so a window reaching beyond accepts the same bends and cannot wrap
+  localparam int DW_MAX = (1 << (DW - 1)) - 1;
+  localparam int BEND_LO_INT = A_BEND_COL - int'(BEND_WINDOW);
+  localparam int BEND_HI_INT = A_BEND_COL + int'(BEND_WINDOW);
+  localparam logic signed [DW-1:0] BEND_LO = DW'(BEND_LO_INT < -DW_MAX ? -DW_MAX : BEND_LO_INT);
+  localparam logic signed [DW-1:0] BEND_HI = DW'(BEND_HI_INT > DW_MAX ? DW_MAX : BEND_HI_INT);
 
   // ---- bin range of the hit ----------------------------------------------------------
   logic signed [EW-1:0] e0, e1, lo_r, hi_r, lo, hi, last;

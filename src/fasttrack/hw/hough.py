@@ -314,6 +314,11 @@ def rtl_unsupported(cfg: HoughConfig) -> str | None:
     """Why ``hdl/hough`` cannot be built for ``cfg`` (None when it can)."""
     if cfg.duplicate_rule == "localmax":
         return "the Hough RTL implements the duplicate rules 'none' and 'sharing', not 'localmax'"
+    if fill_bins(cfg) not in (1, 2, 4):
+        return (
+            f"the Hough RTL's columns keep min(max_bins_per_column, n_b) = {fill_bins(cfg)} bins per hit in as many "
+            "memories, which must be 1, 2 or 4"
+        )
     return None
 
 

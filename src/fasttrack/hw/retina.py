@@ -301,6 +301,8 @@ def rtl_unsupported(cfg: RetinaConfig) -> str | None:
             f"the retina RTL takes 1D measurements; config {cfg.name!r} measures {cfg.measurement_names} "
             "(2D layers such as the velo's are not built in RTL)"
         )
+    if cfg.centroid_frac_bits < 1:
+        return "the RTL's centroid divider needs centroid_frac_bits >= 1 (one pipeline stage per quotient bit)"
     return None
 
 
