@@ -438,19 +438,26 @@ def test_velo_is_refused_with_a_clear_error() -> None:
 
 
 def test_from_model() -> None:
-    """A 1D model whose b enters with slope 1 (barrel r-φ) builds; the telescope's model in
-    (x_ref, tx) has h_b = z − z_ref and is refused."""
-    det = detector.barrel()
-    base = bar()
-    keep = {
-        f.name: getattr(base, f.name)
-        for f in dataclasses.fields(base)
-        if f.name not in ("name", "param_names", "measurement_name", "slopes", "offsets", "description")
-    }
-    cfg = HoughConfig.from_model("barrel", trackmodel.for_detector(det), **keep)
-    assert cfg == base
+    """A 1D model whose b enters with slope 1 builds: the barrel's (q/pT, φ_T) and the
+    telescope's (tx, x_ref), each equal to its preset (the presets take their names, slopes
+    and offsets from the model); the telescope's model in the order (x_ref, tx) has
+    h_b = z − z_ref and is refused."""
+    keep: dict[str, Any] = {}
+    for name in PRESETS:
+        det = detector.preset(name)
+        base = HoughConfig.for_detector(det)
+        keep = {
+            f.name: getattr(base, f.name)
+            for f in dataclasses.fields(base)
+            if f.name not in ("name", "param_names", "measurement_name", "slopes", "offsets", "description")
+        }
+        cfg = HoughConfig.from_model(name, trackmodel.for_detector(det), **keep)
+        assert cfg == base, name
+    model = trackmodel.for_detector(detector.telescope())
+    assert model.param_names == ("tx", "x_ref_mm")
+    swapped = dataclasses.replace(model, param_names=("x_ref_mm", "tx"), H=model.H[:, :, ::-1].copy())
     with pytest.raises(ValueError, match=r"model 'telescope-x': the Hough's bins need m = h_a·a \+ b \+ c \(h_b = 1\)"):
-        HoughConfig.from_model("telescope", trackmodel.for_detector(detector.telescope()), **keep)
+        HoughConfig.from_model("telescope", swapped, **keep)
 
 
 def test_overrides() -> None:

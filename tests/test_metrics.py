@@ -95,7 +95,7 @@ def test_perfect_reconstruction() -> None:
     assert perf.fake_rate == 0.0
     assert perf.duplicate_rate == 0.0
     assert perf.duplicates_per_matched_particle == 0.0
-    assert list(perf.resolution) == ["x_ref_mm", "tx"]
+    assert list(perf.resolution) == ["tx", "x_ref_mm"]  # the track model's order: (slope, position)
     for name, res in perf.resolution.items():
         assert (res.n, res.mean, res.std, res.width68) == (3, 0.0, 0.0, 0.0), name
         assert (res.pull_n, res.pull_mean, res.pull_std) == (3, 0.0, 0.0), name

@@ -64,7 +64,7 @@ def _images(html_path: Path) -> list[str]:
 
 
 def test_report_physics_only(tmp_path: Path) -> None:
-    path = write_report(tmp_path / "r", algorithm="retina", preset="telescope", n_events=100, config={"n_a": 144})
+    path = write_report(tmp_path / "r", algorithm="retina", preset="telescope", n_events=100, config={"n_b": 144})
     assert path == tmp_path / "r" / "report.html"
     srcs = _images(path)
     assert {"response_map.png", "event.png", "hits_per_event.png"} <= set(srcs)
@@ -72,7 +72,7 @@ def test_report_physics_only(tmp_path: Path) -> None:
     assert any(s.startswith("efficiency_") for s in srcs)
     text = path.read_text()
     assert "<h1>fasttrack report: retina on telescope</h1>" in text
-    assert '<span class="over">n_a</span></td><td><span class="over">144</span>' in text  # the override, marked
+    assert '<span class="over">n_b</span></td><td><span class="over">144</span>' in text  # the override, marked
     assert "Co-simulation" not in text and "Synthesis" not in text and "Parameter scan" not in text
     assert "<script" not in text and "http" not in text  # self-contained: nothing fetched
 
@@ -81,7 +81,7 @@ def test_report_with_firmware_and_scan(tmp_path: Path, capsys: pytest.CaptureFix
     spec = parse_spec(
         {
             "algorithm": "retina",
-            "search": {"params": {"n_a": [2, 96, 192]}},
+            "search": {"params": {"n_b": [2, 96, 192]}},  # cells along x_ref
             "samples": [{"preset": "telescope", "events": 100, "seed": 3}],
         }
     )

@@ -49,18 +49,19 @@ def tiny_telescope() -> Detector:
 
 
 def tiny_config(det: Detector | None = None, **kw: Any) -> RetinaConfig:
-    """8 × 4 cells: a = x_ref in [-4, 4] mm (Δa = 1), b = tx in [-0.02, 0.02] (Δb = 0.01).
+    """4 × 8 cells: a = tx in [-0.02, 0.02] (Δa = 0.01), b = x_ref in [-4, 4] mm (Δb = 1).
 
     Coordinates in 0.1 mm LSBs, σ = 0.5 mm, ROI 15 LSBs, 16-entry LUTs indexed by |d|
-    (shift 0), 8-bit weights, threshold 2 hits.
+    (shift 0), 8-bit weights, threshold 2 hits. (The model is (tx, x_ref): cell (i, j)
+    here is cell (j, i) of the former (x_ref, tx) grid, and the hand cases are transposed.)
     """
     base: dict[str, Any] = dict(
-        a_min=-4.0,
-        a_max=4.0,
-        n_a=8,
-        b_min=-0.02,
-        b_max=0.02,
-        n_b=4,
+        a_min=-0.02,
+        a_max=0.02,
+        n_a=4,
+        b_min=-4.0,
+        b_max=4.0,
+        n_b=8,
         sigma=0.5,
         coord_lsb=0.1,
         roi_hw=(15, 15, 15, 15),
@@ -437,9 +438,9 @@ def test_hand_1d_weights_roi_and_lut_index() -> None:
     rec = cfg.tables.receptors_hw
     lut = cfg.tables.lut
     det = tiny_telescope()
-    x_hw = int(rec[2, 0, 4, 1]) + 5  # layer 2, 5 LSBs from the receptor of cell (4, 1)
+    x_hw = int(rec[2, 0, 1, 4]) + 5  # layer 2, 5 LSBs from the receptor of cell (1, 4)
     acc = Retina(cfg).response(events(det, [[{"layer": 2, "x": x_hw * 0.1}]]), 0, "fixed")
-    assert acc[4, 1] == lut[2, 5 >> 1]  # shift 1 on layer 2
+    assert acc[1, 4] == lut[2, 5 >> 1]  # shift 1 on layer 2
     for i in range(cfg.n_a):
         for j in range(cfg.n_b):
             d = abs(x_hw - int(rec[2, 0, i, j]))
@@ -515,16 +516,16 @@ def test_saturation_at_acc_max() -> None:
     cfg = tiny_config(weight_bits=4, threshold=1.0, acc_bits=5)
     assert (cfg.acc_max, cfg.threshold_hw, int(cfg.tables.lut[0, 0])) == (31, 16, 15)
     det = tiny_telescope()
-    on_cell = [{"layer": l, "x": at_receptor(cfg, l, 3, 2), "hit_id": l} for l in range(4)]
+    on_cell = [{"layer": l, "x": at_receptor(cfg, l, 2, 3), "hit_id": l} for l in range(4)]
     twice = [dict(on_cell[0], hit_id=0), dict(on_cell[0], hit_id=1)]
     out = Retina(cfg).run(events(det, [on_cell, on_cell[:2], twice]), "fixed", keep_maps=True)
     assert out.maps is not None
-    assert out.maps[0, 3, 2] == 31  # 4 × 15 = 60 saturates at exactly acc_max
-    assert out.maps[1, 3, 2] == 30  # 2 × 15 does not
-    assert out.maps[2, 3, 2] == 30  # the same hit twice on one layer counts twice
+    assert out.maps[0, 2, 3] == 31  # 4 × 15 = 60 saturates at exactly acc_max
+    assert out.maps[1, 2, 3] == 30  # 2 × 15 does not
+    assert out.maps[2, 2, 3] == 30  # the same hit twice on one layer counts twice
     assert out.maps.max() <= 31
     raw, _ = dense_fixed(dataclasses.replace(cfg, acc_bits=12), flat_inputs(cfg, events(det, [on_cell]))[1])
-    assert raw[3, 2] == 60 and (raw > 31).sum() >= 1
+    assert raw[2, 3] == 60 and (raw > 31).sum() >= 1
     np.testing.assert_array_equal(out.maps[0], np.minimum(raw, 31))
     assert out.tracks[0].quality.tolist()[0] == 31
 
@@ -613,16 +614,16 @@ def test_threshold_boundary_is_inclusive() -> None:
     acc[1, 1] = 1152
     assert is_max(acc, 1, 1, 1152)
     assert not is_max(acc, 1, 1, 1153)
-    # through the whole retina: one hit on a receptor gives 15 (4-bit weights) in cell (4, 2),
+    # through the whole retina: one hit on a receptor gives 15 (4-bit weights) in cell (2, 4),
     # the largest value of the map; threshold 15/16 (threshold_hw 15) takes it, 1.0 (16) does not
-    ev = events(tiny_telescope(), [[{"layer": 0, "x": at_receptor(tiny_config(), 0, 4, 2)}]])
+    ev = events(tiny_telescope(), [[{"layer": 0, "x": at_receptor(tiny_config(), 0, 2, 4)}]])
     for threshold, thr_hw, taken in ((15 / 16, 15, True), (1.0, 16, False)):
         cfg = tiny_config(weight_bits=4, threshold=threshold, acc_bits=5)
         assert cfg.threshold_hw == thr_hw
         out = Retina(cfg).run(ev, "fixed", keep_maps=True)
-        assert out.maps is not None and out.maps[0, 4, 2] == out.maps.max() == 15
+        assert out.maps is not None and out.maps[0, 2, 4] == out.maps.max() == 15
         cells = list(zip(out.tracks[0].cell_a.tolist(), out.tracks[0].cell_b.tolist(), strict=True))
-        assert ((4, 2) in cells) == taken
+        assert ((2, 4) in cells) == taken
         assert (out.n_candidates[0] > 0) == taken
 
 
@@ -723,8 +724,9 @@ def test_centroid_zero_denominator_gives_zero() -> None:
 # capacities, unreached hits, empty input, find(), association
 # ------------------------------------------------------------------------------------------
 def three_tracks(cfg: RetinaConfig) -> list[list[dict[str, Any]]]:
-    """Hits of tracks through cells (0, 2), (4, 2), (7, 2): an edge, the middle, the other edge."""
-    return [[{"layer": l, "x": at_receptor(cfg, l, i, 2)} for l in range(4)] for i in (0, 4, 7)]
+    """Hits of tracks through cells (2, 0), (2, 4), (2, 7) (tx cell 2, x_ref cells 0, 4, 7):
+    an edge, the middle, the other edge."""
+    return [[{"layer": l, "x": at_receptor(cfg, l, 2, j)} for l in range(4)] for j in (0, 4, 7)]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -743,7 +745,7 @@ def test_hit_capacity_keeps_the_first_max_hits(mode: str) -> None:
     assert not np.array_equal(out.maps[0], out.maps[2])
     check_against_golden(cfg, ev, out)
     cells = list(zip(out.tracks[0].cell_a.tolist(), out.tracks[0].cell_b.tolist(), strict=True))
-    assert (4, 2) in cells and (7, 2) not in cells
+    assert (2, 4) in cells and (2, 7) not in cells
     used = set(ak.flatten(out.tracks[0].hit_ids).tolist())
     assert used and max(used) < 5, "dropped hits must not be associated"
 
@@ -759,7 +761,7 @@ def test_track_capacity_keeps_the_first_maxima_in_raster_order(mode: str) -> Non
     found = maxima_py(
         out.maps[0], cfg.threshold_hw if mode == "fixed" else cfg.threshold, 0.0 if mode == "fixed" else FLOAT_TIE_REL
     )
-    assert len(found) >= 3 and {(0, 2), (4, 2), (7, 2)} <= set(found)
+    assert len(found) >= 3 and {(2, 0), (2, 4), (2, 7)} <= set(found)
     assert out.n_candidates.tolist()[0] == len(found)
     assert list(zip(out.tracks[0].cell_a.tolist(), out.tracks[0].cell_b.tolist(), strict=True)) == found[:2]
     assert out.track_overflow.tolist() == [True, False]
@@ -770,7 +772,7 @@ def test_track_capacity_keeps_the_first_maxima_in_raster_order(mode: str) -> Non
 @pytest.mark.parametrize("mode", MODES)
 def test_unreached_hits_are_counted(mode: str) -> None:
     cfg = tiny_config()
-    # layer 0 receptors span a ± 150·b = [−5.75, 5.75] mm; the ROI is 1.5 mm
+    # layer 0 receptors span b − 150·a = [−5.75, 5.75] mm; the ROI is 1.5 mm
     far = [{"layer": 0, "x": 9.9}, {"layer": 0, "x": -8.0}, {"layer": 3, "x": 0.0}, {"layer": 0, "x": 7.5}]
     ev = events(tiny_telescope(), [far, far[2:3], far[:1], []])
     out = Retina(cfg).run(ev, mode, keep_maps=True)  # type: ignore[arg-type]
@@ -787,10 +789,10 @@ def test_empty_and_zero_events(mode: str) -> None:
     out = retina.run(events(det, [[], [], []]), mode, keep_maps=True)  # type: ignore[arg-type]
     assert ak.num(out.tracks, axis=1).tolist() == [0, 0, 0]
     assert out.n_candidates.tolist() == out.n_hits_dropped.tolist() == out.n_hits_unreached.tolist() == [0, 0, 0]
-    assert out.maps is not None and out.maps.shape == (3, 8, 4) and not out.maps.any()
+    assert out.maps is not None and out.maps.shape == (3, 4, 8) and not out.maps.any()
     zero = retina.run(events(det, []), mode, keep_maps=True)  # type: ignore[arg-type]
     assert len(zero.tracks) == 0 and zero.n_candidates.shape == (0,)
-    assert zero.maps is not None and zero.maps.shape == (0, 8, 4)
+    assert zero.maps is not None and zero.maps.shape == (0, 4, 8)
     assert len(retina.find(events(det, []), mode)) == 0  # type: ignore[arg-type]
     no_maps = retina.run(events(det, [[]]), mode)  # type: ignore[arg-type]
     assert no_maps.maps is None
@@ -822,23 +824,23 @@ def test_find_returns_tracks_aligned_with_events(preset_samples: dict[str, Event
 
 @pytest.mark.parametrize("mode", MODES)
 def test_association_by_hand(mode: str) -> None:
-    """Track in cell (4, 2): per layer the best hit if its weight reaches assoc_weight = 0.5."""
+    """Track in cell (2, 4): per layer the best hit if its weight reaches assoc_weight = 0.5."""
     cfg = tiny_config()
-    t = [{"layer": l, "x": at_receptor(cfg, l, 4, 2), "hit_id": 10 + l} for l in range(4)]
+    t = [{"layer": l, "x": at_receptor(cfg, l, 2, 4), "hit_id": 10 + l} for l in range(4)]
     lut = cfg.tables.lut[1]
     far = int(np.flatnonzero(lut < cfg.assoc_hw)[0])  # first |d| whose weight is below the level
     near = int(np.flatnonzero(lut >= cfg.assoc_hw)[-1])
-    rec1 = int(cfg.tables.receptors_hw[1, 0, 4, 2])
+    rec1 = int(cfg.tables.receptors_hw[1, 0, 2, 4])
     extra = [
         {"layer": 1, "x": (rec1 + near) * 0.1, "hit_id": 20},  # worse than hit 11 on layer 1
         {"layer": 2, "x": t[2]["x"], "hit_id": 21},  # ties hit 12: the first in input order wins
     ]
     hits = [extra[0], t[0], t[1], t[2], extra[1]]  # layer 3 only far below
-    hits.append({"layer": 3, "x": (int(cfg.tables.receptors_hw[3, 0, 4, 2]) + far) * 0.1, "hit_id": 30})
+    hits.append({"layer": 3, "x": (int(cfg.tables.receptors_hw[3, 0, 2, 4]) + far) * 0.1, "hit_id": 30})
     ev = events(tiny_telescope(), [hits])
     out = Retina(cfg).run(ev, mode, keep_maps=True)  # type: ignore[arg-type]
     cells = list(zip(out.tracks[0].cell_a.tolist(), out.tracks[0].cell_b.tolist(), strict=True))
-    k = cells.index((4, 2))
+    k = cells.index((2, 4))
     assert out.tracks[0].hit_ids[k].tolist() == [10, 11, 12]  # layer order; 30 below the level
     check_against_golden(cfg, ev, out)
 
@@ -865,9 +867,10 @@ def test_telescope_physics_floors(
     assert perf.efficiency >= 0.99, perf.table()
     assert perf.fake_rate <= 0.02, perf.table()
     res = perf.resolution
-    assert res["x_ref_mm"].width68 < 0.3 * cfg.delta_a, perf.table()
-    assert res["tx"].width68 < 0.3 * cfg.delta_b, perf.table()
-    assert abs(res["x_ref_mm"].mean) < 0.05 * cfg.delta_a and abs(res["tx"].mean) < 0.05 * cfg.delta_b
+    assert cfg.param_names == ("tx", "x_ref_mm")
+    assert res["tx"].width68 < 0.3 * cfg.delta_a, perf.table()
+    assert res["x_ref_mm"].width68 < 0.3 * cfg.delta_b, perf.table()
+    assert abs(res["tx"].mean) < 0.05 * cfg.delta_a and abs(res["x_ref_mm"].mean) < 0.05 * cfg.delta_b
 
 
 def test_fixed_and_float_find_the_same_cells(

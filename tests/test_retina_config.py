@@ -59,7 +59,7 @@ TELESCOPE_ERRORS: list[tuple[str, str, dict[str, Any]]] = [
     ("H", "layer 1 does not depend", dict(H=(tel().H[0], ((0.0, 0.0),), *tel().H[2:]))),
     ("c", "needs 8 rows of 1", dict(c=tel().c[:-1])),
     ("c", "needs 8 rows of 1", dict(c=((0.0, 0.0), *tel().c[1:]))),
-    ("a_max", "must exceed a_min", dict(a_max=-48.0)),
+    ("a_max", "must exceed a_min", dict(a_max=-0.032)),  # = a_min (tx)
     ("a_max", "must exceed a_min", dict(a_min=math.inf)),
     ("b_max", "must exceed b_min", dict(b_max=math.nan)),
     ("n_a", "at least 3 cells", dict(n_a=2)),
@@ -277,7 +277,7 @@ def model_receptors(cfg: RetinaConfig, det: detector.Detector) -> np.ndarray:
         return np.stack([[B - np.arcsin(k * r * A) + np.arcsin(k * det.reference_r_mm * A)] for r in pos])
     if det.measures_y:  # straight from the origin: x = u·z/z_ref, y = v·z/z_ref
         return np.stack([[A * z / det.reference_z_mm, B * z / det.reference_z_mm] for z in pos])
-    return np.stack([[A + B * (z - det.reference_z_mm)] for z in pos])  # x = x_ref + tx·(z − z_ref)
+    return np.stack([[A * (z - det.reference_z_mm) + B] for z in pos])  # x = tx·(z − z_ref) + x_ref
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -392,9 +392,9 @@ def test_for_detector_builds_each_preset(configs: dict[str, RetinaConfig], name:
 def test_overrides() -> None:
     det = detector.telescope()
     base = RetinaConfig.for_detector(det)
-    cfg = RetinaConfig.for_detector(det, n_a=20, n_b=10, threshold=3.0, max_tracks=5)
-    assert (cfg.n_a, cfg.n_b, cfg.threshold, cfg.max_tracks) == (20, 10, 3.0, 5)
-    assert cfg.tables.receptors_hw.shape[2:] == (20, 10)
+    cfg = RetinaConfig.for_detector(det, n_a=10, n_b=20, threshold=3.0, max_tracks=5)
+    assert (cfg.n_a, cfg.n_b, cfg.threshold, cfg.max_tracks) == (10, 20, 3.0, 5)
+    assert cfg.tables.receptors_hw.shape[2:] == (10, 20)
     # σ: one value for all layers or one per layer; the ROI follows (roi_sigmas·σ in LSBs)
     one = RetinaConfig.for_detector(det, sigma=0.5)
     assert one.sigma == (0.5,) * 8 and one.roi_hw == (math.floor(1.5 / one.coord_lsb),) * 8

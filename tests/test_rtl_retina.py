@@ -113,7 +113,7 @@ def test_barrel_pileup200_bit_exact_and_model():
 # ------------------------------------------------------------------------------------------
 def _tiny():
     return RetinaConfig.for_rtl(
-        detector.telescope(), n_a=12, n_b=6, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2
+        detector.telescope(), n_a=6, n_b=12, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2
     )
 
 

@@ -20,8 +20,9 @@ from distributed import Client, LocalCluster
 from fasttrack import cli, scan
 from fasttrack.scan import load_spec, parse_spec, run_scan
 
-# 3 x 2 grid on 150 telescope events; n_a = 2 is invalid (the retina needs >= 3 cells), so
-# two of the six points fail and must be recorded, not abort the scan
+# 3 x 2 grid on 150 telescope events, over the cells along x_ref (n_b: the grid is (tx, x_ref));
+# n_b = 2 is invalid (the retina needs >= 3 cells), so two of the six points fail and must be
+# recorded, not abort the scan
 SPEC = """
 algorithm = "retina"
 
@@ -32,7 +33,7 @@ weight_bits = 12
 kind = "grid"
 
 [search.params]
-n_a = [2, 96, 192]
+n_b = [2, 96, 192]
 threshold = [4.0, 5.0]
 
 [[samples]]
@@ -69,7 +70,7 @@ def _assert_nontrivial(table: pa.Table) -> None:
     errors = table.column("error").to_pylist()
     failed = [e for e in errors if e is not None]
     assert len(failed) == N_FAILING
-    assert all("n_a" in e and "at least 3 cells" in e for e in failed)
+    assert all("n_b" in e and "at least 3 cells" in e for e in failed)
     eff = [e for e, err in zip(table.column("efficiency").to_pylist(), errors, strict=True) if err is None]
     assert len(eff) == N_POINTS - N_FAILING
     assert all(e is not None and math.isfinite(e) and 0.0 < e <= 1.0 for e in eff)
@@ -140,7 +141,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_resume_skips_done_points(tmp_path: Path, counted: list[str]) -> None:
-    small = SPEC.replace("n_a = [2, 96, 192]", "n_a = [96]")
+    small = SPEC.replace("n_b = [2, 96, 192]", "n_b = [96]")
     first = run_scan(load_spec(_write(tmp_path, small)), tmp_path / "out", serial=True, progress=False)
     assert first.n_evaluated == len(counted) == 2
     full = run_scan(load_spec(_write(tmp_path, SPEC)), tmp_path / "out", serial=True, progress=False)
@@ -411,11 +412,11 @@ def test_hardware_metrics_plumbing(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     """Columns and Pareto plots of cycles and resources, against stand-ins of the hw models."""
     cyc = types.ModuleType("fasttrack.hw.cyclemodel")
     cyc.cycle_estimate = lambda algorithm, cfg, events, *, clock_mhz=250.0: _FakeCycles(  # type: ignore[attr-defined]
-        float(cfg.n_a), 2.0 * cfg.n_a, 3 * cfg.n_a, clock_mhz / cfg.n_a, math.ceil(40.0 * cfg.n_a / clock_mhz)
+        float(cfg.n_b), 2.0 * cfg.n_b, 3 * cfg.n_b, clock_mhz / cfg.n_b, math.ceil(40.0 * cfg.n_b / clock_mhz)
     )
     syn = types.ModuleType("fasttrack.hw.synth")
     syn.synthesize = lambda algorithm, preset, *, config: _FakeSynth(  # type: ignore[attr-defined]
-        100 * config.n_a, 0, 0, 0.5, 100 * config.n_a / 872_000
+        100 * config.n_b, 0, 0, 0.5, 100 * config.n_b / 872_000
     )
     monkeypatch.setitem(sys.modules, "fasttrack.hw.cyclemodel", cyc)
     monkeypatch.setitem(sys.modules, "fasttrack.hw.synth", syn)
@@ -427,8 +428,8 @@ def test_hardware_metrics_plumbing(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     rows = [r for r in result.table.to_pylist() if r["error"] is None]
     assert len(rows) == N_POINTS - N_FAILING
     for r in rows:
-        assert r["cycles_per_event"] == r["param_n_a"] and r["clock_mhz"] == 200.0
-        assert r["lut"] == 100 * r["param_n_a"] and r["bram"] == 0.5
+        assert r["cycles_per_event"] == r["param_n_b"] and r["clock_mhz"] == 200.0
+        assert r["lut"] == 100 * r["param_n_b"] and r["bram"] == 0.5
     assert {p.name for p in result.paths if p.suffix == ".png"} == {"pareto_lut.png", "pareto_cycles_per_event.png"}
 
 
@@ -463,7 +464,7 @@ def test_cli_scan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (tmp_path / "out" / "results.parquet").exists() and (tmp_path / "out" / "results.csv").exists()
     # some points failed, not all: exit status 0 and a summary of the failures on stdout
     assert f"{N_FAILING} of {N_POINTS} points failed:\n  {N_FAILING} points: ValueError: " in out
-    assert "n_a needs at least 3 cells (got 2)" in out
+    assert "n_b needs at least 3 cells (got 2)" in out
 
 
 def test_cli_scan_bad_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -499,9 +500,10 @@ def test_hardware_metric_of_an_algorithm_without_hardware_is_refused(
         load_spec(_write(tmp_path, text))
 
 
-# every point invalid: the retina needs at least 3 cells; n_a = 1 and n_a = 2 fail with two
+# every point invalid: the retina needs at least 3 cells; n_b = 1 and n_b = 2 fail with two
 # distinct messages, each on both thresholds
-ALL_FAILING = SPEC.replace("n_a = [2, 96, 192]", "n_a = [1, 2]")
+ALL_FAILING = SPEC.replace("n_b = [2, 96, 192]", "n_b = [1, 2]")
+assert ALL_FAILING != SPEC
 
 
 def test_cli_scan_every_point_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -512,8 +514,8 @@ def test_cli_scan_every_point_failed(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "4 points, 4 evaluated, 0 already done, 4 failed" in captured.out
     assert captured.err.splitlines() == [
         "fasttrack scan: error: no point succeeded; 4 of 4 points failed:",
-        "  2 points: ValueError: RetinaConfig('telescope').n_a needs at least 3 cells (got 1)",
-        "  2 points: ValueError: RetinaConfig('telescope').n_a needs at least 3 cells (got 2)",
+        "  2 points: ValueError: RetinaConfig('telescope').n_b needs at least 3 cells (got 1)",
+        "  2 points: ValueError: RetinaConfig('telescope').n_b needs at least 3 cells (got 2)",
     ]
     # the failures are stored all the same; a rerun that evaluates nothing still fails
     assert (tmp_path / "out" / "results.parquet").exists()

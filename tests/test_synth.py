@@ -54,7 +54,7 @@ def test_instances_per_u50_is_set_by_the_scarcest_resource():
 
 def _tiny():
     return RetinaConfig.for_rtl(
-        detector.telescope(), n_a=12, n_b=6, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2
+        detector.telescope(), n_a=6, n_b=12, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2
     )
 
 
@@ -70,7 +70,7 @@ def test_hierarchical_estimate_of_a_small_retina():
 
 @pytest.mark.slow
 def test_hierarchical_estimate_is_close_to_a_flat_run():
-    cfg = RetinaConfig.for_rtl(detector.telescope(), n_a=6, n_b=4, sigma=8.0, max_hits=12, max_tracks=2)
+    cfg = RetinaConfig.for_rtl(detector.telescope(), n_a=4, n_b=6, sigma=8.0, max_hits=12, max_tracks=2)
     hier = synthesize("retina", "telescope", config=cfg)
     flat = synthesize("retina", "telescope", config=cfg, flat=True)
     assert flat.method == "flat"

@@ -41,18 +41,19 @@ def test_telescope_model() -> None:
     m = trackmodel.for_detector(det)
     assert (m.name, m.param_names, m.measurement_names, m.n_meas) == (
         "telescope-x",
-        ("x_ref_mm", "tx"),
+        ("tx", "x_ref_mm"),
         ("x",),
         1,
     )
     assert m.H.shape == (8, 1, 2) and m.c.shape == (8, 1) and m.sigma.shape == (8, 1)
-    np.testing.assert_array_equal(m.H[:, 0, 0], 1.0)
-    np.testing.assert_array_equal(m.H[:, 0, 1], det.positions_mm() - det.reference_z_mm)
+    # the slope first, the position (coefficient 1) second, as the barrel's (q/pT, phi_T)
+    np.testing.assert_array_equal(m.H[:, 0, 0], det.positions_mm() - det.reference_z_mm)
+    np.testing.assert_array_equal(m.H[:, 0, 1], 1.0)
     np.testing.assert_array_equal(m.c, 0.0)
     np.testing.assert_allclose(m.sigma, 0.183 / math.sqrt(12))
-    # x_l = x_ref + tx (z_l - z_ref)
-    assert m.expected(7, 1.0, 0.01)[0] == pytest.approx(1.0 + 0.01 * (700.0 - 350.0))
-    got = m.expected(np.array([0, 7]), np.array([1.0, 2.0]), np.array([0.0, -0.02]))
+    # x_l = tx (z_l - z_ref) + x_ref
+    assert m.expected(7, 0.01, 1.0)[0] == pytest.approx(1.0 + 0.01 * (700.0 - 350.0))
+    got = m.expected(np.array([0, 7]), np.array([0.0, -0.02]), np.array([1.0, 2.0]))
     np.testing.assert_allclose(got[:, 0], [1.0, 2.0 - 0.02 * 350.0])
 
 
@@ -89,6 +90,27 @@ def test_velo_model() -> None:
     np.testing.assert_array_equal(m.H[:, 0, 1], 0.0)
     np.testing.assert_array_equal(m.H[:, 1, 0], 0.0)
     np.testing.assert_allclose(m.expected(25, 3.0, -6.0), [3.0 * 737.5 / 300.0, -6.0 * 737.5 / 300.0])
+
+
+@pytest.mark.parametrize("name", ["telescope", "barrel"])
+def test_both_algorithms_order_a_detectors_parameters_as_its_model(name: str) -> None:
+    """The 1D models put the parameter entering with coefficient 1 second (the Hough bins
+    over it), and the retina's and the Hough's configs of a detector, default and RTL, take
+    the model's order: the same (a, b) axes in both algorithms."""
+    from fasttrack.hough import HoughConfig
+    from fasttrack.retina import RetinaConfig
+
+    det = detector.preset(name)
+    m = trackmodel.for_detector(det)
+    np.testing.assert_array_equal(m.H[:, 0, 1], 1.0)
+    assert not np.allclose(m.H[:, 0, 0], m.H[0, 0, 0])  # a's coefficient varies with the layer
+    configs = [
+        RetinaConfig.for_detector(det),
+        RetinaConfig.for_rtl(det),
+        HoughConfig.for_detector(det),
+        HoughConfig.for_rtl(det),
+    ]
+    assert {c.param_names for c in configs} == {m.param_names}
 
 
 @pytest.mark.parametrize(
@@ -146,9 +168,9 @@ def test_telescope_expected_reproduces_hits() -> None:
     det = ideal(detector.telescope())
     m = trackmodel.for_detector(det)
     ev = generate.generate(det, 300, seed=17)
-    layer, x, x_ref, tx = particle_hits(ev, "x", "x_ref_mm", "tx")
+    layer, x, tx, x_ref = particle_hits(ev, "x", "tx", "x_ref_mm")
     assert len(layer) > 5000
-    dx = x - m.expected(layer, x_ref, tx)[:, 0]
+    dx = x - m.expected(layer, tx, x_ref)[:, 0]
     assert np.all(np.abs(dx) <= 0.183 / 2 * (1 + 1e-9))
 
 
@@ -195,7 +217,7 @@ def test_fit_recovers_noiseless_parameters(name: str) -> None:
     m = trackmodel.for_detector(det)
     rng = np.random.default_rng(5)
     n_groups = 200
-    scale = {"telescope": (10.0, 0.02), "barrel": (0.5, 0.2), "velo": (5.0, 5.0)}[name]
+    scale = {"telescope": (0.02, 10.0), "barrel": (0.5, 0.2), "velo": (5.0, 5.0)}[name]
     truth = rng.uniform(-1.0, 1.0, (n_groups, 2)) * scale
     # each group: a random subset of at least 3 layers
     layers, offsets = [], [0]
@@ -230,7 +252,7 @@ def test_fit_of_underconstrained_groups_is_nan() -> None:
 
 
 def test_fit_pulls_of_generated_tracks() -> None:
-    """Fitting binary-resolution telescope hits: pulls of (x_ref, tx) have unit width."""
+    """Fitting binary-resolution telescope hits: pulls of (tx, x_ref) have unit width."""
     det = ideal(detector.telescope())
     m = trackmodel.for_detector(det)
     ev = generate.generate(det, 2000, seed=23, beam_sigma_x_mm=2.0)
@@ -250,7 +272,8 @@ def test_fit_pulls_of_generated_tracks() -> None:
     first = order[starts]
     index = p_offsets[event[first]] + pid[first] - 1
     flat = ak.flatten(ev.particles)
-    truth = np.stack([ak.to_numpy(flat.x_ref_mm)[index], ak.to_numpy(flat.tx)[index]], axis=1)
+    assert m.param_names == ("tx", "x_ref_mm")  # the fit's columns are the model's parameters
+    truth = np.stack([ak.to_numpy(flat.tx)[index], ak.to_numpy(flat.x_ref_mm)[index]], axis=1)
     n_hits = np.diff(offsets)
     good = n_hits == 8
     assert good.sum() > 3000

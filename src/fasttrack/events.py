@@ -9,7 +9,7 @@
 * ``particles``: ``N * var * {particle_id, charge, pt_gev, eta, phi, p_gev, tx, ty,
   vx_mm, vy_mm, vz_mm, vertex, n_hits, n_layers, reconstructable, <model params>}``
   (or ``None`` for user hits without truth). The model parameters are those of
-  :mod:`fasttrack.trackmodel` (``x_ref_mm`` and ``tx``; ``u_mm, v_mm``; ``qoverpt,
+  :mod:`fasttrack.trackmodel` (``tx`` and ``x_ref_mm``; ``u_mm, v_mm``; ``qoverpt,
   phi_t, z0_mm, cot_theta``).
 
 User hits are validated by :meth:`Events.from_hits`: missing fields, wrong dtypes,

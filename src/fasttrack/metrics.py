@@ -6,7 +6,7 @@ The output of any track finder is an awkward array ``N * var * {...}`` aligned w
 events (one list of tracks per event, ``len(tracks) == len(events)``) with optional fields
 
 * ``hit_ids``: ``var * int``, the ``hit_id`` values of the event's hits on the track;
-* track parameters named like the truth parameters of the particles (``x_ref_mm, tx`` |
+* track parameters named like the truth parameters of the particles (``tx, x_ref_mm`` |
   ``qoverpt, phi_t`` | ``u_mm, v_mm``, see :mod:`fasttrack.trackmodel`; also ``z0_mm``,
   ``cot_theta``), optionally with their errors ``<param>_err``.
 
@@ -76,7 +76,7 @@ __all__ = [
 ]
 
 #: truth parameters that tracks may carry, in display order (see :mod:`fasttrack.trackmodel`)
-TRUTH_PARAMS = ("x_ref_mm", "tx", "u_mm", "v_mm", "qoverpt", "phi_t", "z0_mm", "cot_theta")
+TRUTH_PARAMS = ("tx", "x_ref_mm", "u_mm", "v_mm", "qoverpt", "phi_t", "z0_mm", "cot_theta")
 #: parameters that are angles: differences are wrapped into [−π, π)
 ANGLE_PARAMS = frozenset({"phi", "phi_t"})
 #: per-particle quantities kept for efficiency curves (when the particles carry them)

@@ -28,7 +28,7 @@ Example
 -------
 >>> from fasttrack.report import write_report
 >>> path = write_report("build/report", algorithm="retina", preset="telescope",
-...                     config={"n_a": 96}, n_events=200)  # doctest: +SKIP
+...                     config={"n_b": 96}, n_events=200)  # doctest: +SKIP
 >>> path.name  # doctest: +SKIP
 'report.html'
 """

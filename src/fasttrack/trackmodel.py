@@ -4,8 +4,8 @@ The expected measurement of a track with parameters ``p = (a, b)`` on layer ``l`
 
     m_l(a, b) = H_l · p + c_l        (H_l: n_meas × 2, c_l: n_meas)
 
-* ``telescope`` (planes measuring x, no field): ``p = (x_ref_mm, tx)``,
-  ``x_l = x_ref + tx·(z_l − z_ref)``.
+* ``telescope`` (planes measuring x, no field): ``p = (tx, x_ref_mm)``,
+  ``x_l = tx·(z_l − z_ref) + x_ref``.
 * ``barrel`` r-φ (cylinders in Bz): ``p = (qoverpt, phi_t)``,
   ``φ_l = φ_T − k·(q/pT)·(r_l − r_T)`` with ``k = 0.3·B/2·1e-3`` per mm per GeV
   (small-angle helix; :func:`helix_phi_at_radius` is the exact form).
@@ -14,6 +14,12 @@ The expected measurement of a track with parameters ``p = (a, b)`` on layer ``l`
   ``x_l = u·z_l/z_ref``, ``y_l = v·z_l/z_ref``. Tracks from displaced vertices along z
   deviate from this model; that is the model's known limit.
 
+The 1D models order their parameters alike: first the one whose coefficient varies
+with the layer (the slope tx, the curvature q/pT), then the one that enters with
+coefficient 1 (the position x_ref, the angle φ_T), so ``H[:, 0, 1] = 1``. The Hough
+transform needs that form (bins over b, lines ``b = m − s_l(a)``), and the retina's
+grids follow the same order, so both algorithms of a detector share their axes.
+
 Hardware receives only ``H`` and ``c`` per layer; it does not know the detector.
 
 Example
@@ -21,7 +27,9 @@ Example
 >>> from fasttrack import detector, trackmodel
 >>> m = trackmodel.for_detector(detector.telescope())
 >>> m.param_names
-('x_ref_mm', 'tx')
+('tx', 'x_ref_mm')
+>>> float(m.H[7, 0, 0]), float(m.H[7, 0, 1])  # the last plane, z = 700 mm, z_ref = 350 mm
+(350.0, 1.0)
 """
 
 from __future__ import annotations
@@ -95,10 +103,10 @@ def for_detector(det: Detector) -> LinearTrackModel:
         sigma = np.array([[lay.resolution_x_mm, lay.resolution_y_mm] for lay in det.layers])  # type: ignore[union-attr]
         return LinearTrackModel("velo-uv", ("u_mm", "v_mm"), ("x", "y"), H, np.zeros((n, 2)), sigma)
     H = np.zeros((n, 1, 2))
-    H[:, 0, 0] = 1.0
-    H[:, 0, 1] = pos - det.reference_z_mm
+    H[:, 0, 0] = pos - det.reference_z_mm
+    H[:, 0, 1] = 1.0
     sigma = np.array([[lay.resolution_x_mm] for lay in det.layers])  # type: ignore[union-attr]
-    return LinearTrackModel("telescope-x", ("x_ref_mm", "tx"), ("x",), H, np.zeros((n, 1)), sigma)
+    return LinearTrackModel("telescope-x", ("tx", "x_ref_mm"), ("x",), H, np.zeros((n, 1)), sigma)
 
 
 def helix_phi_at_radius(phi0: np.ndarray, qoverpt: np.ndarray, r_mm: float | np.ndarray, bz_tesla: float) -> np.ndarray:

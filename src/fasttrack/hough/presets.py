@@ -60,13 +60,12 @@ def default_fields(det: Detector) -> dict[str, Any]:
         lay0 = det.layers[0]
         lsb = lay0.pitch_x_mm / 32.0  # type: ignore[union-attr]
         n_b, bin_shift = 160, 7
-        zref = det.reference_z_mm
         base = dict(
             name=det.name,
-            param_names=("tx", "x_ref_mm"),
+            param_names=model.param_names,
             measurement_name="x",
-            slopes=tuple(float(z - zref) for z in det.positions_mm()),
-            offsets=tuple(0.0 for _ in det.layers),
+            slopes=tuple(float(v) for v in model.H[:, 0, 0]),  # z_l − z_ref
+            offsets=tuple(float(v) for v in model.c[:, 0]),
             a_min=-0.032,
             a_max=0.032,
             n_a=32,

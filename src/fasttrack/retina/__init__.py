@@ -3,8 +3,8 @@
 >>> from fasttrack import detector
 >>> from fasttrack.retina import Retina, RetinaConfig
 >>> cfg = RetinaConfig.for_detector(detector.telescope())
->>> (cfg.n_a, cfg.n_b)
-(192, 48)
+>>> cfg.param_names, (cfg.n_a, cfg.n_b)
+(('tx', 'x_ref_mm'), (48, 192))
 """
 
 from .config import RetinaConfig, RetinaTables

@@ -31,12 +31,12 @@ def default_fields(det: Detector) -> dict[str, Any]:
     if model.name == "telescope-x":
         lay0 = det.layers[0]
         base: dict[str, Any] = dict(
-            a_min=-48.0,
-            a_max=48.0,
-            n_a=192,
-            b_min=-0.032,
-            b_max=0.032,
-            n_b=48,
+            a_min=-0.032,
+            a_max=0.032,
+            n_a=48,
+            b_min=-48.0,
+            b_max=48.0,
+            n_b=192,
             sigma=0.3,
             coord_lsb=lay0.pitch_x_mm / 32.0,  # type: ignore[union-attr]
             roi_sigmas=3.0,
@@ -47,7 +47,7 @@ def default_fields(det: Detector) -> dict[str, Any]:
             assoc_weight=0.5,
             max_hits=128,
             max_tracks=16,
-            description="telescope: (x at z_ref = 350 mm, slope tx), coordinate LSB = pitch/32",
+            description="telescope: (slope tx, x at z_ref = 350 mm), coordinate LSB = pitch/32",
         )
     elif model.name == "barrel-rphi":
         half = max(lay.phi_max for lay in det.layers) - math.radians(2.0)  # type: ignore[union-attr]
@@ -121,14 +121,14 @@ def rtl_fields(det: Detector) -> dict[str, Any]:
     if model.name == "telescope-x":
         lay0 = det.layers[0]
         base: dict[str, Any] = dict(
-            n_a=48,
-            n_b=8,
+            n_a=8,
+            n_b=48,
             sigma=1.0,
             coord_lsb=lay0.pitch_x_mm / 2.0,  # type: ignore[union-attr]
             weight_bits=6,
             lut_size=32,
             threshold=4.0,
-            description="telescope, RTL: 48 x 8 cells (x at z_ref, slope tx), coordinate LSB = pitch/2",
+            description="telescope, RTL: 8 x 48 cells (slope tx, x at z_ref), coordinate LSB = pitch/2",
         )
         return base
     if model.name == "barrel-rphi":

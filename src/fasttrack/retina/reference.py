@@ -26,7 +26,7 @@ Semantics (both modes; integer details in :mod:`fasttrack.retina.config`):
    the denominator is 0; fixed: the same in integers with the numerator shifted left by
    ``F = centroid_frac_bits`` and divided truncating toward zero like C++ ``/``. The
    track parameters are ``a = a_min + (i + ½ + off_a)·Δa`` (fixed: ``off_a_hw/2^F``).
-   (Measured on the telescope, this halves the b resolution of the full 3×3 weighted
+   (Measured on the telescope, this halves the tx resolution of the full 3×3 weighted
    centroid, whose wide pedestal from short-lever layers pulls offsets toward 0.)
 6. **Association.** A track's ``hit_ids`` hold, for each layer, the processed hit of
    largest weight in the track's cell (the first in input order on ties), if that weight

@@ -23,7 +23,7 @@ Spec
     [search]
     kind = "grid"                   # "grid": every combination, in the order written
     [search.params]                 # config field -> list of values
-    n_a = [96, 192]
+    n_b = [96, 192]
     threshold = [4.0, 4.5]
 
     [[samples]]                     # one or more event samples; every point runs on each
@@ -81,11 +81,11 @@ Example
 >>> from fasttrack.scan import parse_spec
 >>> spec = parse_spec({
 ...     "algorithm": "retina",
-...     "search": {"kind": "grid", "params": {"n_a": [96, 192], "threshold": [4.0, 4.5]}},
+...     "search": {"kind": "grid", "params": {"n_b": [96, 192], "threshold": [4.0, 4.5]}},
 ...     "samples": [{"preset": "telescope", "events": 100, "seed": 1}],
 ... })
 >>> [p.overrides for p in spec.points()][:2]
-[{'n_a': 96, 'threshold': 4.0}, {'n_a': 96, 'threshold': 4.5}]
+[{'n_b': 96, 'threshold': 4.0}, {'n_b': 96, 'threshold': 4.5}]
 >>> result = run_scan(spec, "build/scan", serial=True)  # doctest: +SKIP
 >>> result.n_evaluated, result.table.num_rows  # doctest: +SKIP
 (4, 4)
