@@ -506,8 +506,11 @@ ALL_FAILING = SPEC.replace("n_b = [2, 96, 192]", "n_b = [1, 2]")
 assert ALL_FAILING != SPEC
 
 
-def test_cli_scan_every_point_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_scan_every_point_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No point succeeded: exit status 1, the distinct errors with their counts on stderr."""
+    monkeypatch.setenv("FASTTRACK_NO_PROGRESS", "1")  # stderr holds the errors alone, no progress bar
     spec = _write(tmp_path, ALL_FAILING)
     assert cli.main(["scan", str(spec), "--out", str(tmp_path / "out"), "--serial", "--no-plots"]) == 1
     captured = capsys.readouterr()
