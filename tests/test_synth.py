@@ -89,11 +89,12 @@ def test_full_telescope_retina_within_a_quarter_of_a_u50():
     assert rep.u50_lut_share <= 0.25
 
 
-@pytest.mark.slow
+@pytest.mark.fullsynth
 def test_full_barrel_hough_18_instances_within_a_u50():
     """The Hough issue's target: the 18 time-multiplexed barrel instances of the CMS TMTT
-    demonstrator within one U50. A flat yosys run of the whole design, about 9 min: in
-    `make test` (cached under build/synth/), not in `make test-fast`."""
+    demonstrator within one U50. A flat yosys run of the whole design, about 9 min: a
+    full-size synthesis, so with the others behind `make test-synth` (cached under
+    build/synth/), not in `make test`."""
     rep = synthesize("hough", "barrel")
     assert rep.method == "flat"
     assert 20_000 < rep.lut  # 32 columns of list memories and their logic
