@@ -154,15 +154,10 @@ def retina_cycle_model(cfg: RetinaConfig, events: Events, *, clock_mhz: float = 
 
 
 def _hough_readout_cycles(
-    cfg: HoughConfig,
-    mask: np.ndarray,
-    count: np.ndarray,
-    lists: np.ndarray,
-    layer: np.ndarray,
-    hw: np.ndarray,
-    sub_shift_hw: np.ndarray,
+    hough: Hough, hits: hough_engine.Hits, h0: int, mask: np.ndarray, count: np.ndarray, lists: np.ndarray
 ) -> int:
-    """Clocks of the readout FSM for one event (LIST .. end word), no back-pressure.
+    """Clocks of the readout FSM for one event (its hits from ``h0``; its filled cells
+    ``mask``, ``count``, ``lists``) from LIST to the end word, no back-pressure.
 
     Without the mini-Hough, LIST stores one candidate cell per clock and one more clock
     finds none left. With it, LIST loads the first cell (one clock); each cell c is refilled
@@ -177,6 +172,7 @@ def _hough_readout_cycles(
     duplicates, else ``max(1, ceil(kept / HOUGH_CMP_LANES))``. Emission: one clock per
     candidate visited and per hit-id word, the clock that stops, the end word.
     """
+    cfg = hough.config
     ml, nl_min = cfg.max_hits_per_cell, cfg.min_layers
     lanes, cmp_lanes = HOUGH_MINI_LANES, HOUGH_CMP_LANES
     pc = np.vectorize(lambda m: int(m).bit_count())(mask) if mask.size else mask
@@ -193,10 +189,8 @@ def _hough_readout_cycles(
             slots = np.asarray(lists[i, j, :n_list], dtype=np.int64)
             m = int(np.bincount(slots % lanes, minlength=lanes).max()) if n_list else 0
             hough_engine._mini_fill(
-                lists[i, j], n_list, layer, hw, hw.astype(np.float64), True, sub_shift_hw,
-                sub_shift_hw.astype(np.float64), i, j, np.int64(cfg.b_min_hw), cfg.bin_shift, 0.0, 1.0,
-                cfg.max_bins_per_column, sub_mask, sub_count, sub_lists,
-            )  # fmt: skip
+                lists[i, j], n_list, hits, h0, True, hough._tables, hough._params, i, j, sub_mask, sub_count, sub_lists
+            )
             n_pass = 0
             for si in range(2):
                 for sj in range(2):
@@ -218,10 +212,10 @@ def _hough_readout_cycles(
         order = sorted(range(len(cands)), key=lambda c: (-cands[c][0], cands[c][1], c))
         kept: list[int] = []
         for c in order:
-            nh, hits = cands[c][1], cands[c][2]
+            nh, hit_set = cands[c][1], cands[c][2]
             dup_at = -1
             for q, k in enumerate(kept):
-                sh = len(hits & cands[k][2])
+                sh = len(hit_set & cands[k][2])
                 if sh >= cfg.dup_min_shared and nh - sh <= cfg.dup_max_new:
                     dup_at = q
                     break
@@ -244,7 +238,8 @@ def _hough_readout_cycles(
 def hough_event_loads(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray]:
     """Per event: input words (hits + the end word) and readout clocks."""
     h = Hough(cfg)
-    offsets, layer, hw, _meas, bend_hw, _bend, _ids = h._inputs(events)
+    hits = h._inputs(events)
+    offsets = hits.offsets
     n_ev = len(offsets) - 1
     words = np.diff(offsets).astype(np.int64) + 1
     readout = np.zeros(n_ev, dtype=np.int64)
@@ -256,13 +251,9 @@ def hough_event_loads(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.
         count = np.zeros((n_a, n_b), dtype=np.int64)
         lists = np.empty((n_a, n_b, ml), dtype=np.int64)
         st = np.zeros(3, dtype=np.int64)
-        lay, hwe = layer[h0:h1], hw[h0:h1]
-        hough_engine._fill_event(
-            lay, hwe, hwe.astype(np.float64), bend_hw[h0:h1], bend_hw[h0:h1].astype(np.float64), n_use, True,
-            h._shift_hw, h._shift_f, np.int64(cfg.b_min_hw), cfg.bin_shift, 0.0, 1.0, cfg.max_bins_per_column,
-            h._a_bend_hw, h._a_bend, np.int64(cfg.bend_window_hw), -1.0, ml, mask, count, lists, st,
-        )  # fmt: skip
-        readout[e] = _hough_readout_cycles(cfg, mask, count, lists, lay, hwe, h._sub_shift_hw)
+        # the fixed-point fill of the golden model: the RTL's cells
+        hough_engine._fill_event(hits, h0, n_use, True, h._tables, h._params, mask, count, lists, st)
+        readout[e] = _hough_readout_cycles(h, hits, h0, mask, count, lists)
     return words, readout
 
 
