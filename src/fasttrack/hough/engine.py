@@ -235,6 +235,30 @@ def _mini_fill(
 
 
 @nb.njit(cache=True)
+def _mini_fill_cells(
+    cell_i: np.ndarray,
+    cell_j: np.ndarray,
+    count: np.ndarray,
+    lists: np.ndarray,
+    hits: Hits,
+    h0: int,
+    fixed: bool,
+    tab: Tables,
+    par: Params,
+    sub_mask: np.ndarray,
+    sub_count: np.ndarray,
+    sub_lists: np.ndarray,
+) -> None:
+    """:func:`_mini_fill` of cells ``(cell_i[k], cell_j[k])`` of one event into ``sub_mask[k]``,
+    ``sub_count[k]``, ``sub_lists[k]``. For callers in Python (the cycle model): one call
+    per event, as each call from Python types every field of the bundles (a few µs)."""
+    for k in range(cell_i.shape[0]):
+        i, j = cell_i[k], cell_j[k]
+        n_list = min(count[i, j], par.max_hits_per_cell)
+        _mini_fill(lists[i, j], n_list, hits, h0, fixed, tab, par, i, j, sub_mask[k], sub_count[k], sub_lists[k])
+
+
+@nb.njit(cache=True)
 def _shared(a: np.ndarray, na: int, b: np.ndarray, nb_: int) -> int:
     """Number of hits two candidates' lists have in common (lists in input order)."""
     n = 0

@@ -176,28 +176,30 @@ def _hough_readout_cycles(
     ml, nl_min = cfg.max_hits_per_cell, cfg.min_layers
     lanes, cmp_lanes = HOUGH_MINI_LANES, HOUGH_CMP_LANES
     pc = np.vectorize(lambda m: int(m).bit_count())(mask) if mask.size else mask
-    cells = [(int(i), int(j)) for i, j in zip(*np.nonzero(pc >= nl_min), strict=True)]  # raster order
+    cell_i, cell_j = np.nonzero(pc >= nl_min)  # raster order
+    cells = [(int(i), int(j)) for i, j in zip(cell_i, cell_j, strict=True)]
     cyc = 1 if cfg.mini_hough else len(cells) + 1
     cands: list[tuple[int, int, frozenset[int]]] = []  # (layers, listed hits, hit set)
-    sub_mask = np.zeros((2, 2), dtype=np.int64)
-    sub_count = np.zeros((2, 2), dtype=np.int64)
-    sub_lists = np.empty((2, 2, ml), dtype=np.int64)
+    if cfg.mini_hough:  # the golden model's 2×2 refill of every cell, in one call
+        sub_mask = np.zeros((len(cells), 2, 2), dtype=np.int64)
+        sub_count = np.zeros((len(cells), 2, 2), dtype=np.int64)
+        sub_lists = np.empty((len(cells), 2, 2, ml), dtype=np.int64)
+        hough_engine._mini_fill_cells(
+            cell_i, cell_j, count, lists, hits, h0, True, hough._tables, hough._params, sub_mask, sub_count, sub_lists
+        )
     p_prev = 0
-    for i, j in cells:
+    for k, (i, j) in enumerate(cells):
         n_list = min(int(count[i, j]), ml)
         if cfg.mini_hough:
             slots = np.asarray(lists[i, j, :n_list], dtype=np.int64)
             m = int(np.bincount(slots % lanes, minlength=lanes).max()) if n_list else 0
-            hough_engine._mini_fill(
-                lists[i, j], n_list, hits, h0, True, hough._tables, hough._params, i, j, sub_mask, sub_count, sub_lists
-            )
             n_pass = 0
             for si in range(2):
                 for sj in range(2):
-                    n_l = int(sub_mask[si, sj]).bit_count()
+                    n_l = int(sub_mask[k, si, sj]).bit_count()
                     if n_l >= nl_min:
-                        ns = int(sub_count[si, sj])
-                        cands.append((n_l, ns, frozenset(int(h) for h in sub_lists[si, sj, :ns])))
+                        ns = int(sub_count[k, si, sj])
+                        cands.append((n_l, ns, frozenset(int(h) for h in sub_lists[k, si, sj, :ns])))
                         n_pass += 1
             cyc += max(m, p_prev, 1)  # MINI, handed to the store queue in its last clock
             p_prev = n_pass
