@@ -3,14 +3,93 @@
 Each hit visits every column once and fills only the bins its line crosses there (at
 most ``max_bins_per_column``): ``n_a`` steps per hit, never the whole array. The float and
 fixed kernels share everything but the arithmetic of the bin range.
+
+The kernels take four bundles (named tuples, which numba passes like C structs), built
+in one place, :class:`fasttrack.hough.Hough`: :class:`Hits` (the sample),
+:class:`Tables` (per-layer, per-column arrays of the config), :class:`Params` (its
+scalars) and :class:`Buffers` (the outputs, filled in place). Each holds the float and
+the fixed-point form of a quantity side by side (``meas`` / ``coord_hw``); the kernels
+read the one of their mode (``fixed``).
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numba as nb
 import numpy as np
+
+# duplicate rules as the kernels see them (Params.duplicate_rule)
+RULE_NONE, RULE_LOCALMAX, RULE_SHARING = 0, 1, 2
+DUPLICATE_RULES = {"none": RULE_NONE, "localmax": RULE_LOCALMAX, "sharing": RULE_SHARING}
+
+
+class Hits(NamedTuple):
+    """The hits of a sample, flat in input order; event ``e`` owns ``offsets[e]:offsets[e + 1]``."""
+
+    offsets: np.ndarray  # int64 (n_events + 1,)
+    layer: np.ndarray  # int64 (n_hits,) layer index
+    meas: np.ndarray  # float64 (n_hits,) the measurement (mm or rad): float mode
+    coord_hw: np.ndarray  # int64 (n_hits,) the same in coordinate LSBs: fixed mode
+    bend: np.ndarray  # float64 (n_hits,) q/pT from the stub bend (1/GeV); 0 without the bend filter
+    bend_hw: np.ndarray  # int64 (n_hits,) the same in bend LSBs
+    hit_id: np.ndarray  # int64 (n_hits,) not read by the kernels: maps the tracks' hits back
+
+
+class Tables(NamedTuple):
+    """Per-layer, per-column arrays of one config (the firmware's ROMs and their float twins).
+
+    A hit's line in layer ``l`` crosses column edge ``k`` at ``b = m − shift[l, k]``.
+    """
+
+    shift: np.ndarray  # float64 (n_layers, n_a + 1) at the column edges (measurement units)
+    shift_hw: np.ndarray  # int64 (n_layers, n_a + 1) the same in coordinate LSBs
+    sub_shift: np.ndarray  # float64 (n_layers, 2·n_a + 1) at the half-column edges (mini-Hough)
+    sub_shift_hw: np.ndarray  # int64 (n_layers, 2·n_a + 1) the same in coordinate LSBs
+    a_bend: np.ndarray  # float64 (n_a,) q/pT of each column for the bend filter (1/GeV)
+    a_bend_hw: np.ndarray  # int64 (n_a,) the same in bend LSBs
+
+
+class Params(NamedTuple):
+    """Scalars of one config."""
+
+    max_hits: int  # hits processed per event; the rest are dropped
+    n_a: int  # columns
+    n_b: int  # bins per column
+    b_min: float  # lower edge of bin 0 (measurement units)
+    b_min_hw: np.int64  # the same in coordinate LSBs
+    delta_b: float  # bin width (measurement units)
+    bin_shift: int  # bin width 2^bin_shift coordinate LSBs
+    max_bins_per_column: int  # bins one hit may fill in a column (from the lowest)
+    bend_window: float  # bend filter |bend − a_bend| ≤ window (1/GeV); < 0: off
+    bend_window_hw: np.int64  # the same in bend LSBs
+    max_hits_per_cell: int  # hit-list length per cell
+    min_layers: int  # layers a candidate needs
+    duplicate_rule: int  # RULE_NONE, RULE_LOCALMAX or RULE_SHARING
+    dup_min_shared: int  # rule "sharing": listed hits in common that make a duplicate ...
+    dup_max_new: int  # ... when it has at most this many listed hits the kept one lacks
+    mini_hough: bool  # split candidate cells 2×2 and refill them
+    max_tracks: int  # track slots per event
+
+
+class Buffers(NamedTuple):
+    """Outputs of :func:`run`; event ``e``'s tracks in slots ``e·max_tracks ...`` (the first
+    ``min(ev_stats[e, 4], max_tracks)`` of them are written)."""
+
+    # int64 (n_events, 5): hits dropped, fills capped, list overflows, hits filling nothing,
+    # candidates after duplicate removal (before the output capacity)
+    ev_stats: np.ndarray
+    column: np.ndarray  # int64 (n_events·max_tracks,) cell index i along a
+    bin: np.ndarray  # int64 (n_events·max_tracks,) cell index j along b
+    sub: np.ndarray  # int64 (n_events·max_tracks,) mini-Hough sub-cell 2·(column half) + (bin half); −1 without
+    layer_mask: np.ndarray  # int64 (n_events·max_tracks,) layers that filled the (sub-)cell, bit l
+    n_hits: np.ndarray  # int64 (n_events·max_tracks,) listed hits
+    hits: np.ndarray  # int64 (n_events·max_tracks, max_hits_per_cell) listed hits, event-local indices
+    keep_maps: bool  # write every event's arrays into the three below
+    maps: np.ndarray  # int64 (n_events or 0, n_a, n_b) layers per cell
+    masks: np.ndarray  # int64 (n_events or 0, n_a, n_b) layer masks
+    hit_counts: np.ndarray  # int64 (n_events or 0, n_a, n_b) hits that filled each cell, listed or not
 
 
 @nb.njit(cache=True, inline="always")
@@ -41,32 +120,26 @@ def _bin_range_float(m: float, s0: float, s1: float, b_min: float, db: float) ->
 
 @nb.njit(cache=True)
 def _fill_event(
-    layer: np.ndarray,
-    hw: np.ndarray,
-    meas: np.ndarray,
-    bend_hw: np.ndarray,
-    bend: np.ndarray,
+    hits: Hits,
+    h0: int,
     n_use: int,
     fixed: bool,
-    shift_hw: np.ndarray,
-    shift_f: np.ndarray,
-    b_min_hw: np.int64,
-    bin_shift: int,
-    b_min: float,
-    db: float,
-    cap: int,
-    a_bend_hw: np.ndarray,
-    a_bend: np.ndarray,
-    bend_win_hw: np.int64,
-    bend_win: float,
-    max_list: int,
+    tab: Tables,
+    par: Params,
     mask: np.ndarray,
     count: np.ndarray,
     lists: np.ndarray,
     stats: np.ndarray,
 ) -> None:
-    """Fill one event's layer masks and hit lists. ``stats``: [fills capped, list overflows,
-    hits that filled no cell]."""
+    """Fill the layer masks and hit lists of the event whose hits start at ``h0``; lists
+    hold event-local hit indices. ``stats``: [fills capped, list overflows, hits that
+    filled no cell]."""
+    layer, hw, meas = hits.layer[h0:], hits.coord_hw[h0:], hits.meas[h0:]
+    bend_hw, bend = hits.bend_hw[h0:], hits.bend[h0:]
+    shift_hw, shift_f, a_bend_hw, a_bend = tab.shift_hw, tab.shift, tab.a_bend_hw, tab.a_bend
+    b_min_hw, bin_shift, b_min, db = par.b_min_hw, par.bin_shift, par.b_min, par.delta_b
+    cap, max_list = par.max_bins_per_column, par.max_hits_per_cell
+    bend_win_hw, bend_win = par.bend_window_hw, par.bend_window
     n_a, n_b = mask.shape
     for h in range(n_use):
         l = layer[h]
@@ -124,25 +197,23 @@ def _is_localmax(nl: np.ndarray, i: int, j: int) -> bool:
 def _mini_fill(
     cell_hits: np.ndarray,
     n_hits: int,
-    layer: np.ndarray,
-    hw: np.ndarray,
-    meas: np.ndarray,
+    hits: Hits,
+    h0: int,
     fixed: bool,
-    sub_shift_hw: np.ndarray,
-    sub_shift_f: np.ndarray,
+    tab: Tables,
+    par: Params,
     i: int,
     j: int,
-    b_min_hw: np.int64,
-    bin_shift: int,
-    b_min: float,
-    db: float,
-    cap: int,
     sub_mask: np.ndarray,
     sub_count: np.ndarray,
     sub_lists: np.ndarray,
 ) -> None:
-    """Refill cell (i, j) split 2×2 with its listed hits: sub-columns 2i, 2i+1 (edges from
-    the sub-column table) and half-width bins 2j, 2j+1; the same cap per sub-column."""
+    """Refill cell (i, j) split 2×2 with its listed hits (event-local indices, the event's
+    hits starting at ``h0``): sub-columns 2i, 2i+1 (edges from the sub-column table) and
+    half-width bins 2j, 2j+1; the same cap per sub-column."""
+    layer, hw, meas = hits.layer[h0:], hits.coord_hw[h0:], hits.meas[h0:]
+    sub_shift_hw, sub_shift_f = tab.sub_shift_hw, tab.sub_shift
+    b_min_hw, bin_shift, b_min, db, cap = par.b_min_hw, par.bin_shift, par.b_min, par.delta_b, par.max_bins_per_column
     sub_mask[:, :] = 0
     sub_count[:, :] = 0
     for k in range(n_hits):
@@ -161,6 +232,30 @@ def _mini_fill(
                 sub_mask[si, sj] |= np.int64(1) << l
                 sub_lists[si, sj, sub_count[si, sj]] = h
                 sub_count[si, sj] += 1
+
+
+@nb.njit(cache=True)
+def _mini_fill_cells(
+    cell_i: np.ndarray,
+    cell_j: np.ndarray,
+    count: np.ndarray,
+    lists: np.ndarray,
+    hits: Hits,
+    h0: int,
+    fixed: bool,
+    tab: Tables,
+    par: Params,
+    sub_mask: np.ndarray,
+    sub_count: np.ndarray,
+    sub_lists: np.ndarray,
+) -> None:
+    """:func:`_mini_fill` of cells ``(cell_i[k], cell_j[k])`` of one event into ``sub_mask[k]``,
+    ``sub_count[k]``, ``sub_lists[k]``. For callers in Python (the cycle model): one call
+    per event, as each call from Python types every field of the bundles (a few µs)."""
+    for k in range(cell_i.shape[0]):
+        i, j = cell_i[k], cell_j[k]
+        n_list = min(count[i, j], par.max_hits_per_cell)
+        _mini_fill(lists[i, j], n_list, hits, h0, fixed, tab, par, i, j, sub_mask[k], sub_count[k], sub_lists[k])
 
 
 @nb.njit(cache=True)
@@ -201,53 +296,27 @@ def _sharing_keep(
 
 
 @nb.njit(parallel=True, cache=True)
-def run(
-    offsets: np.ndarray,
-    layer: np.ndarray,
-    hw: np.ndarray,
-    meas: np.ndarray,
-    bend_hw: np.ndarray,
-    bend: np.ndarray,
-    max_hits: int,
-    fixed: bool,
-    shift_hw: np.ndarray,
-    shift_f: np.ndarray,
-    sub_shift_hw: np.ndarray,
-    sub_shift_f: np.ndarray,
-    b_min_hw: np.int64,
-    bin_shift: int,
-    b_min: float,
-    db: float,
-    cap: int,
-    a_bend_hw: np.ndarray,
-    a_bend: np.ndarray,
-    bend_win_hw: np.int64,
-    bend_win: float,
-    max_list: int,
-    n_a: int,
-    n_b: int,
-    min_layers: int,
-    rule: int,
-    min_shared: int,
-    max_new: int,
-    mini: bool,
-    max_tracks: int,
-    ev_stats: np.ndarray,
-    t_i: np.ndarray,
-    t_j: np.ndarray,
-    t_sub: np.ndarray,
-    t_mask: np.ndarray,
-    t_nhits: np.ndarray,
-    t_hits: np.ndarray,
-    keep_maps: bool,
-    maps: np.ndarray,
-    mask_maps: np.ndarray,
-    count_maps: np.ndarray,
-) -> None:
-    """All events. ``rule``: 0 none, 1 localmax, 2 sharing. Per event: ev_stats = [hits
-    dropped, fills capped, list overflows, hits filling nothing, candidates after duplicate
-    removal and before the output capacity]; tracks in slots ``e·max_tracks ...``;
-    ``t_hits`` holds each track's hit list (event-local indices)."""
+def run(hits: Hits, tab: Tables, par: Params, fixed: bool, out: Buffers) -> None:
+    """All events into ``out`` (see :class:`Buffers`), in integer arithmetic on
+    ``coord_hw``, ``bend_hw`` (``fixed``) or in float on ``meas``, ``bend``."""
+    offsets, max_hits, n_a, n_b = hits.offsets, par.max_hits, par.n_a, par.n_b
+    max_list, min_layers, rule, mini = par.max_hits_per_cell, par.min_layers, par.duplicate_rule, par.mini_hough
+    min_shared, max_new, max_tracks = par.dup_min_shared, par.dup_max_new, par.max_tracks
+    # The outputs, one field per statement. In a prange body numba's parfor pass drops
+    # writes to an array it cannot trace back to an argument: one indexed through the
+    # bundle (out.maps[e] = ...) or unpacked with others as a tuple (a, b, c, d = out.a,
+    # ...) is such a case (numba#5872, #7135); `maps = out.maps` is traced.
+    ev_stats = out.ev_stats
+    t_i = out.column
+    t_j = out.bin
+    t_sub = out.sub
+    t_mask = out.layer_mask
+    t_nhits = out.n_hits
+    t_hits = out.hits
+    maps = out.maps
+    mask_maps = out.masks
+    count_maps = out.hit_counts
+    keep_maps = out.keep_maps
     n_ev = offsets.shape[0] - 1
     n_slots = n_a * n_b * (4 if mini else 1)
     for e in nb.prange(n_ev):
@@ -258,31 +327,7 @@ def run(
         # lists and candidate buffers are read only below their counts: no need to zero them
         lists = np.empty((n_a, n_b, max_list), dtype=np.int64)
         st = np.zeros(3, dtype=np.int64)
-        _fill_event(
-            layer[h0:h1],
-            hw[h0:h1],
-            meas[h0:h1],
-            bend_hw[h0:h1],
-            bend[h0:h1],
-            n_use,
-            fixed,
-            shift_hw,
-            shift_f,
-            b_min_hw,
-            bin_shift,
-            b_min,
-            db,
-            cap,
-            a_bend_hw,
-            a_bend,
-            bend_win_hw,
-            bend_win,
-            max_list,
-            mask,
-            count,
-            lists,
-            st,
-        )
+        _fill_event(hits, h0, n_use, fixed, tab, par, mask, count, lists, st)
         nl = np.zeros((n_a, n_b), dtype=np.int64)
         for i in range(n_a):
             for j in range(n_b):
@@ -307,30 +352,11 @@ def run(
             for j in range(n_b):
                 if nl[i, j] < min_layers:
                     continue
-                if rule == 1 and not _is_localmax(nl, i, j):
+                if rule == RULE_LOCALMAX and not _is_localmax(nl, i, j):
                     continue
                 n_list = min(count[i, j], max_list)
                 if mini:
-                    _mini_fill(
-                        lists[i, j],
-                        n_list,
-                        layer[h0:h1],
-                        hw[h0:h1],
-                        meas[h0:h1],
-                        fixed,
-                        sub_shift_hw,
-                        sub_shift_f,
-                        i,
-                        j,
-                        b_min_hw,
-                        bin_shift,
-                        b_min,
-                        db,
-                        cap,
-                        sub_mask,
-                        sub_count,
-                        sub_lists,
-                    )
+                    _mini_fill(lists[i, j], n_list, hits, h0, fixed, tab, par, i, j, sub_mask, sub_count, sub_lists)
                     for si in range(2):
                         for sj in range(2):
                             pc = _popcount(sub_mask[si, sj])
@@ -347,7 +373,7 @@ def run(
                     c_hits[n_c, :n_list] = lists[i, j, :n_list]
                     n_c += 1
         keep = np.ones(n_slots, dtype=np.bool_)
-        if rule == 2:
+        if rule == RULE_SHARING:
             _sharing_keep(c_nl, c_nh, c_hits, n_c, min_shared, max_new, keep)
         s = e * max_tracks
         n_out = 0

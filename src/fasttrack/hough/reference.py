@@ -119,15 +119,39 @@ class Hough:
 
     def __init__(self, config: HoughConfig) -> None:
         self.config = cfg = config
-        self._shift_hw = np.ascontiguousarray(cfg.tables.shift_hw)
-        self._shift_f = np.ascontiguousarray(cfg.shifts(cfg.a_edges()))
+        # the kernels' arguments that depend on the config alone, built once
         sub_edges = cfg.a_min + np.arange(2 * cfg.n_a + 1) * (cfg.delta_a / 2.0)
-        self._sub_shift_f = np.ascontiguousarray(cfg.shifts(sub_edges))
-        self._sub_shift_hw = np.ascontiguousarray(cfg.quantize_coord(self._sub_shift_f))
-        self._a_bend_hw = np.ascontiguousarray(cfg.tables.a_bend_hw)
-        self._a_bend = cfg.a_centres()
+        sub_shift = np.ascontiguousarray(cfg.shifts(sub_edges))
+        self._tables = engine.Tables(
+            shift=np.ascontiguousarray(cfg.shifts(cfg.a_edges())),
+            shift_hw=np.ascontiguousarray(cfg.tables.shift_hw),
+            sub_shift=sub_shift,
+            sub_shift_hw=np.ascontiguousarray(cfg.quantize_coord(sub_shift)),
+            a_bend=cfg.a_centres(),
+            a_bend_hw=np.ascontiguousarray(cfg.tables.a_bend_hw),
+        )
+        self._params = engine.Params(
+            max_hits=cfg.max_hits,
+            n_a=cfg.n_a,
+            n_b=cfg.n_b,
+            b_min=float(cfg.b_min),
+            b_min_hw=np.int64(cfg.b_min_hw),
+            delta_b=float(cfg.delta_b),
+            bin_shift=cfg.bin_shift,
+            max_bins_per_column=cfg.max_bins_per_column,
+            bend_window=float(cfg.bend_window_hw * cfg.bend_lsb) if cfg.bend_filter else -1.0,
+            bend_window_hw=np.int64(cfg.bend_window_hw),
+            max_hits_per_cell=cfg.max_hits_per_cell,
+            min_layers=cfg.min_layers,
+            duplicate_rule=engine.DUPLICATE_RULES[cfg.duplicate_rule],
+            dup_min_shared=cfg.dup_min_shared,
+            dup_max_new=cfg.dup_max_new,
+            mini_hough=cfg.mini_hough,
+            max_tracks=cfg.max_tracks,
+        )
 
-    def _inputs(self, events: Events) -> tuple[np.ndarray, ...]:
+    def _inputs(self, events: Events) -> engine.Hits:
+        """The events' hits as the kernels read them, in both number formats."""
         cfg = self.config
         name = cfg.measurement_name
         if name not in events.hits.fields:
@@ -139,21 +163,39 @@ class Hough:
             )
         offsets, cols = events.flat_hits()
         meas = cols[name].astype(np.float64)
-        hw = cfg.quantize_coord(meas)
         if cfg.bend_filter:
             if "bend_qoverpt" not in cols:
                 raise ValueError(f"hough {cfg.name!r} filters on the stub bend; the hits lack 'bend_qoverpt'")
             bend = cols["bend_qoverpt"].astype(np.float64)
         else:
             bend = np.zeros(len(meas))
-        return (
-            offsets,
-            cols["layer"].astype(np.int64),
-            hw,
-            meas,
-            cfg.quantize_bend(bend),
-            bend,
-            cols["hit_id"].astype(np.int64),
+        return engine.Hits(
+            offsets=offsets,
+            layer=cols["layer"].astype(np.int64),
+            meas=meas,
+            coord_hw=cfg.quantize_coord(meas),
+            bend=bend,
+            bend_hw=cfg.quantize_bend(bend),
+            hit_id=cols["hit_id"].astype(np.int64),
+        )
+
+    def _buffers(self, n_ev: int, keep_maps: bool) -> engine.Buffers:
+        """Zeroed outputs for ``n_ev`` events."""
+        cfg = self.config
+        n_slots = n_ev * cfg.max_tracks
+        maps = np.zeros((n_ev if keep_maps else 0, cfg.n_a, cfg.n_b), dtype=np.int64)
+        return engine.Buffers(
+            ev_stats=np.zeros((n_ev, 5), dtype=np.int64),
+            column=np.zeros(n_slots, dtype=np.int64),
+            bin=np.zeros(n_slots, dtype=np.int64),
+            sub=np.zeros(n_slots, dtype=np.int64),
+            layer_mask=np.zeros(n_slots, dtype=np.int64),
+            n_hits=np.zeros(n_slots, dtype=np.int64),
+            hits=np.zeros((n_slots, cfg.max_hits_per_cell), dtype=np.int64),
+            keep_maps=keep_maps,
+            maps=maps,
+            masks=np.zeros_like(maps),
+            hit_counts=np.zeros_like(maps),
         )
 
     def run(self, events: Events, mode: Mode = "fixed", *, keep_maps: bool = False) -> HoughOutput:
@@ -161,71 +203,22 @@ class Hough:
         if mode not in ("float", "fixed"):
             raise ValueError(f"mode must be 'float' or 'fixed', got {mode!r}")
         cfg = self.config
-        offsets, layer, hw, meas, bend_hw, bend, hit_id = self._inputs(events)
+        hits = self._inputs(events)
+        offsets = hits.offsets
         n_ev = len(offsets) - 1
         mt, ml = cfg.max_tracks, cfg.max_hits_per_cell
-        ev_stats = np.zeros((n_ev, 5), dtype=np.int64)
-        t_i = np.zeros(n_ev * mt, dtype=np.int64)
-        t_j = np.zeros(n_ev * mt, dtype=np.int64)
-        t_sub = np.zeros(n_ev * mt, dtype=np.int64)
-        t_mask = np.zeros(n_ev * mt, dtype=np.int64)
-        t_nh = np.zeros(n_ev * mt, dtype=np.int64)
-        t_hits = np.zeros((n_ev * mt, ml), dtype=np.int64)
-        maps = np.zeros((n_ev if keep_maps else 0, cfg.n_a, cfg.n_b), dtype=np.int64)
-        masks = np.zeros_like(maps)
-        counts = np.zeros_like(maps)
-        bend_win = cfg.bend_window_hw * cfg.bend_lsb if cfg.bend_filter else -1.0
-        engine.run(
-            offsets,
-            layer,
-            hw,
-            meas,
-            bend_hw,
-            bend,
-            cfg.max_hits,
-            mode == "fixed",
-            self._shift_hw,
-            self._shift_f,
-            self._sub_shift_hw,
-            self._sub_shift_f,
-            np.int64(cfg.b_min_hw),
-            cfg.bin_shift,
-            float(cfg.b_min),
-            float(cfg.delta_b),
-            cfg.max_bins_per_column,
-            self._a_bend_hw,
-            self._a_bend,
-            np.int64(cfg.bend_window_hw),
-            float(bend_win),
-            ml,
-            cfg.n_a,
-            cfg.n_b,
-            cfg.min_layers,
-            {"none": 0, "localmax": 1, "sharing": 2}[cfg.duplicate_rule],
-            cfg.dup_min_shared,
-            cfg.dup_max_new,
-            cfg.mini_hough,
-            mt,
-            ev_stats,
-            t_i,
-            t_j,
-            t_sub,
-            t_mask,
-            t_nh,
-            t_hits,
-            keep_maps,
-            maps,
-            masks,
-            counts,
-        )
+        buf = self._buffers(n_ev, keep_maps)
+        engine.run(hits, self._tables, self._params, mode == "fixed", buf)
+        ev_stats = buf.ev_stats
         n_tracks = np.minimum(ev_stats[:, 4], mt)
         sel = (np.arange(mt)[None, :] < n_tracks[:, None]).ravel()
-        t_i, t_j, t_sub, t_mask, t_nh, t_hits = t_i[sel], t_j[sel], t_sub[sel], t_mask[sel], t_nh[sel], t_hits[sel]
+        t_i, t_j, t_sub, t_mask = buf.column[sel], buf.bin[sel], buf.sub[sel], buf.layer_mask[sel]
+        t_nh, t_hits = buf.n_hits[sel], buf.hits[sel]
         # hit lists: event-local indices -> hit ids
         track_event = np.repeat(np.arange(n_ev), n_tracks)
         in_list = np.arange(ml)[None, :] < t_nh[:, None]
         local = t_hits[in_list]
-        hit_ids = ak.unflatten(hit_id[local + np.repeat(offsets[:-1][track_event], t_nh)].astype(np.int32), t_nh)
+        hit_ids = ak.unflatten(hits.hit_id[local + np.repeat(offsets[:-1][track_event], t_nh)].astype(np.int32), t_nh)
         # parameters: cell centre, or the sub-cell's with the mini-Hough
         half = t_sub >= 0
         a_off = np.where(half, 0.25 + 0.5 * (t_sub // 2), 0.5)
@@ -251,9 +244,9 @@ class Hough:
             ev_stats[:, 2].copy(),
             ev_stats[:, 3].copy(),
             ev_stats[:, 4].copy(),
-            maps if keep_maps else None,
-            masks if keep_maps else None,
-            counts if keep_maps else None,
+            buf.maps if keep_maps else None,
+            buf.masks if keep_maps else None,
+            buf.hit_counts if keep_maps else None,
         )
 
     def find(self, events: Events, mode: Mode = "fixed") -> ak.Array:

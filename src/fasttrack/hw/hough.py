@@ -382,15 +382,10 @@ def max_idle_cycles(cfg: HoughConfig) -> int:
 # cycle model
 # ---------------------------------------------------------------------------------------
 def readout_cycles(
-    cfg: HoughConfig,
-    mask: np.ndarray,
-    count: np.ndarray,
-    lists: np.ndarray,
-    layer: np.ndarray,
-    hw: np.ndarray,
-    sub_shift_hw: np.ndarray,
+    hough: Hough, hits: hough_engine.Hits, h0: int, mask: np.ndarray, count: np.ndarray, lists: np.ndarray
 ) -> int:
-    """Clocks of the readout FSM for one event (LIST .. end word), no back-pressure.
+    """Clocks of the readout FSM for one event (its hits from ``h0``; its filled cells
+    ``mask``, ``count``, ``lists``) from LIST to the end word, no back-pressure.
 
     Without the mini-Hough, LIST stores one candidate cell per clock and one more clock
     finds none left. With it, LIST loads the first cell (one clock); each cell c is refilled
@@ -405,32 +400,33 @@ def readout_cycles(
     else ``max(1, ceil(kept / CMP_LANES))``. Emission: one clock per candidate visited
     and per hit-id word, the clock that stops, the end word.
     """
+    cfg = hough.config
     ml, nl_min = cfg.max_hits_per_cell, cfg.min_layers
     pc = np.vectorize(lambda m: int(m).bit_count())(mask) if mask.size else mask
-    cells = [(int(i), int(j)) for i, j in zip(*np.nonzero(pc >= nl_min), strict=True)]  # raster order
+    cell_i, cell_j = np.nonzero(pc >= nl_min)  # raster order
+    cells = [(int(i), int(j)) for i, j in zip(cell_i, cell_j, strict=True)]
     cyc = 1 if cfg.mini_hough else len(cells) + 1
     cands: list[tuple[int, int, frozenset[int]]] = []  # (layers, listed hits, hit set)
-    sub_mask = np.zeros((2, 2), dtype=np.int64)
-    sub_count = np.zeros((2, 2), dtype=np.int64)
-    sub_lists = np.empty((2, 2, ml), dtype=np.int64)
+    if cfg.mini_hough:  # the golden model's 2x2 refill of every cell, in one call
+        sub_mask = np.zeros((len(cells), 2, 2), dtype=np.int64)
+        sub_count = np.zeros((len(cells), 2, 2), dtype=np.int64)
+        sub_lists = np.empty((len(cells), 2, 2, ml), dtype=np.int64)
+        hough_engine._mini_fill_cells(
+            cell_i, cell_j, count, lists, hits, h0, True, hough._tables, hough._params, sub_mask, sub_count, sub_lists
+        )
     p_prev = 0
-    for i, j in cells:
+    for k, (i, j) in enumerate(cells):
         n_list = min(int(count[i, j]), ml)
         if cfg.mini_hough:
             slots = np.asarray(lists[i, j, :n_list], dtype=np.int64)
             m = int(np.bincount(slots % MINI_LANES, minlength=MINI_LANES).max()) if n_list else 0
-            hough_engine._mini_fill(
-                lists[i, j], n_list, layer, hw, hw.astype(np.float64), True, sub_shift_hw,
-                sub_shift_hw.astype(np.float64), i, j, np.int64(cfg.b_min_hw), cfg.bin_shift, 0.0, 1.0,
-                cfg.max_bins_per_column, sub_mask, sub_count, sub_lists,
-            )  # fmt: skip
             n_pass = 0
             for si in range(2):
                 for sj in range(2):
-                    n_l = int(sub_mask[si, sj]).bit_count()
+                    n_l = int(sub_mask[k, si, sj]).bit_count()
                     if n_l >= nl_min:
-                        ns = int(sub_count[si, sj])
-                        cands.append((n_l, ns, frozenset(int(h) for h in sub_lists[si, sj, :ns])))
+                        ns = int(sub_count[k, si, sj])
+                        cands.append((n_l, ns, frozenset(int(h) for h in sub_lists[k, si, sj, :ns])))
                         n_pass += 1
             cyc += max(m, p_prev, 1)  # MINI, handed to the store queue in its last clock
             p_prev = n_pass
@@ -445,10 +441,10 @@ def readout_cycles(
         order = sorted(range(len(cands)), key=lambda c: (-cands[c][0], cands[c][1], c))
         kept: list[int] = []
         for c in order:
-            nh, hits = cands[c][1], cands[c][2]
+            nh, hit_set = cands[c][1], cands[c][2]
             dup_at = -1
             for q, k in enumerate(kept):
-                sh = len(hits & cands[k][2])
+                sh = len(hit_set & cands[k][2])
                 if sh >= cfg.dup_min_shared and nh - sh <= cfg.dup_max_new:
                     dup_at = q
                     break
@@ -471,7 +467,8 @@ def readout_cycles(
 def event_loads(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray]:
     """Per event: input words (hits + the end word) and readout clocks."""
     h = Hough(cfg)
-    offsets, layer, hw, _meas, bend_hw, _bend, _ids = h._inputs(events)
+    hits = h._inputs(events)
+    offsets = hits.offsets
     n_ev = len(offsets) - 1
     words = np.diff(offsets).astype(np.int64) + 1
     readout = np.zeros(n_ev, dtype=np.int64)
@@ -483,13 +480,9 @@ def event_loads(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarra
         count = np.zeros((n_a, n_b), dtype=np.int64)
         lists = np.empty((n_a, n_b, ml), dtype=np.int64)
         st = np.zeros(3, dtype=np.int64)
-        lay, hwe = layer[h0:h1], hw[h0:h1]
-        hough_engine._fill_event(
-            lay, hwe, hwe.astype(np.float64), bend_hw[h0:h1], bend_hw[h0:h1].astype(np.float64), n_use, True,
-            h._shift_hw, h._shift_f, np.int64(cfg.b_min_hw), cfg.bin_shift, 0.0, 1.0, cfg.max_bins_per_column,
-            h._a_bend_hw, h._a_bend, np.int64(cfg.bend_window_hw), -1.0, ml, mask, count, lists, st,
-        )  # fmt: skip
-        readout[e] = readout_cycles(cfg, mask, count, lists, lay, hwe, h._sub_shift_hw)
+        # the fixed-point fill of the golden model: the RTL's cells
+        hough_engine._fill_event(hits, h0, n_use, True, h._tables, h._params, mask, count, lists, st)
+        readout[e] = readout_cycles(h, hits, h0, mask, count, lists)
     return words, readout
 
 

@@ -8,16 +8,87 @@ applied cell by cell; so the result equals a dense cells × hits loop with the s
 
 The float and fixed kernels share the structure; only the arithmetic differs (see
 :mod:`fasttrack.retina.config` for the integer semantics).
+
+The kernels take four bundles (named tuples, which numba passes like C structs), built
+in one place, :class:`fasttrack.retina.Retina`: :class:`Hits` (the sample),
+:class:`Tables` (per-layer and per-cell arrays of the config), :class:`Params` (its
+scalars) and :class:`Buffers` (the outputs, filled in place). Each holds the float and
+the fixed-point form of a quantity side by side (``meas`` / ``coord_hw``); a kernel
+reads the one of its mode.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numba as nb
 import numpy as np
 
 from ..fixed import div_trunc
+
+
+class Hits(NamedTuple):
+    """The hits of a sample, flat in input order; event ``e`` owns ``offsets[e]:offsets[e + 1]``."""
+
+    offsets: np.ndarray  # int64 (n_events + 1,)
+    layer: np.ndarray  # int64 (n_hits,) layer index
+    meas: np.ndarray  # float64 (n_hits, n_meas) measurements (mm or rad): float mode
+    coord_hw: np.ndarray  # int64 (n_hits, n_meas) the same in coordinate LSBs: fixed mode
+    bend: np.ndarray  # float64 (n_hits,) q/pT from the stub bend (1/GeV); 0 without the bend filter
+    bend_hw: np.ndarray  # int64 (n_hits,) the same in bend LSBs
+    hit_id: np.ndarray  # int64 (n_hits,) not read by the kernels: maps the tracks' hits back
+
+
+class Tables(NamedTuple):
+    """Per-layer and per-cell arrays of one config (the firmware's ROMs and their float twins)."""
+
+    # the linear model m = H·(a, b) + c per layer: the search for the cells within reach
+    H: np.ndarray  # float64 (n_layers, n_meas, 2)
+    c: np.ndarray  # float64 (n_layers, n_meas)
+    model_dev: np.ndarray  # float64 (n_layers,) max |receptor − linear model|: widens the search
+    inner_a: np.ndarray  # bool (n_layers,) a is the inner loop (its step moves the receptor most)
+    a_c: np.ndarray  # float64 (n_a,) cell centres along a
+    b_c: np.ndarray  # float64 (n_b,) cell centres along b
+    a_bend: np.ndarray  # float64 (n_a,) q/pT of each column for the bend filter (1/GeV)
+    a_bend_hw: np.ndarray  # int64 (n_a,) the same in bend LSBs
+    rec: np.ndarray  # float64 (n_layers, n_meas, n_a, n_b) receptors (measurement units)
+    rec_hw: np.ndarray  # int64 (n_layers, n_meas, n_a, n_b) the same in coordinate LSBs
+    roi: np.ndarray  # float64 (n_layers,) region-of-interest cut (measurement units)
+    roi_hw: np.ndarray  # int64 (n_layers,) the same in coordinate LSBs
+    sigma: np.ndarray  # float64 (n_layers,) receptor width (measurement units)
+    lut: np.ndarray  # int64 (n_layers, lut_size) weight at LUT index d >> lut_shift (2D: d² >> lut_shift)
+    lut_shift: np.ndarray  # int64 (n_layers,)
+
+
+class Params(NamedTuple):
+    """Scalars of one config."""
+
+    max_hits: int  # hits processed per event; the rest are dropped
+    max_tracks: int  # track slots per event
+    coord_lsb: float  # measurement units per coordinate LSB
+    bend_window: float  # bend filter |bend − a_bend| ≤ window (1/GeV); < 0: off
+    bend_window_hw: np.int64  # the same in bend LSBs
+    threshold: float  # least response of a maximum (float mode)
+    threshold_hw: np.int64  # the same in accumulator units (fixed)
+    acc_max: np.int64  # accumulator saturation, 2^acc_bits − 1
+    centroid_frac_bits: int  # fraction bits F of the fixed centroid offsets
+    assoc_weight: float  # least weight of an associated hit (float mode)
+    assoc_hw: np.int64  # the same as a LUT weight (fixed)
+
+
+class Buffers(NamedTuple):
+    """Outputs of :func:`run_float` / :func:`run_fixed`; event ``e``'s tracks in slots
+    ``e·max_tracks ...`` (the first ``ev_stats[e, 3]`` of them are written)."""
+
+    ev_stats: np.ndarray  # int64 (n_events, 4): hits dropped, hits unreached, maxima, tracks written
+    cell_a: np.ndarray  # int64 (n_events·max_tracks,) cell index i along a
+    cell_b: np.ndarray  # int64 (n_events·max_tracks,) cell index j along b
+    off_a: np.ndarray  # centroid offset in cells: float64, or int64 in units of 2^-F (fixed)
+    off_b: np.ndarray  # the same along b
+    quality: np.ndarray  # the response at the maximum: float64, or the int64 accumulator (fixed)
+    keep_maps: bool  # write every event's map into ``maps``
+    maps: np.ndarray  # (n_events or 0, n_a, n_b) float64 / int64
 
 
 @nb.njit(cache=True, inline="always")
@@ -53,25 +124,13 @@ def _bend_range(bend: float | np.int64, a_bend: np.ndarray, win: float | np.int6
 # ------------------------------------------------------------------------------------------
 @nb.njit(cache=True)
 def _accumulate_event_float(
-    layer: np.ndarray,
-    meas: np.ndarray,
-    n_use: int,
-    H: np.ndarray,
-    c: np.ndarray,
-    rec: np.ndarray,
-    roi: np.ndarray,
-    sigma: np.ndarray,
-    inner_a: np.ndarray,
-    lsb: float,
-    dev: np.ndarray,
-    a_c: np.ndarray,
-    b_c: np.ndarray,
-    bend: np.ndarray,
-    a_bend: np.ndarray,
-    bend_win: float,
-    acc: np.ndarray,
+    layer: np.ndarray, meas: np.ndarray, bend: np.ndarray, n_use: int, tab: Tables, par: Params, acc: np.ndarray
 ) -> int:
-    """Float response of one event into ``acc`` (n_a, n_b); returns hits reaching no cell."""
+    """Float response of one event (its hits ``layer``, ``meas``, ``bend``) into ``acc``
+    (n_a, n_b); returns the hits reaching no cell."""
+    H, c, rec, roi, sigma, inner_a, dev = tab.H, tab.c, tab.rec, tab.roi, tab.sigma, tab.inner_a, tab.model_dev
+    a_c, b_c, a_bend = tab.a_c, tab.b_c, tab.a_bend
+    lsb, bend_win = par.coord_lsb, par.bend_window
     n_a, n_b = acc.shape
     n_meas = H.shape[1]
     da, db = a_c[1] - a_c[0], b_c[1] - b_c[0]
@@ -125,27 +184,13 @@ def _accumulate_event_float(
 
 @nb.njit(cache=True)
 def _accumulate_event_fixed(
-    layer: np.ndarray,
-    hw: np.ndarray,
-    n_use: int,
-    H: np.ndarray,
-    c: np.ndarray,
-    rec: np.ndarray,
-    roi_hw: np.ndarray,
-    lut: np.ndarray,
-    lut_shift: np.ndarray,
-    inner_a: np.ndarray,
-    lsb: float,
-    dev: np.ndarray,
-    a_c: np.ndarray,
-    b_c: np.ndarray,
-    bend_hw: np.ndarray,
-    a_bend_hw: np.ndarray,
-    bend_win_hw: np.int64,
-    acc_max: np.int64,
-    acc: np.ndarray,
+    layer: np.ndarray, hw: np.ndarray, bend_hw: np.ndarray, n_use: int, tab: Tables, par: Params, acc: np.ndarray
 ) -> int:
-    """Integer response of one event into ``acc`` (n_a, n_b) int64; returns unreached hits."""
+    """Integer response of one event (its hits ``layer``, ``hw``: coordinates in LSBs,
+    ``bend_hw``) into ``acc`` (n_a, n_b) int64; returns the hits reaching no cell."""
+    H, c, rec, roi_hw, inner_a, dev = tab.H, tab.c, tab.rec_hw, tab.roi_hw, tab.inner_a, tab.model_dev
+    lut, lut_shift, a_c, b_c, a_bend_hw = tab.lut, tab.lut_shift, tab.a_c, tab.b_c, tab.a_bend_hw
+    lsb, bend_win_hw, acc_max = par.coord_lsb, par.bend_window_hw, par.acc_max
     n_a, n_b = acc.shape
     n_meas = H.shape[1]
     lut_top = lut.shape[1] - 1
@@ -301,189 +346,85 @@ def _find_tracks(
 # ------------------------------------------------------------------------------------------
 # per-sample drivers, parallel over events
 # ------------------------------------------------------------------------------------------
-@nb.njit(parallel=True, cache=True)
-def run_float(
-    offsets: np.ndarray,
-    layer: np.ndarray,
-    meas: np.ndarray,
-    max_hits: int,
-    H: np.ndarray,
-    c: np.ndarray,
-    rec: np.ndarray,
-    roi: np.ndarray,
-    sigma: np.ndarray,
-    inner_a: np.ndarray,
-    lsb: float,
-    dev: np.ndarray,
-    a_c: np.ndarray,
-    b_c: np.ndarray,
-    bend: np.ndarray,
-    a_bend: np.ndarray,
-    bend_win: float,
-    thr: float,
-    max_tracks: int,
-    ev_stats: np.ndarray,
-    t_i: np.ndarray,
-    t_j: np.ndarray,
-    t_off_a: np.ndarray,
-    t_off_b: np.ndarray,
-    t_q: np.ndarray,
-    keep_maps: bool,
-    maps: np.ndarray,
+@nb.njit(cache=True)
+def _store_event(
+    e: int,
+    n_hits: int,
+    n_use: int,
+    unreached: int,
+    acc: np.ndarray,
+    thr: float | np.int64,
+    fixed: bool,
+    par: Params,
+    out: Buffers,
 ) -> None:
+    """Maxima of event ``e``'s map into its track slots, and its counters (both modes)."""
+    max_tracks = par.max_tracks
+    s = e * max_tracks
+    n_max = _find_tracks(
+        acc,
+        thr,
+        max_tracks,
+        par.centroid_frac_bits,
+        fixed,
+        out.cell_a[s : s + max_tracks],
+        out.cell_b[s : s + max_tracks],
+        out.off_a[s : s + max_tracks],
+        out.off_b[s : s + max_tracks],
+        out.quality[s : s + max_tracks],
+    )
+    out.ev_stats[e, 0] = n_hits - n_use  # hits dropped by the capacity
+    out.ev_stats[e, 1] = unreached
+    out.ev_stats[e, 2] = n_max
+    out.ev_stats[e, 3] = min(n_max, max_tracks)
+    if out.keep_maps:
+        out.maps[e] = acc
+
+
+@nb.njit(parallel=True, cache=True)
+def run_float(hits: Hits, tab: Tables, par: Params, out: Buffers) -> None:
+    """Every event in float arithmetic (``hits.meas``, ``hits.bend``) into ``out``."""
+    # The outputs are written by _store_event, which takes the bundle. In a prange body
+    # numba's parfor pass drops writes to an array it cannot trace back to an argument:
+    # one indexed through the bundle (out.maps[e] = ...) or unpacked with others as a
+    # tuple (a, b, c, d = out.a, ...) is such a case (numba#5872, #7135). Reads are safe.
+    offsets, layer, meas, bend = hits.offsets, hits.layer, hits.meas, hits.bend
+    max_hits, thr = par.max_hits, par.threshold
     n_ev = offsets.shape[0] - 1
-    n_a, n_b = a_c.shape[0], b_c.shape[0]
+    n_a, n_b = tab.a_c.shape[0], tab.b_c.shape[0]
     for e in nb.prange(n_ev):
         h0, h1 = offsets[e], offsets[e + 1]
         n_use = min(h1 - h0, max_hits)
         acc = np.zeros((n_a, n_b))
-        unreached = _accumulate_event_float(
-            layer[h0:h1],
-            meas[h0:h1],
-            n_use,
-            H,
-            c,
-            rec,
-            roi,
-            sigma,
-            inner_a,
-            lsb,
-            dev,
-            a_c,
-            b_c,
-            bend[h0:h1],
-            a_bend,
-            bend_win,
-            acc,
-        )
-        s = e * max_tracks
-        n_max = _find_tracks(
-            acc,
-            thr,
-            max_tracks,
-            0,
-            False,
-            t_i[s : s + max_tracks],
-            t_j[s : s + max_tracks],
-            t_off_a[s : s + max_tracks],
-            t_off_b[s : s + max_tracks],
-            t_q[s : s + max_tracks],
-        )
-        ev_stats[e, 0] = (h1 - h0) - n_use  # hits dropped by the capacity
-        ev_stats[e, 1] = unreached
-        ev_stats[e, 2] = n_max
-        ev_stats[e, 3] = min(n_max, max_tracks)
-        if keep_maps:
-            maps[e] = acc
+        unreached = _accumulate_event_float(layer[h0:h1], meas[h0:h1], bend[h0:h1], n_use, tab, par, acc)
+        _store_event(e, h1 - h0, n_use, unreached, acc, thr, False, par, out)
 
 
 @nb.njit(parallel=True, cache=True)
-def run_fixed(
-    offsets: np.ndarray,
-    layer: np.ndarray,
-    hw: np.ndarray,
-    max_hits: int,
-    H: np.ndarray,
-    c: np.ndarray,
-    rec: np.ndarray,
-    roi_hw: np.ndarray,
-    lut: np.ndarray,
-    lut_shift: np.ndarray,
-    inner_a: np.ndarray,
-    lsb: float,
-    dev: np.ndarray,
-    a_c: np.ndarray,
-    b_c: np.ndarray,
-    bend_hw: np.ndarray,
-    a_bend_hw: np.ndarray,
-    bend_win_hw: np.int64,
-    acc_max: np.int64,
-    thr: np.int64,
-    max_tracks: int,
-    frac_bits: int,
-    ev_stats: np.ndarray,
-    t_i: np.ndarray,
-    t_j: np.ndarray,
-    t_off_a: np.ndarray,
-    t_off_b: np.ndarray,
-    t_q: np.ndarray,
-    keep_maps: bool,
-    maps: np.ndarray,
-) -> None:
+def run_fixed(hits: Hits, tab: Tables, par: Params, out: Buffers) -> None:
+    """Every event in integer arithmetic (``hits.coord_hw``, ``hits.bend_hw``) into ``out``."""
+    # outputs written by _store_event only (see run_float)
+    offsets, layer, hw, bend_hw = hits.offsets, hits.layer, hits.coord_hw, hits.bend_hw
+    max_hits, thr = par.max_hits, par.threshold_hw
     n_ev = offsets.shape[0] - 1
-    n_a, n_b = a_c.shape[0], b_c.shape[0]
+    n_a, n_b = tab.a_c.shape[0], tab.b_c.shape[0]
     for e in nb.prange(n_ev):
         h0, h1 = offsets[e], offsets[e + 1]
         n_use = min(h1 - h0, max_hits)
         acc = np.zeros((n_a, n_b), dtype=np.int64)
-        unreached = _accumulate_event_fixed(
-            layer[h0:h1],
-            hw[h0:h1],
-            n_use,
-            H,
-            c,
-            rec,
-            roi_hw,
-            lut,
-            lut_shift,
-            inner_a,
-            lsb,
-            dev,
-            a_c,
-            b_c,
-            bend_hw[h0:h1],
-            a_bend_hw,
-            bend_win_hw,
-            acc_max,
-            acc,
-        )
-        s = e * max_tracks
-        n_max = _find_tracks(
-            acc,
-            thr,
-            max_tracks,
-            frac_bits,
-            True,
-            t_i[s : s + max_tracks],
-            t_j[s : s + max_tracks],
-            t_off_a[s : s + max_tracks],
-            t_off_b[s : s + max_tracks],
-            t_q[s : s + max_tracks],
-        )
-        ev_stats[e, 0] = (h1 - h0) - n_use
-        ev_stats[e, 1] = unreached
-        ev_stats[e, 2] = n_max
-        ev_stats[e, 3] = min(n_max, max_tracks)
-        if keep_maps:
-            maps[e] = acc
+        unreached = _accumulate_event_fixed(layer[h0:h1], hw[h0:h1], bend_hw[h0:h1], n_use, tab, par, acc)
+        _store_event(e, h1 - h0, n_use, unreached, acc, thr, True, par, out)
 
 
 @nb.njit(parallel=True, cache=True)
 def associate(
-    offsets: np.ndarray,
-    layer: np.ndarray,
-    meas: np.ndarray,
-    hw: np.ndarray,
-    max_hits: int,
+    hits: Hits,
+    tab: Tables,
+    par: Params,
     fixed: bool,
-    rec_f: np.ndarray,
-    rec_hw: np.ndarray,
-    roi: np.ndarray,
-    roi_hw: np.ndarray,
-    sigma: np.ndarray,
-    lut: np.ndarray,
-    lut_shift: np.ndarray,
-    assoc_f: float,
-    assoc_hw: np.int64,
     trk_off: np.ndarray,
     t_i: np.ndarray,
     t_j: np.ndarray,
-    bend: np.ndarray,
-    a_bend: np.ndarray,
-    bend_win: float,
-    bend_hw: np.ndarray,
-    a_bend_hw: np.ndarray,
-    bend_win_hw: np.int64,
     count_only: bool,
     a_off: np.ndarray,
     out_hit: np.ndarray,
@@ -491,9 +432,17 @@ def associate(
     """Per track and layer, the processed hit of largest weight in the track's cell (the
     first in input order on ties), kept when that weight reaches the association level.
 
+    The tracks of event ``e`` are ``trk_off[e]:trk_off[e + 1]``, in cells ``(t_i, t_j)``.
     Pass 1 (``count_only``) writes counts per track into ``a_off[t + 1]``; pass 2 writes
     hit indices (within the event, in layer order) into ``out_hit[a_off[t]:a_off[t+1]]``.
     """
+    # writes go to a_off and out_hit, plain arguments (see run_float on bundles in prange)
+    offsets, layer, meas, hw = hits.offsets, hits.layer, hits.meas, hits.coord_hw
+    bend, bend_hw = hits.bend, hits.bend_hw
+    rec_f, rec_hw, roi, roi_hw, sigma = tab.rec, tab.rec_hw, tab.roi, tab.roi_hw, tab.sigma
+    lut, lut_shift, a_bend, a_bend_hw = tab.lut, tab.lut_shift, tab.a_bend, tab.a_bend_hw
+    max_hits, bend_win, bend_win_hw = par.max_hits, par.bend_window, par.bend_window_hw
+    assoc_f, assoc_hw = par.assoc_weight, par.assoc_hw
     n_ev = offsets.shape[0] - 1
     n_meas = rec_f.shape[1]
     n_layers = rec_f.shape[0]

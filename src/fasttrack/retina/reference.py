@@ -108,25 +108,47 @@ class Retina:
     """
 
     def __init__(self, config: RetinaConfig) -> None:
-        self.config = config
-        cfg = config
-        self._H = cfg.H_array()
-        self._c = cfg.c_array()
-        self._rec_f = np.ascontiguousarray(cfg.receptors())
-        self._rec_hw = np.ascontiguousarray(cfg.tables.receptors_hw)
-        self._lut = np.ascontiguousarray(cfg.tables.lut)
-        self._a_c = cfg.a_centres()
-        self._b_c = cfg.b_centres()
+        self.config = cfg = config
+        # the kernels' arguments that depend on the config alone, built once
+        H = cfg.H_array()
         # inner parameter per layer: the one whose cell step moves the receptor most
-        sa = np.abs(self._H[:, 0, 0]) * cfg.delta_a
-        sb = np.abs(self._H[:, 0, 1]) * cfg.delta_b
-        self._inner_a = sa >= sb
-        self._dev = np.ascontiguousarray(cfg.model_deviation())
+        sa = np.abs(H[:, 0, 0]) * cfg.delta_a
+        sb = np.abs(H[:, 0, 1]) * cfg.delta_b
+        a_c = cfg.a_centres()
+        self._tables = engine.Tables(
+            H=H,
+            c=cfg.c_array(),
+            model_dev=np.ascontiguousarray(cfg.model_deviation()),
+            inner_a=sa >= sb,
+            a_c=a_c,
+            b_c=cfg.b_centres(),
+            a_bend=a_c,  # a is q/pT where the bend filter applies
+            a_bend_hw=cfg.a_bend_hw(),
+            rec=np.ascontiguousarray(cfg.receptors()),
+            rec_hw=np.ascontiguousarray(cfg.tables.receptors_hw),
+            roi=cfg.roi,
+            roi_hw=np.array(cfg.roi_hw, dtype=np.int64),
+            sigma=np.array(cfg.sigma),
+            lut=np.ascontiguousarray(cfg.tables.lut),
+            lut_shift=np.array(cfg.lut_shift, dtype=np.int64),
+        )
+        self._params = engine.Params(
+            max_hits=cfg.max_hits,
+            max_tracks=cfg.max_tracks,
+            coord_lsb=float(cfg.coord_lsb),
+            bend_window=float(cfg.bend_window_hw * cfg.bend_lsb) if cfg.bend_filter else -1.0,
+            bend_window_hw=np.int64(cfg.bend_window_hw),
+            threshold=float(cfg.threshold),
+            threshold_hw=np.int64(cfg.threshold_hw),
+            acc_max=np.int64(cfg.acc_max),
+            centroid_frac_bits=cfg.centroid_frac_bits,
+            assoc_weight=float(cfg.assoc_weight),
+            assoc_hw=np.int64(cfg.assoc_hw),
+        )
 
     # ------------------------------------------------------------------------------------
-    def _inputs(
-        self, events: Events
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _inputs(self, events: Events) -> engine.Hits:
+        """The events' hits as the kernels read them, in both number formats."""
         cfg = self.config
         missing = [m for m in cfg.measurement_names if m not in events.hits.fields]
         if missing:
@@ -141,133 +163,61 @@ class Retina:
         meas = np.ascontiguousarray(np.stack([cols[m].astype(np.float64) for m in cfg.measurement_names], axis=1))
         if meas.shape[0] == 0:
             meas = np.zeros((0, cfg.n_meas))
-        hw = np.ascontiguousarray(cfg.quantize_coord(meas))
         if cfg.bend_filter:
             if "bend_qoverpt" not in cols:
                 raise ValueError(f"retina {cfg.name!r} filters on the stub bend; the hits lack 'bend_qoverpt'")
             bend = cols["bend_qoverpt"].astype(np.float64)
         else:
             bend = np.zeros(len(layer))
-        bend_hw = np.ascontiguousarray(cfg.quantize_bend(bend))
-        return offsets, layer, meas, hw, cols["hit_id"].astype(np.int64), bend, bend_hw
+        return engine.Hits(
+            offsets=offsets,
+            layer=layer,
+            meas=meas,
+            coord_hw=np.ascontiguousarray(cfg.quantize_coord(meas)),
+            bend=bend,
+            bend_hw=np.ascontiguousarray(cfg.quantize_bend(bend)),
+            hit_id=cols["hit_id"].astype(np.int64),
+        )
+
+    def _buffers(self, n_ev: int, fixed: bool, keep_maps: bool) -> engine.Buffers:
+        """Zeroed outputs for ``n_ev`` events (centroids, qualities and maps int64 in fixed mode)."""
+        cfg = self.config
+        n_slots = n_ev * cfg.max_tracks
+        num = np.int64 if fixed else np.float64
+        return engine.Buffers(
+            ev_stats=np.zeros((n_ev, 4), dtype=np.int64),
+            cell_a=np.zeros(n_slots, dtype=np.int64),
+            cell_b=np.zeros(n_slots, dtype=np.int64),
+            off_a=np.zeros(n_slots, dtype=num),
+            off_b=np.zeros(n_slots, dtype=num),
+            quality=np.zeros(n_slots, dtype=num),
+            keep_maps=keep_maps,
+            maps=np.zeros((n_ev if keep_maps else 0, cfg.n_a, cfg.n_b), dtype=num),
+        )
 
     def run(self, events: Events, mode: Mode = "fixed", *, keep_maps: bool = False) -> RetinaOutput:
         """Run on every event (parallel over events); see the module docstring."""
         if mode not in ("float", "fixed"):
             raise ValueError(f"mode must be 'float' or 'fixed', got {mode!r}")
         cfg = self.config
-        offsets, layer, meas, hw, hit_id, bend, bend_hw = self._inputs(events)
-        a_bend = self._a_c
-        a_bend_hw = cfg.a_bend_hw()
-        bend_win = cfg.bend_window_hw * cfg.bend_lsb if cfg.bend_filter else -1.0
-        bend_win_hw = np.int64(cfg.bend_window_hw)
+        hits = self._inputs(events)
+        offsets = hits.offsets
         n_ev = len(offsets) - 1
         mt = cfg.max_tracks
-        ev_stats = np.zeros((n_ev, 4), dtype=np.int64)
-        t_i = np.zeros(n_ev * mt, dtype=np.int64)
-        t_j = np.zeros(n_ev * mt, dtype=np.int64)
         fixed = mode == "fixed"
-        t_off_a = np.zeros(n_ev * mt, dtype=np.int64 if fixed else np.float64)
-        t_off_b = np.zeros(n_ev * mt, dtype=np.int64 if fixed else np.float64)
-        t_q = np.zeros(n_ev * mt, dtype=np.int64 if fixed else np.float64)
-        maps = np.zeros((n_ev if keep_maps else 0, cfg.n_a, cfg.n_b), dtype=np.int64 if fixed else np.float64)
-        if fixed:
-            engine.run_fixed(
-                offsets,
-                layer,
-                hw,
-                cfg.max_hits,
-                self._H,
-                self._c,
-                self._rec_hw,
-                np.array(cfg.roi_hw, dtype=np.int64),
-                self._lut,
-                np.array(cfg.lut_shift, dtype=np.int64),
-                self._inner_a,
-                cfg.coord_lsb,
-                self._dev,
-                self._a_c,
-                self._b_c,
-                bend_hw,
-                a_bend_hw,
-                bend_win_hw,
-                np.int64(cfg.acc_max),
-                np.int64(cfg.threshold_hw),
-                mt,
-                cfg.centroid_frac_bits,
-                ev_stats,
-                t_i,
-                t_j,
-                t_off_a,
-                t_off_b,
-                t_q,
-                keep_maps,
-                maps,
-            )
-        else:
-            engine.run_float(
-                offsets,
-                layer,
-                meas,
-                cfg.max_hits,
-                self._H,
-                self._c,
-                self._rec_f,
-                cfg.roi,
-                np.array(cfg.sigma),
-                self._inner_a,
-                cfg.coord_lsb,
-                self._dev,
-                self._a_c,
-                self._b_c,
-                bend,
-                a_bend,
-                bend_win,
-                float(cfg.threshold),
-                mt,
-                ev_stats,
-                t_i,
-                t_j,
-                t_off_a,
-                t_off_b,
-                t_q,
-                keep_maps,
-                maps,
-            )
+        buf = self._buffers(n_ev, fixed, keep_maps)
+        (engine.run_fixed if fixed else engine.run_float)(hits, self._tables, self._params, buf)
+        ev_stats = buf.ev_stats
         n_tracks = ev_stats[:, 3]
         sel = (np.arange(mt)[None, :] < n_tracks[:, None]).ravel()
-        t_i, t_j, t_off_a, t_off_b, t_q = t_i[sel], t_j[sel], t_off_a[sel], t_off_b[sel], t_q[sel]
+        t_i, t_j = buf.cell_a[sel], buf.cell_b[sel]
+        t_off_a, t_off_b, t_q = buf.off_a[sel], buf.off_b[sel], buf.quality[sel]
         trk_off = np.zeros(n_ev + 1, dtype=np.int64)
         np.cumsum(n_tracks, out=trk_off[1:])
         # association: count, then fill
         n_t = len(t_i)
         a_off = np.zeros(n_t + 1, dtype=np.int64)
-        args = (
-            offsets,
-            layer,
-            meas,
-            hw,
-            cfg.max_hits,
-            fixed,
-            self._rec_f,
-            self._rec_hw,
-            cfg.roi,
-            np.array(cfg.roi_hw, dtype=np.int64),
-            np.array(cfg.sigma),
-            self._lut,
-            np.array(cfg.lut_shift, dtype=np.int64),
-            float(cfg.assoc_weight),
-            np.int64(cfg.assoc_hw),
-            trk_off,
-            t_i,
-            t_j,
-            bend,
-            a_bend,
-            bend_win,
-            bend_hw,
-            a_bend_hw,
-            bend_win_hw,
-        )
+        args = (hits, self._tables, self._params, fixed, trk_off, t_i, t_j)
         engine.associate(*args, True, a_off, np.zeros(0, dtype=np.int64))
         np.cumsum(a_off, out=a_off)
         local = np.zeros(int(a_off[-1]), dtype=np.int64)
@@ -275,7 +225,7 @@ class Retina:
         # local hit index -> hit_id of that event
         track_event = np.repeat(np.arange(n_ev), n_tracks)
         hit_global = local + np.repeat(offsets[:-1][track_event], np.diff(a_off))
-        hit_ids = ak.unflatten(hit_id[hit_global].astype(np.int32), np.diff(a_off))
+        hit_ids = ak.unflatten(hits.hit_id[hit_global].astype(np.int32), np.diff(a_off))
         scale = float(1 << cfg.centroid_frac_bits)
         off_a = t_off_a / scale if fixed else t_off_a
         off_b = t_off_b / scale if fixed else t_off_b
@@ -298,7 +248,7 @@ class Retina:
             np.minimum(ev_stats[:, 0], (1 << cfg.drop_count_bits) - 1),  # the saturating counter
             ev_stats[:, 1].copy(),
             ev_stats[:, 2].copy(),
-            maps if keep_maps else None,
+            buf.maps if keep_maps else None,
         )
 
     def find(self, events: Events, mode: Mode = "fixed") -> ak.Array:
