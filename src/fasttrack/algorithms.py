@@ -41,6 +41,7 @@ import numpy as np
 
 from .detector import Detector
 from .events import Events
+from .finder import Mode
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -64,7 +65,6 @@ __all__ = [
     "with_hardware",
 ]
 
-Mode = Literal["float", "fixed"]
 MODES: tuple[Mode, ...] = ("float", "fixed")
 
 

@@ -2,8 +2,8 @@
 
 :class:`HardwareConfig` is mixed into :class:`~fasttrack.retina.RetinaConfig` and
 :class:`~fasttrack.hough.HoughConfig`; it expects the fields ``coord_lsb``,
-``bend_window_hw``, ``bend_lsb``, ``bend_bits``, ``description`` and a method
-``a_centres()``.
+``bend_window_hw``, ``bend_lsb``, ``bend_bits``, ``description``, the grid's
+``a_min``, ``a_max``, ``n_a``, ``b_min``, ``n_b`` and a property ``delta_b``.
 """
 
 from __future__ import annotations
@@ -54,8 +54,33 @@ class HardwareConfig:
     bend_lsb: float
     bend_bits: int
 
-    def a_centres(self) -> np.ndarray:  # pragma: no cover - provided by the config
+    a_min: float
+    a_max: float
+    n_a: int
+    b_min: float
+    n_b: int
+
+    @property
+    def delta_b(self) -> float:  # pragma: no cover - provided by the config
         raise NotImplementedError
+
+    # the grid over (a, b): cells (columns) along a, cells (bins) along b
+    @property
+    def delta_a(self) -> float:
+        """Cell width along a."""
+        return (self.a_max - self.a_min) / self.n_a
+
+    def a_edges(self) -> np.ndarray:
+        """The n_a + 1 cell edges along a."""
+        return self.a_min + np.arange(self.n_a + 1) * self.delta_a
+
+    def a_centres(self) -> np.ndarray:
+        """The n_a cell centres along a."""
+        return self.a_min + (np.arange(self.n_a) + 0.5) * self.delta_a
+
+    def b_centres(self) -> np.ndarray:
+        """The n_b cell centres along b."""
+        return self.b_min + (np.arange(self.n_b) + 0.5) * self.delta_b
 
     @property
     def bend_filter(self) -> bool:

@@ -209,10 +209,6 @@ class HoughConfig(HardwareConfig):
         return len(self.slopes)
 
     @property
-    def delta_a(self) -> float:
-        return (self.a_max - self.a_min) / self.n_a
-
-    @property
     def bin_width_hw(self) -> int:
         return 1 << self.bin_shift
 
@@ -227,15 +223,6 @@ class HoughConfig(HardwareConfig):
     @property
     def b_min_hw(self) -> int:
         return round(self.b_min / self.coord_lsb)
-
-    def a_edges(self) -> np.ndarray:
-        return self.a_min + np.arange(self.n_a + 1) * self.delta_a
-
-    def a_centres(self) -> np.ndarray:
-        return self.a_min + (np.arange(self.n_a) + 0.5) * self.delta_a
-
-    def b_centres(self) -> np.ndarray:
-        return self.b_min + (np.arange(self.n_b) + 0.5) * self.delta_b
 
     def shifts(self, a: np.ndarray) -> np.ndarray:
         """``s_l(a)`` for every layer, shape (n_layers, len(a)): the line is ``b = m − s_l(a)``."""

@@ -48,18 +48,18 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import awkward as ak
 import numpy as np
 
 from ..events import Events
+from ..finder import Mode, OverflowFlags, ReferenceFinder
 from . import engine
 from .config import HoughConfig
 
 __all__ = ["TRACK_RECORD", "Hough", "HoughOutput"]
 
-Mode = Literal["float", "fixed"]
 
 # Hough candidates are records of this name: the deprecated field names `column` and `bin`
 # (now `cell_a` and `cell_b`, as the retina's) still read, with a warning, for one release
@@ -87,7 +87,7 @@ ak.behavior["*", TRACK_RECORD] = _TrackArray
 
 
 @dataclass(frozen=True, eq=False)
-class HoughOutput:
+class HoughOutput(OverflowFlags):
     """One run: ``tracks`` ``N * var * {cell_a, cell_b, sub, <a>, <b>, layer_mask, n_layers,
     hit_ids}`` (``cell_a`` is the column, ``cell_b`` the bin; ``column`` and ``bin`` still
     work, deprecated) and per-event counters; with ``keep_maps``, ``maps`` (layer counts),
@@ -105,16 +105,8 @@ class HoughOutput:
     masks: np.ndarray | None = None
     hit_counts: np.ndarray | None = None
 
-    @property
-    def hit_overflow(self) -> np.ndarray:
-        return self.n_hits_dropped > 0
 
-    @property
-    def track_overflow(self) -> np.ndarray:
-        return self.n_candidates > np.asarray(ak.num(self.tracks, axis=1))
-
-
-class Hough:
+class Hough(ReferenceFinder):
     """The Hough transform for one :class:`HoughConfig` (``run``, ``find``, ``accumulate``)."""
 
     def __init__(self, config: HoughConfig) -> None:
@@ -249,12 +241,6 @@ class Hough:
             buf.hit_counts if keep_maps else None,
         )
 
-    def find(self, events: Events, mode: Mode = "fixed") -> ak.Array:
-        """Candidates of every event (see :class:`HoughOutput`)."""
-        return self.run(events, mode).tracks
-
     def accumulate(self, events: Events, index: int = 0, mode: Mode = "fixed") -> np.ndarray:
-        """The layer-count map (n_a, n_b) of one event."""
-        out = self.run(events[index], mode, keep_maps=True)
-        assert out.maps is not None
-        return out.maps[0]
+        """The layer-count map (n_a, n_b) of one event (:meth:`event_map`)."""
+        return self.event_map(events, index, mode)

@@ -39,7 +39,7 @@ from .. import __version__
 from .platform import CLOCK_MHZ, U50, clock_period_ns
 from .words import WordLayout
 
-__all__ = ["Constant", "HeaderSpec", "Table", "layout_constants", "mem_lines", "render", "write_files"]
+__all__ = ["Constant", "HeaderSpec", "Table", "bend_table", "layout_constants", "mem_lines", "render", "write_files"]
 
 Constant = tuple[str, int, str]  # NAME, value, comment
 
@@ -96,6 +96,12 @@ class Table:
     signed: bool
     doc: str  # the order of the entries
     sv_inline: bool = False  # also a packed constant in the SV package (<NAME>_FLAT), for RTL
+
+
+def bend_table(values: np.ndarray, bend_bits: int, what: str) -> Table:
+    """``A_BEND``: the q/pT of the cells (or columns) along a in bend LSBs, for the bend
+    filter of either algorithm (zeros, one bit wide, when the filter is off)."""
+    return Table("A_BEND", (len(values),), values, max(bend_bits, 1), True, what, sv_inline=True)
 
 
 def _sv_flat(t: Table) -> str:

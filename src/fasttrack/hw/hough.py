@@ -252,14 +252,8 @@ def files(cfg: HoughConfig) -> dict[str, str]:
                     "mini-Hough: line shift at the half-column edges [layer][edge]",
                     sv_inline=True,
                 ),
-                codegen.Table(
-                    "A_BEND",
-                    (cfg.n_a,),
-                    cfg.tables.a_bend_hw,
-                    max(cfg.bend_bits, 1),
-                    True,
-                    "q/pT of the column centres, in bend LSBs (bend filter)",
-                    sv_inline=True,
+                codegen.bend_table(
+                    cfg.tables.a_bend_hw, cfg.bend_bits, "q/pT of the column centres, in bend LSBs (bend filter)"
                 ),
             ],
         )

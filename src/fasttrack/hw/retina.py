@@ -232,14 +232,8 @@ def files(cfg: RetinaConfig) -> dict[str, str]:
                 codegen.Table(
                     "LUT", (cfg.n_layers, cfg.lut_size), t.lut, cfg.weight_bits, False, "weight LUT[layer][index]"
                 ),
-                codegen.Table(
-                    "A_BEND",
-                    (cfg.n_a,),
-                    cfg.a_bend_hw(),
-                    max(cfg.bend_bits, 1),
-                    True,
-                    "q/pT of the cell centres along a, in bend LSBs (bend filter)",
-                    sv_inline=True,
+                codegen.bend_table(
+                    cfg.a_bend_hw(), cfg.bend_bits, "q/pT of the cell centres along a, in bend LSBs (bend filter)"
                 ),
             ],
         )

@@ -253,10 +253,6 @@ class RetinaConfig(HardwareConfig):
         return self.n_a * self.n_b
 
     @property
-    def delta_a(self) -> float:
-        return (self.a_max - self.a_min) / self.n_a
-
-    @property
     def delta_b(self) -> float:
         return (self.b_max - self.b_min) / self.n_b
 
@@ -282,12 +278,6 @@ class RetinaConfig(HardwareConfig):
     def roi(self) -> np.ndarray:
         """Region-of-interest cut per layer in measurement units (float mode)."""
         return np.array(self.roi_hw, dtype=np.float64) * self.coord_lsb
-
-    def a_centres(self) -> np.ndarray:
-        return self.a_min + (np.arange(self.n_a) + 0.5) * self.delta_a
-
-    def b_centres(self) -> np.ndarray:
-        return self.b_min + (np.arange(self.n_b) + 0.5) * self.delta_b
 
     def H_array(self) -> np.ndarray:
         return np.array(self.H, dtype=np.float64).reshape(self.n_layers, self.n_meas, 2)

@@ -48,22 +48,20 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Literal
 
 import awkward as ak
 import numpy as np
 
 from ..events import Events
+from ..finder import Mode, OverflowFlags, ReferenceFinder
 from . import engine
 from .config import RetinaConfig
 
 __all__ = ["Retina", "RetinaOutput"]
 
-Mode = Literal["float", "fixed"]
-
 
 @dataclass(frozen=True, eq=False)
-class RetinaOutput:
+class RetinaOutput(OverflowFlags):
     """What one run of the retina produced.
 
     Attributes
@@ -90,16 +88,8 @@ class RetinaOutput:
         warnings.warn("RetinaOutput.n_maxima is deprecated; use n_candidates", DeprecationWarning, stacklevel=2)
         return self.n_candidates
 
-    @property
-    def hit_overflow(self) -> np.ndarray:
-        return self.n_hits_dropped > 0
 
-    @property
-    def track_overflow(self) -> np.ndarray:
-        return self.n_candidates > np.asarray(ak.num(self.tracks, axis=1))
-
-
-class Retina:
+class Retina(ReferenceFinder):
     """The artificial retina for one :class:`RetinaConfig`.
 
     ``find(events, mode)`` returns tracks; ``run`` returns them with the per-event
@@ -251,12 +241,7 @@ class Retina:
             buf.maps if keep_maps else None,
         )
 
-    def find(self, events: Events, mode: Mode = "fixed") -> ak.Array:
-        """Tracks of every event (see :class:`RetinaOutput` for the fields)."""
-        return self.run(events, mode).tracks
-
     def response(self, events: Events, index: int = 0, mode: Mode = "float") -> np.ndarray:
-        """The response map (n_a, n_b) of one event (float, or the fixed accumulators)."""
-        out = self.run(events[index], mode, keep_maps=True)
-        assert out.maps is not None
-        return out.maps[0]
+        """The response map (n_a, n_b) of one event (float, or the fixed accumulators;
+        :meth:`event_map`)."""
+        return self.event_map(events, index, mode)

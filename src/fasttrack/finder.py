@@ -1,0 +1,56 @@
+"""What the reference finders (:class:`~fasttrack.retina.Retina`,
+:class:`~fasttrack.hough.Hough`) share beyond their own ``run``: tracks alone, and one
+event's map over the parameter grid."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import awkward as ak
+import numpy as np
+
+from .events import Events
+
+__all__ = ["Mode", "OverflowFlags", "ReferenceFinder"]
+
+Mode = Literal["float", "fixed"]
+
+
+class OverflowFlags:
+    """The per-event capacity flags of a finder's output (a dataclass with ``tracks``,
+    ``n_hits_dropped`` and ``n_candidates``): what the end-of-event word flags."""
+
+    tracks: ak.Array
+    n_hits_dropped: np.ndarray
+    n_candidates: np.ndarray
+
+    @property
+    def hit_overflow(self) -> np.ndarray:
+        """Events that lost hits beyond the hit capacity."""
+        return np.asarray(self.n_hits_dropped) > 0
+
+    @property
+    def track_overflow(self) -> np.ndarray:
+        """Events that had more candidates than the output holds."""
+        return np.asarray(self.n_candidates) > np.asarray(ak.num(self.tracks, axis=1))
+
+
+class ReferenceFinder:
+    """Base of the reference finders: subclasses give ``config`` and ``run(events, mode,
+    keep_maps=...)`` returning an output with ``tracks`` and ``maps``."""
+
+    config: Any
+
+    def run(self, events: Events, mode: Mode = "fixed", *, keep_maps: bool = False) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    def find(self, events: Events, mode: Mode = "fixed") -> ak.Array:
+        """Tracks of every event (the output's ``tracks``)."""
+        return self.run(events, mode).tracks
+
+    def event_map(self, events: Events, index: int = 0, mode: Mode = "fixed") -> np.ndarray:
+        """One event's map over the grid, shape (n_a, n_b): the retina's response, the
+        Hough's layers per cell."""
+        out = self.run(events[index], mode, keep_maps=True)
+        assert out.maps is not None
+        return np.asarray(out.maps[0])
