@@ -123,7 +123,8 @@ def test_custom_detector_from_layers() -> None:
         mix=EventMix(min_layers=2),
         reference_r_mm=75.0,
     )
-    assert cyl.kind == "cylinder" and cyl.hit_fields == ("phi", "z", "bend_qoverpt")
+    # without bend_qoverpt_sigma the stubs carry no bend: no bend field
+    assert cyl.kind == "cylinder" and cyl.hit_fields == ("phi", "z") and not cyl.measures_bend
     assert cyl.curvature_per_gev == pytest.approx(0.6e-3)
 
 

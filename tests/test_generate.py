@@ -30,7 +30,9 @@ BARREL_RADII = detector.BARREL_RADII_MM
 
 # --- helpers ------------------------------------------------------------------------------
 def ideal_barrel(pitch_rphi_mm: float = 0.005, pitch_z_mm: float = 0.01, **layer: float) -> Detector:
-    """Six barrel radii in 3.8 T, no material, no smearing, no noise, full φ, fine pitch."""
+    """Six barrel radii in 3.8 T, no material, no smearing, no noise, full φ, fine pitch,
+    a perfect bend measurement."""
+    layer = {"bend_qoverpt_sigma": 0.0, **layer}
     layers = tuple(
         CylinderLayer(r_mm=r, pitch_rphi_mm=pitch_rphi_mm, pitch_z_mm=pitch_z_mm, **layer) for r in BARREL_RADII
     )

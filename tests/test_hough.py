@@ -33,6 +33,7 @@ import numpy as np
 import pytest
 
 from fasttrack import detector, generate, metrics
+from fasttrack.configcheck import ConfigWarning
 from fasttrack.detector import Detector, EventMix, PlaneLayer
 from fasttrack.events import Events
 from fasttrack.hough import Hough, HoughConfig, HoughOutput
@@ -68,6 +69,9 @@ def preset_config(name: str, label: str) -> HoughConfig:
     if label == "fine-bins-cap3":  # the same b range in bins a quarter as wide
         base = HoughConfig.for_detector(det)
         kw.update(bin_shift=base.bin_shift - 2, n_b=4 * base.n_b)
+        # lines now cross more bins than the cap fills: the config says so
+        with pytest.warns(ConfigWarning, match="max_bins_per_column = 3 fills"):
+            return HoughConfig.for_detector(det, **kw)
     return HoughConfig.for_detector(det, **kw)
 
 

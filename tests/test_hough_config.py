@@ -308,6 +308,7 @@ def test_bend_tables_and_quantization(configs: dict[str, HoughConfig]) -> None:
     assert tel_cfg.quantize_bend(np.array([0.3, -2.0])).tolist() == [0, 0]
 
 
+@pytest.mark.filterwarnings("ignore::fasttrack.configcheck.ConfigWarning")  # deliberately odd grids
 def test_quantize_coord_rounds_half_up() -> None:
     cfg = HoughConfig.for_detector(detector.telescope(), coord_lsb=0.5, b_min=-40.0)
     got = cfg.quantize_coord(np.array([0.0, 0.25, 0.2499, -0.25, -0.2501, 1.0, -1.0]))
@@ -460,6 +461,7 @@ def test_from_model() -> None:
         HoughConfig.from_model("telescope", swapped, **keep)
 
 
+@pytest.mark.filterwarnings("ignore::fasttrack.configcheck.ConfigWarning")  # deliberately odd grids
 def test_overrides() -> None:
     det = detector.barrel()
     base = HoughConfig.for_detector(det)

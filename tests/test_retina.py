@@ -17,6 +17,7 @@ division, a reversed tie rule), so a pass means something.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ import numpy as np
 import pytest
 
 from fasttrack import detector, generate, metrics
+from fasttrack.configcheck import ConfigWarning
 from fasttrack.detector import Detector, EventMix, PlaneLayer
 from fasttrack.events import Events
 from fasttrack.retina import Retina, RetinaConfig, RetinaOutput, engine
@@ -74,7 +76,9 @@ def tiny_config(det: Detector | None = None, **kw: Any) -> RetinaConfig:
         max_tracks=4,
     )
     base.update(kw)
-    return RetinaConfig.for_detector(det or tiny_telescope(), **base)
+    with warnings.catch_warnings():  # hand-sized grids, far narrower than the tiny detector's acceptance
+        warnings.simplefilter("ignore", ConfigWarning)
+        return RetinaConfig.for_detector(det or tiny_telescope(), **base)
 
 
 def tiny_velo() -> Detector:
@@ -114,7 +118,9 @@ def tiny_velo_config(**kw: Any) -> RetinaConfig:
         max_tracks=8,
     )
     base.update(kw)
-    return RetinaConfig.for_detector(tiny_velo(), **base)
+    with warnings.catch_warnings():  # hand-sized grids, far narrower than the tiny detector's acceptance
+        warnings.simplefilter("ignore", ConfigWarning)
+        return RetinaConfig.for_detector(tiny_velo(), **base)
 
 
 def events(det: Detector, hits: Sequence[Sequence[dict[str, Any]]]) -> Events:

@@ -389,6 +389,7 @@ def test_for_detector_builds_each_preset(configs: dict[str, RetinaConfig], name:
     assert cfg.description
 
 
+@pytest.mark.filterwarnings("ignore::fasttrack.configcheck.ConfigWarning")  # deliberately odd grids
 def test_overrides() -> None:
     det = detector.telescope()
     base = RetinaConfig.for_detector(det)

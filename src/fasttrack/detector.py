@@ -143,9 +143,14 @@ class CylinderLayer:
     phi_min, phi_max: active φ range (one sector of the barrel), rad.
     z_min_mm, z_max_mm: active z range.
     smear_rphi_mm: extra Gaussian spread along r·φ before digitisation.
-    bend_qoverpt_sigma: resolution (1/GeV) of the stub's bend-based q/pT estimate.
+    bend_qoverpt_sigma: resolution (1/GeV) of the stub's bend-based q/pT estimate, or
+        ``None`` (the default) when the hits carry no bend measurement: then the hits
+        have no ``bend_qoverpt`` field and the algorithms' bend filter is off. ``0.0``
+        declares a perfect bend measurement. All layers of a detector must agree on
+        whether they measure the bend.
     stub_qoverpt_max: front-end stub cut: stubs whose bend estimate has
-        |q/pT| above this value (1/GeV) are rejected on the module (0: no cut).
+        |q/pT| above this value (1/GeV) are rejected on the module (0: no cut; needs a
+        bend measurement).
     x_over_x0, efficiency, noise_per_event: as for :class:`PlaneLayer`.
     """
 
@@ -157,7 +162,7 @@ class CylinderLayer:
     z_min_mm: float = -1200.0
     z_max_mm: float = 1200.0
     smear_rphi_mm: float = 0.0
-    bend_qoverpt_sigma: float = 0.0
+    bend_qoverpt_sigma: float | None = None
     stub_qoverpt_max: float = 0.0
     x_over_x0: float = 0.0
     efficiency: float = 1.0
@@ -172,11 +177,28 @@ class CylinderLayer:
         _check(self.phi_max - self.phi_min <= 2 * math.pi + 1e-12, "CylinderLayer φ range exceeds 2π")
         _check(self.z_max_mm > self.z_min_mm, f"CylinderLayer r={self.r_mm}: z_max_mm must exceed z_min_mm")
         _check(self.smear_rphi_mm >= 0, "CylinderLayer.smear_rphi_mm must be >= 0")
-        _check(self.bend_qoverpt_sigma >= 0, "CylinderLayer.bend_qoverpt_sigma must be >= 0")
+        if self.bend_qoverpt_sigma is not None:
+            _check(
+                isinstance(self.bend_qoverpt_sigma, (int, float)) and not isinstance(self.bend_qoverpt_sigma, bool),
+                f"CylinderLayer.bend_qoverpt_sigma must be a number or None, got {self.bend_qoverpt_sigma!r}",
+            )
+            _check(
+                self.bend_qoverpt_sigma >= 0, "CylinderLayer.bend_qoverpt_sigma must be >= 0 (None: no bend measured)"
+            )
         _check(self.stub_qoverpt_max >= 0, "CylinderLayer.stub_qoverpt_max must be >= 0")
+        _check(
+            self.stub_qoverpt_max == 0 or self.bend_qoverpt_sigma is not None,
+            f"CylinderLayer r={self.r_mm}: stub_qoverpt_max cuts on the bend, but bend_qoverpt_sigma is None "
+            "(no bend measured); set bend_qoverpt_sigma or stub_qoverpt_max=0",
+        )
         _check(self.x_over_x0 >= 0, "CylinderLayer.x_over_x0 must be >= 0")
         _check(0.0 <= self.efficiency <= 1.0, f"CylinderLayer.efficiency must be in [0, 1], got {self.efficiency}")
         _check(self.noise_per_event >= 0, "CylinderLayer.noise_per_event must be >= 0")
+
+    @property
+    def measures_bend(self) -> bool:
+        """True when the stubs carry a bend-based q/pT estimate (``bend_qoverpt_sigma`` set)."""
+        return self.bend_qoverpt_sigma is not None
 
     @property
     def pitch_phi(self) -> float:
@@ -316,6 +338,13 @@ class Detector:
                 all(b > a for a, b in itertools.pairwise(rs)),
                 f"Detector {self.name!r}: cylinders must be listed in strictly increasing r, got {rs}",
             )
+            bends = [lay.measures_bend for lay in self.layers]  # type: ignore[union-attr]
+            _check(
+                all(bends) or not any(bends),
+                f"Detector {self.name!r}: layers {[i for i, b in enumerate(bends) if not b]} have "
+                "bend_qoverpt_sigma=None (no bend measured) and the others not; the hits of a detector either all "
+                "carry a bend or none does",
+            )
         _check(math.isfinite(self.bz_tesla), "Detector.bz_tesla must be finite")
         _check(
             self.mix.min_layers <= len(self.layers),
@@ -338,10 +367,17 @@ class Detector:
         return self.kind == "plane" and self.layers[0].measures == "xy"  # type: ignore[union-attr]
 
     @property
+    def measures_bend(self) -> bool:
+        """True when the hits carry a bend-based q/pT estimate ``bend_qoverpt`` (cylinder
+        layers with ``bend_qoverpt_sigma`` set); the algorithms' bend filter needs it."""
+        return self.kind == "cylinder" and self.layers[0].measures_bend  # type: ignore[union-attr]
+
+    @property
     def hit_fields(self) -> tuple[str, ...]:
-        """The measured coordinate fields of this detector's hits (besides the ids)."""
+        """The measured coordinate fields of this detector's hits (besides the ids);
+        ``bend_qoverpt`` only when the layers measure the bend."""
         if self.kind == "cylinder":
-            return ("phi", "z", "bend_qoverpt")
+            return ("phi", "z", "bend_qoverpt") if self.measures_bend else ("phi", "z")
         return ("x", "y") if self.measures_y else ("x",)
 
     @property
@@ -356,9 +392,14 @@ class Detector:
         return np.array([lay.r_mm for lay in self.layers], dtype=np.float64)  # type: ignore[union-attr]
 
     def layer_table(self) -> dict[str, np.ndarray]:
-        """All per-layer numbers as float64 arrays keyed by name (what numba kernels take)."""
+        """All per-layer numbers as float64 arrays keyed by name (what numba kernels take);
+        an unset optional number (``bend_qoverpt_sigma=None``) is NaN."""
         names = [f.name for f in fields(self.layers[0]) if f.name not in ("kind", "measures")]
-        table = {n: np.array([float(getattr(lay, n)) for lay in self.layers]) for n in names}
+
+        def num(v: Any) -> float:
+            return math.nan if v is None else float(v)
+
+        table = {n: np.array([num(getattr(lay, n)) for lay in self.layers]) for n in names}
         return table
 
     def with_mix(self, **changes: Any) -> Detector:

@@ -116,7 +116,7 @@ def _layer_table(det: Detector) -> np.ndarray:
             row[L_A_MIN], row[L_A_MAX] = lay.phi_min, lay.phi_max
             row[L_B_MIN], row[L_B_MAX] = lay.z_min_mm, lay.z_max_mm
             row[L_SMEAR] = lay.smear_rphi_mm
-            row[L_BEND_SIGMA] = lay.bend_qoverpt_sigma
+            row[L_BEND_SIGMA] = lay.bend_qoverpt_sigma or 0.0  # None: no bend measured (not stored)
             row[L_STUB_CUT] = lay.stub_qoverpt_max
         row[L_X0], row[L_EFF], row[L_NOISE] = lay.x_over_x0, lay.efficiency, lay.noise_per_event
     return tab
@@ -633,7 +633,9 @@ def _generate_chunk(
     keep = local < np.repeat(n_hits, bound)
     hits: dict[str, np.ndarray] = {"layer": h_layer[keep], "particle_id": h_pid[keep]}
     if det.kind == "cylinder":
-        hits |= {"phi": h_a[keep], "z": h_b[keep], "bend_qoverpt": h_c[keep]}
+        hits |= {"phi": h_a[keep], "z": h_b[keep]}
+        if det.measures_bend:
+            hits["bend_qoverpt"] = h_c[keep]
     elif det.measures_y:
         hits |= {"x": h_a[keep], "y": h_b[keep]}
     else:

@@ -32,7 +32,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .. import derive
 from ..bits import HardwareConfig, bits_signed, bits_unsigned, extent_hw
+from ..configcheck import check_field_types, check_known_fields, check_memory, worker_threads
 from ..detector import Detector
 from ..trackmodel import LinearTrackModel
 from . import presets
@@ -125,6 +127,7 @@ class HoughConfig(HardwareConfig):
 
     def __post_init__(self) -> None:
         err = self._fail
+        check_field_types(self, err)
         n_layers = len(self.slopes)
         if n_layers == 0:
             err("slopes", "needs one value per layer (got none)")
@@ -157,6 +160,14 @@ class HoughConfig(HardwareConfig):
         for cap in ("max_hits_per_cell", "max_hits", "max_tracks"):
             if getattr(self, cap) < 1:
                 err(cap, f"must be >= 1 (got {getattr(self, cap)})")
+        # per event and thread: layer masks, hit counts, layer counts and the hit lists
+        check_memory(
+            err,
+            "n_a",
+            8.0 * self.n_a * self.n_b * (3 + self.max_hits_per_cell) * worker_threads(),
+            f"{self.n_a} x {self.n_b} cells, each with a layer mask, two counters and a list of "
+            f"{self.max_hits_per_cell} hits, 8 bytes each, for every thread",
+        )
         if self.duplicate_rule not in ("none", "localmax", "sharing"):
             err("duplicate_rule", f"must be 'none', 'localmax' or 'sharing', got {self.duplicate_rule!r}")
         if self.dup_min_shared < 1:
@@ -257,7 +268,10 @@ class HoughConfig(HardwareConfig):
         ``bin_shift`` (given or default) it sets ``coord_lsb`` so that the ``n_b`` bins of
         ``2^bin_shift`` LSBs span ``[b_min, b_max]`` (``b_min`` rounded to a whole LSB).
         """
-        return cls._derive(det, cls._with_b_max({**presets.default_fields(det), **overrides}, overrides))
+        check_known_fields(cls, overrides, ("b_max",))
+        cfg = cls._derive(det, cls._with_b_max({**presets.default_fields(det), **overrides}, overrides))
+        derive.warn_hough(cfg, det, overrides)
+        return cfg
 
     @classmethod
     def for_rtl(cls, det: Detector, **overrides: Any) -> HoughConfig:
@@ -276,6 +290,10 @@ class HoughConfig(HardwareConfig):
                 "so b_max, b_min, n_b and bin_shift set coord_lsb)"
             )
         out = dict(fields)
+        for fname in ("n_b", "bin_shift"):
+            v = out[fname]
+            if not (isinstance(v, (int, np.integer)) and not isinstance(v, bool)):
+                raise ValueError(f"HoughConfig.for_detector: {fname} must be an integer, got {type(v).__name__} {v!r}")
         b_max, b_min = float(out.pop("b_max")), float(out["b_min"])
         n_lsb = int(out["n_b"]) << int(out["bin_shift"])
         if not (math.isfinite(b_max) and math.isfinite(b_min) and b_max > b_min):
@@ -289,7 +307,10 @@ class HoughConfig(HardwareConfig):
     def _derive(cls, det: Detector, fields: dict[str, Any]) -> HoughConfig:
         """A config from field values; the layers' extent and the widths derived unless given."""
         base = dict(fields)
-        lsb = float(base["coord_lsb"])
+        lsb = base["coord_lsb"]
+        if not (isinstance(lsb, (int, float)) and not isinstance(lsb, bool) and math.isfinite(lsb) and lsb > 0):
+            raise ValueError(f"HoughConfig({det.name!r}).coord_lsb must be a finite number > 0, got {lsb!r}")
+        lsb = float(lsb)
         base.setdefault("extent_hw", extent_hw(det, lsb))
         if "coord_bits" not in base:
             probe = cls(**dict(base, coord_bits=62, hit_id_bits=32))

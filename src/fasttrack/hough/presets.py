@@ -1,4 +1,10 @@
-"""Default Hough configurations for the detector presets.
+"""Default Hough configurations: derived from the detector, with the presets' tuned
+values on top.
+
+Any detector gets the values :func:`fasttrack.derive.hough_fields` derives from its
+geometry, resolution, field and event mix; a detector that is geometrically one of the
+presets (:func:`fasttrack.derive.tuned_preset`) then takes the preset's tuned values
+(:func:`tuned_fields`), which its golden outputs, test vectors and RTL builds are pinned to.
 
 ``barrel`` follows the CMS TMTT Hough transform (Aggleton et al., JINST 12 (2017)
 P12019) at this model's level of detail: a 32 × 64 array in (q/pT, φ_T) with
@@ -13,16 +19,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import derive
 from .._moved import forwarder
 from ..detector import BARREL_SECTOR_HALF_WIDTH, Detector
 from ..trackmodel import for_detector
 
-__all__ = ["default_fields", "rtl_fields"]
+__all__ = ["default_fields", "rtl_fields", "tuned_fields"]
 
 
 def default_fields(det: Detector) -> dict[str, Any]:
-    """The default field values of a Hough transform for a detector preset (widths and the
-    layers' extent are derived by :meth:`HoughConfig.for_detector`)."""
+    """The default field values of a Hough transform for a detector: derived from it
+    (:func:`fasttrack.derive.hough_fields`), with a preset's tuned values on top
+    (:func:`tuned_fields`). Widths and the layers' extent are derived by
+    :meth:`HoughConfig.for_detector`."""
+    return {**derive.hough_fields(det), **tuned_fields(det)}
+
+
+def tuned_fields(det: Detector) -> dict[str, Any]:
+    """The tuned values of the preset ``det`` is geometrically (empty for other detectors)."""
+    if derive.tuned_preset(det) is None:
+        return {}
     model = for_detector(det)
     if model.name == "barrel-rphi":
         n_b, bin_shift = 64, 8

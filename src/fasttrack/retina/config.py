@@ -38,7 +38,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import derive
 from ..bits import HardwareConfig, bits_signed, bits_unsigned, extent_hw
+from ..configcheck import check_field_types, check_known_fields, check_memory, worker_threads
 from ..detector import Detector
 from ..trackmodel import LinearTrackModel, for_detector
 from . import presets
@@ -135,6 +137,7 @@ class RetinaConfig(HardwareConfig):
         n_layers = len(self.H)
         n_meas = len(self.measurement_names)
         err = self._fail
+        check_field_types(self, err)
         if n_layers == 0:
             err("H", "needs one row per layer")
         if n_meas not in (1, 2):
@@ -153,6 +156,15 @@ class RetinaConfig(HardwareConfig):
                 err(f"{nm}_max", f"must exceed {nm}_min (got {nm}_min={lo}, {nm}_max={hi})")
             if n < 3:
                 err(f"n_{nm}", f"needs at least 3 cells (got {n})")
+        # before any table is built: receptors (float and integer, with the temporaries that
+        # build them) and one response map per thread
+        check_memory(
+            err,
+            "n_a",
+            8.0 * self.n_a * self.n_b * (4 * n_layers * n_meas + 2 * worker_threads()),
+            f"{self.n_a} x {self.n_b} cells: receptor tables of {n_layers} layers x {n_meas} measurements "
+            f"and a response map per thread, 8 bytes an entry",
+        )
         if len(self.sigma) != n_layers or any(not (s > 0 and math.isfinite(s)) for s in self.sigma):
             err("sigma", f"needs {n_layers} positive values")
         if not self.coord_lsb > 0:
@@ -331,7 +343,10 @@ class RetinaConfig(HardwareConfig):
         the region of interest and the LUT shifts that depend on them are re-derived
         unless given.
         """
-        return cls._derive(det, {**presets.default_fields(det), **overrides})
+        check_known_fields(cls, overrides, ("roi_sigmas",))
+        cfg = cls._derive(det, {**presets.default_fields(det), **overrides})
+        derive.warn_retina(cfg, det, overrides)
+        return cfg
 
     @classmethod
     def for_rtl(cls, det: Detector, **overrides: Any) -> RetinaConfig:
@@ -347,13 +362,20 @@ class RetinaConfig(HardwareConfig):
         base = dict(fields)
         n_layers = det.n_layers
         sigma = base.pop("sigma")
-        sigma_t = (
-            tuple(float(sigma) for _ in range(n_layers))
-            if not isinstance(sigma, (tuple, list))
-            else tuple(float(s) for s in sigma)
-        )
-        roi_sigmas = float(base.pop("roi_sigmas"))
-        lsb = float(base["coord_lsb"])
+        sigma_t = tuple(sigma) if isinstance(sigma, (tuple, list)) else (sigma,) * n_layers
+        roi_sigmas = base.pop("roi_sigmas")
+        lsb = base["coord_lsb"]
+        # the numbers the derivation divides by, checked before it does
+        for fname, values in (("sigma", sigma_t), ("roi_sigmas", (roi_sigmas,)), ("coord_lsb", (lsb,))):
+            if not all(
+                isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) for v in values
+            ):
+                raise ValueError(f"RetinaConfig({det.name!r}).{fname} must be a number, got {values!r}")
+            if not all(math.isfinite(v) and (v > 0 or (fname == "roi_sigmas" and v == 0)) for v in values):
+                raise ValueError(f"RetinaConfig({det.name!r}).{fname} must be a finite number > 0, got {values!r}")
+        sigma_t = tuple(float(s) for s in sigma_t)
+        roi_sigmas = float(roi_sigmas)
+        lsb = float(lsb)
         two_d = model.n_meas == 2
         roi_hw = base.pop("roi_hw", tuple(int(math.floor(roi_sigmas * s / lsb)) for s in sigma_t))
         lut_shift = base.pop("lut_shift", tuple(lut_shift_for(r, base["lut_size"], two_d) for r in roi_hw))

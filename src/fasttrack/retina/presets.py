@@ -1,8 +1,15 @@
-"""Default retina configurations for the detector presets, as field values.
+"""Default retina configurations, as field values: derived from the detector, with the
+presets' tuned values on top.
 
 This module only chooses values (it does not build configs, so it needs nothing of
 :mod:`fasttrack.retina.config`); :meth:`RetinaConfig.for_detector` and
 :meth:`RetinaConfig.for_rtl` turn them into validated configs and derive the widths.
+
+Any detector gets the values :func:`fasttrack.derive.retina_fields` derives from its
+geometry, resolution, field and event mix. A detector that is geometrically one of the
+presets (:func:`fasttrack.derive.tuned_preset`) then takes the preset's tuned values
+(:func:`tuned_fields`), which its golden outputs, test vectors and RTL builds are pinned
+to. For the tuned presets:
 
 The grid spacing is chosen so that a step of one cell moves the receptors by about one
 σ on the layers with the longest lever arm; σ is set by what smears hits around the
@@ -16,17 +23,26 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .. import derive
 from .._moved import forwarder
 from ..detector import Detector
 from ..trackmodel import for_detector
 
-__all__ = ["default_fields", "rtl_fields"]
+__all__ = ["default_fields", "rtl_fields", "tuned_fields"]
 
 
 def default_fields(det: Detector) -> dict[str, Any]:
-    """The default field values of a retina for a detector preset (or a detector like one):
-    grid, σ (a float for all layers, or one per layer), ``roi_sigmas`` (the region of
-    interest in σ), weights, threshold, capacities. Widths are derived by the config."""
+    """The default field values of a retina for a detector: grid, σ (a float for all
+    layers, or one per layer), ``roi_sigmas`` (the region of interest in σ), weights,
+    threshold, capacities; derived from the detector (:func:`fasttrack.derive.retina_fields`),
+    with a preset's tuned values on top (:func:`tuned_fields`). Widths are derived by the config."""
+    return {**derive.retina_fields(det), **tuned_fields(det)}
+
+
+def tuned_fields(det: Detector) -> dict[str, Any]:
+    """The tuned values of the preset ``det`` is geometrically (empty for other detectors)."""
+    if derive.tuned_preset(det) is None:
+        return {}
     model = for_detector(det)
     if model.name == "telescope-x":
         lay0 = det.layers[0]
