@@ -102,6 +102,33 @@ class HardwareConfig:
         lim = (1 << (self.bend_bits - 1)) - 1
         return np.clip(raw, -lim - 1, lim).astype(np.int64)
 
+    def bend_inputs(self, cols: dict[str, np.ndarray], n_hits: int, what: str) -> np.ndarray:
+        """The hits' bend estimates (1/GeV) the bend filter compares, zeros when it is off.
+
+        With the filter on, hits without a ``bend_qoverpt`` field, or whose bends are all
+        exactly zero (hits that carry no bend measurement, which the filter would cut from
+        every cell with |q/pT| beyond its window), are refused with what to change.
+        """
+        if not self.bend_filter:
+            return np.zeros(n_hits)
+        name = getattr(self, "name", "")
+        if "bend_qoverpt" not in cols:
+            raise ValueError(
+                f"{what} {name!r} filters on the stub bend; the hits lack 'bend_qoverpt'. If they carry no "
+                "bend, declare it (CylinderLayer(bend_qoverpt_sigma=None)) or set bend_window_hw=-1"
+            )
+        bend = np.asarray(cols["bend_qoverpt"], dtype=np.float64)
+        if n_hits > 0 and not np.any(bend):
+            window = self.bend_window_hw * self.bend_lsb
+            raise ValueError(
+                f"{what} {name!r} filters on the stub bend (|bend - q/pT| <= {window:g} /GeV), but every one of "
+                f"the {n_hits} hits has bend_qoverpt = 0: they carry no bend measurement, and the filter would cut "
+                f"them from every cell with |q/pT| > {window:g} /GeV. Declare the missing bend on the detector "
+                "(CylinderLayer(bend_qoverpt_sigma=None): the defaults then switch the filter off) or set "
+                "bend_window_hw=-1"
+            )
+        return bend
+
     def a_bend_hw(self) -> np.ndarray:
         """q/pT of the cell (column) centres along a, in bend LSBs: the bend-filter table."""
         if not self.bend_filter:

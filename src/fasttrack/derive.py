@@ -50,18 +50,28 @@ receptor widths, and the width is
         \sqrt{E_a E_b / (\mathrm{STEP\_SIGMAS}^2·\mathrm{RETINA\_CELLS})}\big)
 
 with ``E_a = L_a·(a_max − a_min)``, ``E_b = L_b·(b_max − b_min)``: matched to the hits'
-spread (``SIGMA_SPREAD = 2``), unless the grid would then exceed ``RETINA_CELLS = 10⁴``
+spread (``SIGMA_SPREAD = 2``), unless the grid would then exceed ``RETINA_CELLS = 65 536``
 cells; the fine position comes from the centroid either way. ``n_a = ⌈E_a/(1.5σ)⌉``,
-``n_b = ⌈E_b/(1.5σ)⌉``. On the telescope and barrel this gives 49 × 207 cells with
-σ = 0.31 mm and 84 × 117 with σ = 2.0 mrad, against the tuned 48 × 192 (0.3 mm) and
-80 × 128 (2 mrad). Pixel planes (two measurements) take σ constant in (u, v), i.e.
-``σ_l = σ·|H_l|/L`` per layer, floored by ``SIGMA_SPREAD·s_l``. Region of interest 3σ,
-threshold ``THRESHOLD_PER_LAYER = 0.75`` of a full weight per required layer
-(``0.75·min_layers``: a track half a cell from a centre keeps about 0.75 of each
-weight), association at 0.1 of a weight, 10-bit weights in 256-entry tables.
+``n_b = ⌈E_b/(1.5σ)⌉``. The budget is what keeps ghosts (hits of crossing tracks that
+line up) rare: with 10⁴ cells a tilted-beam telescope (tests/custom_detectors.py) had
+8 % fakes, with 65 536 2 %. On the presets this gives 122 × 538 cells with σ = 0.12 mm
+(telescope) and 155 × 158 with σ = 1.8 mrad (barrel), finer than their tuned 48 × 192
+(0.3 mm) and 80 × 128 (2 mrad), which the hardware is sized for. Pixel planes (two
+measurements) take σ constant in (u, v), i.e. ``σ_l = σ·|H_l|/L`` per layer, floored by
+``SIGMA_SPREAD·s_l``. Region of interest 3σ, 10-bit weights in 256-entry tables.
+
+Threshold: tracks with exactly ``mix.min_layers`` hits (on random layers), each hit off
+the track by its spread ``s_l``, seen from the best cell centre near them (the track
+uniformly within a cell, the best of its 3 × 3 neighbourhood), give responses
+``Σ exp(−d²/2σ²)``; the threshold is ``THRESHOLD_MARGIN = 1`` times the 1 % quantile
+(``THRESHOLD_QUANTILE``) of that sampled response, rounded down to 0.1 (with the tuned
+grids the telescope gets 4.4 against its tuned 4.5, the barrel 3.7 against 3.8).
+Association: a hit at ``d = √2·0.75σ + 3·max s_l`` from the cell's receptor still counts,
+i.e. ``assoc_weight = exp(−d²/2σ²)`` (in [0.05, 0.5]), so that tracks keep their own
+hits and few others.
 
 **4. Hough array.** A bin is ``Δb = max(BIN_SPREAD·max_l s_l, sqrt(E_a E_b/HOUGH_CELLS))``
-wide (``BIN_SPREAD = 4``: a track's hits share a bin; ``HOUGH_CELLS = 4096``), rounded so
+wide (``BIN_SPREAD = 4``: a track's hits share a bin; ``HOUGH_CELLS = 16 384``), rounded so
 that ``n_b`` bins of ``2^bin_shift`` LSBs span the range exactly, and the columns are
 narrow enough that a line moves at most one bin across a column,
 ``n_a = ⌈E_a/Δb⌉``, so the default cap of 2 bins per column never cuts a line. At least
@@ -73,7 +83,8 @@ LSBs); cylinders: the power of two at or below a quarter of the finest φ pitch.
 **6. Capacities.** Per event: ``N_p = max(pileup, 1)·particles_per_vertex`` particles
 (one vertex without pile-up), each leaving on average ``h`` hits (the sampled tracks'
 crossings times the layers' efficiency), plus ``Σ noise_per_event``: ``μ = N_p·h + noise``
-hits. ``max_hits`` is the power of two at or above ``μ + 5√μ + 4``; ``max_tracks`` the
+hits, of variance ``v = N_p·E[h²] + noise`` (compound Poisson). ``max_hits`` is the power
+of two at or above ``μ + 5√v + 4``; ``max_tracks`` the
 one at or above ``2μ_t + 5√μ_t + 4`` (retina) or ``4μ_t + 5√μ_t + 8`` (Hough, which
 outputs candidates before its fit), with ``μ_t = N_p ×`` the accepted fraction; a Hough
 cell lists ``2·n_layers`` hits (a power of two, at least 8).
@@ -101,8 +112,8 @@ Example
 >>> f = derive.figures(det)
 >>> f.full_azimuth, round(f.b_range[1], 4) == round(math.pi, 4)
 (True, True)
->>> derive.retina_fields(det)["threshold"]
-3.0
+>>> derive.retina_fields(det)["threshold"]  # of 4 layers, all required
+2.9
 """
 
 from __future__ import annotations
@@ -130,12 +141,14 @@ __all__ = [
     "RETINA_CELLS",
     "SIGMA_SPREAD",
     "STEP_SIGMAS",
-    "THRESHOLD_PER_LAYER",
+    "THRESHOLD_MARGIN",
+    "THRESHOLD_QUANTILE",
     "DetectorFigures",
     "check_hough",
     "check_retina",
     "figures",
     "hough_fields",
+    "require_bend",
     "retina_fields",
     "tuned_preset",
     "warn_hough",
@@ -145,10 +158,11 @@ __all__ = [
 N_SAMPLES = 20_000  # tracks sampled from the mix for the acceptance and the occupancy
 STEP_SIGMAS = 1.5  # retina: receptor step per cell, in receptor widths σ
 SIGMA_SPREAD = 2.0  # retina: σ at least this many times the hits' spread about the track
-RETINA_CELLS = 10_000  # retina: cell budget beyond which σ (and the cells) grow
+RETINA_CELLS = 65_536  # retina: cell budget beyond which σ (and the cells) grow
 BIN_SPREAD = 4.0  # Hough: bin at least this many times the hits' spread
-HOUGH_CELLS = 4_096  # Hough: cell budget beyond which the bins grow
-THRESHOLD_PER_LAYER = 0.75  # retina threshold per required layer, in full weights
+HOUGH_CELLS = 16_384  # Hough: cell budget beyond which the bins grow
+THRESHOLD_QUANTILE = 0.01  # retina: the threshold passes this quantile of tracks with min_layers hits
+THRESHOLD_MARGIN = 1.0  # ... times this
 COARSE_FACTOR = 4.0  # warn when cells are this many times coarser than the default's
 RANGE_TOLERANCE = 0.02  # warn when a range misses the default's by this fraction of its width
 TWO_PI = 2.0 * math.pi
@@ -175,6 +189,7 @@ class DetectorFigures:
     mix_accepted: False when no track of the event mix crosses ``mix.min_layers`` layers
         (the ranges then span the layers' extent; ``for_detector`` warns).
     hits_per_event: expected hits per event (particles and noise).
+    hits_variance: its variance (compound Poisson: particles × mean square hits + noise).
     tracks_per_event: expected accepted particles per event.
     accepted_fraction: fraction of the sampled tracks that are accepted.
     """
@@ -194,6 +209,7 @@ class DetectorFigures:
     lever_b: float
     mix_accepted: bool
     hits_per_event: float
+    hits_variance: float
     tracks_per_event: float
     accepted_fraction: float
 
@@ -392,6 +408,7 @@ def figures(det: Detector) -> DetectorFigures:
     eff = np.array([lay.efficiency for lay in det.layers])
     n_part = (mix.pileup if mix.pileup > 0 else 1.0) * mix.particles_per_vertex
     hits_per_particle = float(np.mean(crossed @ eff))
+    hits_sq_per_particle = float(np.mean((crossed @ eff) ** 2))
     noise = float(sum(lay.noise_per_event for lay in det.layers))
     return DetectorFigures(
         model=model,
@@ -409,6 +426,7 @@ def figures(det: Detector) -> DetectorFigures:
         lever_b=lever_b,
         mix_accepted=bool(acc.any()),
         hits_per_event=n_part * hits_per_particle + noise,
+        hits_variance=n_part * hits_sq_per_particle + noise,
         tracks_per_event=n_part * float(acc.mean()),
         accepted_fraction=float(acc.mean()),
     )
@@ -455,7 +473,7 @@ def _coord_lsb(det: Detector) -> float:
 
 def _capacities(f: DetectorFigures, track_factor: float, track_extra: float) -> tuple[int, int]:
     mu, mu_t = f.hits_per_event, f.tracks_per_event
-    max_hits = _pow2_at_least(mu + 5.0 * math.sqrt(mu) + 4.0, 16)
+    max_hits = _pow2_at_least(mu + 5.0 * math.sqrt(f.hits_variance) + 4.0, 16)
     max_tracks = _pow2_at_least(track_factor * mu_t + 5.0 * math.sqrt(mu_t) + track_extra, 8)
     return max_hits, max_tracks
 
@@ -490,6 +508,30 @@ def _description(det: Detector, f: DetectorFigures, what: str) -> str:
     )
 
 
+def _threshold(det: Detector, f: DetectorFigures, delta_a: float, delta_b: float, sigma: np.ndarray) -> float:
+    """The response that ``THRESHOLD_QUANTILE`` of tracks with exactly ``mix.min_layers``
+    hits (random layers) exceed at their nearest cell centre, sampled, times
+    ``THRESHOLD_MARGIN``, rounded down to 0.1."""
+    rng = np.random.default_rng(7)
+    n = 4000
+    H = f.model.H  # (n_layers, n_meas, 2)
+    m = det.mix.min_layers
+    da = rng.uniform(-0.5, 0.5, n) * delta_a
+    db = rng.uniform(-0.5, 0.5, n) * delta_b
+    layers = np.argsort(rng.uniform(size=(n, det.n_layers)), axis=1)[:, :m]
+    noise = [rng.normal(size=(n, m)) * f.spread[layers] for _ in range(f.model.n_meas)]
+    best = np.zeros(n)
+    for i in (-1, 0, 1):  # the retina's maximum is the best cell of the neighbourhood
+        for j in (-1, 0, 1):
+            d2 = np.zeros((n, m))
+            for k in range(f.model.n_meas):
+                off = H[layers, k, 0] * (da[:, None] + i * delta_a) + H[layers, k, 1] * (db[:, None] + j * delta_b)
+                d2 += (off + noise[k]) ** 2
+            best = np.maximum(best, np.exp(-d2 / (2.0 * sigma[layers] ** 2)).sum(axis=1))
+    q = float(np.quantile(best, THRESHOLD_QUANTILE)) * THRESHOLD_MARGIN
+    return max(0.1, math.floor(10.0 * q) / 10.0)
+
+
 def retina_fields(det: Detector) -> dict[str, Any]:
     """The retina's field values derived from ``det`` (module docstring, steps 3, 5-7);
     :func:`fasttrack.retina.presets.default_fields` puts the presets' tuned values on top."""
@@ -505,6 +547,13 @@ def retina_fields(det: Detector) -> dict[str, Any]:
         sigma_out = tuple(float(max(sigma * lv, SIGMA_SPREAD * s)) for lv, s in zip(lever, f.spread, strict=True))
     max_hits, max_tracks = _capacities(f, 2.0, 4.0)
     delta_a = (f.a_range[1] - f.a_range[0]) / n_a
+    delta_b = (f.b_range[1] - f.b_range[0]) / n_b
+    sig_l = np.asarray(sigma_out if two_d else (sigma,) * det.n_layers, dtype=np.float64)
+    threshold = _threshold(det, f, delta_a, delta_b, sig_l)
+    # association: a hit on the track, ±3 spreads, seen from a cell centre up to half a step
+    # away in a and in b (√2·0.75σ on the layer that moves most)
+    d_assoc = math.sqrt(2.0) * 0.5 * STEP_SIGMAS * sigma + 3.0 * float(f.spread.max())
+    assoc = min(0.5, max(0.05, math.floor(100.0 * math.exp(-(d_assoc**2) / (2.0 * sigma**2))) / 100.0))
     return dict(
         a_min=f.a_range[0],
         a_max=f.a_range[1],
@@ -517,9 +566,9 @@ def retina_fields(det: Detector) -> dict[str, Any]:
         roi_sigmas=3.0,
         weight_bits=10,
         lut_size=256,
-        threshold=round(THRESHOLD_PER_LAYER * det.mix.min_layers, 1),
+        threshold=threshold,
         centroid_frac_bits=6,
-        assoc_weight=0.1,
+        assoc_weight=assoc,
         max_hits=max_hits,
         max_tracks=max_tracks,
         description=_description(det, f, f"retina {n_a} x {n_b}"),
@@ -686,6 +735,16 @@ def check_hough(cfg: Any, det: Detector) -> list[str]:
 
 
 RANGE_FIELDS = ("a_min", "a_max", "b_min", "b_max")
+
+
+def require_bend(cls: str, cfg: Any, det: Detector) -> None:
+    """Refuse a bend filter on a detector whose hits carry no bend (it would cut them)."""
+    if cfg.bend_filter and not det.measures_bend:
+        raise ValueError(
+            f"{cls}({cfg.name!r}).bend_window_hw = {cfg.bend_window_hw} turns the bend filter on, but the "
+            f"layers of detector {det.name!r} measure no bend (bend_qoverpt_sigma=None): the filter would cut "
+            "hits without a bend; set bend_qoverpt_sigma on the layers or bend_window_hw=-1"
+        )
 
 
 def _warn(messages: list[str]) -> None:

@@ -261,8 +261,14 @@ class HoughConfig(HardwareConfig):
 
     @classmethod
     def for_detector(cls, det: Detector, **overrides: Any) -> HoughConfig:
-        """Good defaults for a detector (:func:`fasttrack.hough.presets.default_fields`);
-        ``overrides`` replace fields, widths are derived unless given.
+        """Defaults derived from the detector's geometry, resolution, field and event mix
+        (:mod:`fasttrack.derive`; the presets keep their tuned values,
+        :func:`fasttrack.hough.presets.default_fields`); ``overrides`` replace fields,
+        widths are derived unless given. An unknown name is a TypeError; a bend filter on
+        a detector without a bend measurement a ValueError; overrides that leave the
+        acceptance uncovered, make the array far coarser than the default's or let lines
+        cross more bins per column than ``max_bins_per_column`` raise a
+        :class:`~fasttrack.configcheck.ConfigWarning` saying what to change.
 
         ``b_max`` may be given as the retina takes it: with ``b_min``, ``n_b`` and
         ``bin_shift`` (given or default) it sets ``coord_lsb`` so that the ``n_b`` bins of
@@ -270,6 +276,7 @@ class HoughConfig(HardwareConfig):
         """
         check_known_fields(cls, overrides, ("b_max",))
         cfg = cls._derive(det, cls._with_b_max({**presets.default_fields(det), **overrides}, overrides))
+        derive.require_bend("HoughConfig", cfg, det)
         derive.warn_hough(cfg, det, overrides)
         return cfg
 

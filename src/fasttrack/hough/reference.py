@@ -155,12 +155,7 @@ class Hough(ReferenceFinder):
             )
         offsets, cols = events.flat_hits()
         meas = cols[name].astype(np.float64)
-        if cfg.bend_filter:
-            if "bend_qoverpt" not in cols:
-                raise ValueError(f"hough {cfg.name!r} filters on the stub bend; the hits lack 'bend_qoverpt'")
-            bend = cols["bend_qoverpt"].astype(np.float64)
-        else:
-            bend = np.zeros(len(meas))
+        bend = cfg.bend_inputs(cols, len(meas), "hough")
         return engine.Hits(
             offsets=offsets,
             layer=cols["layer"].astype(np.int64),

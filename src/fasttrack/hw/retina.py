@@ -49,7 +49,11 @@ Example
 >>> from fasttrack import detector, generate
 >>> from fasttrack.retina import RetinaConfig
 >>> det = detector.telescope()
->>> cfg = RetinaConfig.for_detector(det, n_a=24, n_b=12, sigma=2.0)
+>>> import warnings
+>>> from fasttrack.configcheck import ConfigWarning
+>>> with warnings.catch_warnings():  # a deliberately small grid (it warns: cells far coarser than the default's)
+...     warnings.simplefilter("ignore", ConfigWarning)
+...     cfg = RetinaConfig.for_detector(det, n_a=24, n_b=12, sigma=2.0)
 >>> est = cycle_estimate(cfg, generate.generate(det, 200, seed=1))
 >>> est.cycles_per_event < 10, est.instances_for_40mhz
 (True, 1)

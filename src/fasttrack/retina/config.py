@@ -336,15 +336,30 @@ class RetinaConfig(HardwareConfig):
 
     @classmethod
     def for_detector(cls, det: Detector, **overrides: Any) -> RetinaConfig:
-        """Good defaults for a detector (:func:`fasttrack.retina.presets.default_fields`).
+        """Defaults derived from the detector's geometry, resolution, field and event mix
+        (:mod:`fasttrack.derive`; the presets keep their tuned values,
+        :func:`fasttrack.retina.presets.default_fields`).
 
         ``overrides`` replace any field (``n_a``, ``sigma`` as a float for all layers,
         ``threshold``, ...) or give ``roi_sigmas`` (the region of interest in σ); widths,
         the region of interest and the LUT shifts that depend on them are re-derived
-        unless given.
+        unless given. An unknown name is a TypeError; a bend filter on a detector without
+        a bend measurement a ValueError. Overrides that leave the detector's acceptance
+        uncovered or make the cells far coarser than the default's raise a
+        :class:`~fasttrack.configcheck.ConfigWarning` saying what to change.
+
+        >>> from fasttrack import detector
+        >>> det = detector.Detector(
+        ...     name="ring", bz_tesla=2.0, reference_r_mm=600.0,
+        ...     layers=tuple(detector.CylinderLayer(r_mm=r) for r in (300, 500, 700, 900)),
+        ...     mix=detector.EventMix(pt_min_gev=2.0, min_layers=4))
+        >>> cfg = RetinaConfig.for_detector(det)
+        >>> cfg.b_min == -cfg.b_max, cfg.bend_filter  # full azimuth, no bend measured
+        (True, False)
         """
         check_known_fields(cls, overrides, ("roi_sigmas",))
         cfg = cls._derive(det, {**presets.default_fields(det), **overrides})
+        derive.require_bend("RetinaConfig", cfg, det)
         derive.warn_retina(cfg, det, overrides)
         return cfg
 

@@ -153,12 +153,7 @@ class Retina(ReferenceFinder):
         meas = np.ascontiguousarray(np.stack([cols[m].astype(np.float64) for m in cfg.measurement_names], axis=1))
         if meas.shape[0] == 0:
             meas = np.zeros((0, cfg.n_meas))
-        if cfg.bend_filter:
-            if "bend_qoverpt" not in cols:
-                raise ValueError(f"retina {cfg.name!r} filters on the stub bend; the hits lack 'bend_qoverpt'")
-            bend = cols["bend_qoverpt"].astype(np.float64)
-        else:
-            bend = np.zeros(len(layer))
+        bend = cfg.bend_inputs(cols, len(layer), "retina")
         return engine.Hits(
             offsets=offsets,
             layer=layer,

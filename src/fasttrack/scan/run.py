@@ -17,11 +17,13 @@ import json
 import math
 import os
 import time
+import warnings
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import algorithms
+from ..configcheck import ConfigWarning
 from .results import (
     ScanResult,
     read_results,
@@ -60,8 +62,11 @@ def _sample_events(sample: Sample) -> Events:
 
 
 def build_config(algorithm: str, det: Any, overrides: Mapping[str, Any]) -> Any:
-    """The algorithm's default config for ``det`` with ``overrides``."""
-    return algorithms.get(algorithm).default_config(det, **overrides)
+    """The algorithm's default config for ``det`` with ``overrides`` (a scan explores
+    ill-suited points on purpose: their ConfigWarnings are not raised)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConfigWarning)
+        return algorithms.get(algorithm).default_config(det, **overrides)
 
 
 def _num(v: Any) -> float | None:
