@@ -538,7 +538,9 @@ def _particle_columns(particles: Any, labels: np.ndarray) -> tuple[np.ndarray, d
         if not cols:
             cols = {"particle_id": np.zeros(0, np.int64)}
         return counts, cols
-    cols = dict(particles)
+    cols = as_columns(particles, "particles")
+    if "event" not in cols:
+        raise ValueError("flat particles need an 'event' column giving each particle's event number")
     event = int64_column(cols.pop("event"), "event", "particles")
     idx = _positions(labels, event, "particles", "particle")
     order = np.argsort(idx, kind="stable")
