@@ -478,3 +478,18 @@ def test_parquet_without_metadata_names_the_file_and_the_remedy(tmp_path: Path) 
 def test_flat_hits_without_event_column_suggest_the_rename() -> None:
     with pytest.raises(ValueError, match=r"need an 'event' column .*found 'event_id': rename it to 'event'"):
         Events.from_hits(TELESCOPE, {"event_id": [0], "layer": [0], "x": [0.0]})
+
+
+# ------------------------------------------------------------------------------------------
+# documentation
+# ------------------------------------------------------------------------------------------
+def test_readme_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme[readme.index("## Your own hits and truth") :]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match is not None
+    exec(compile(match.group(1), "README.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["[        42 1000000007]", "[[False], [True]]", "1.0 [1000000007]"]
