@@ -99,16 +99,18 @@ class GoldenModel:
     """The expected output words, event by event (from the fixed-point golden model's
     vector files, packed by ``fasttrack.hw.cosim``)."""
 
-    def __init__(self, expected: list[list[int]]):
+    def __init__(self, expected: list[list[int]], numbers: list[int] | None = None):
         self.expected = expected
+        # the events' numbers (labels, from the vectors' E lines) that messages name
+        self.numbers = numbers if numbers is not None else list(range(len(expected)))
 
     @property
     def n_words(self) -> int:
         return sum(len(e) for e in self.expected)
 
     def stream(self) -> list[tuple[int, int]]:
-        """(event, word) in output order."""
-        return [(e, w) for e, words in enumerate(self.expected) for w in words]
+        """(event number, word) in output order."""
+        return [(self.numbers[e], w) for e, words in enumerate(self.expected) for w in words]
 
 
 @dataclass
@@ -159,7 +161,9 @@ async def run_plan(dut: Any, plan: dict[str, Any]) -> dict[str, Any]:
     for e, ev in enumerate(plan["events"]):
         for k, words in enumerate(ev["lanes"]):
             lanes[k] += [(e, w) for w in words]
-    golden = GoldenModel([ev["expected"] for ev in plan["events"]])
+    golden = GoldenModel(
+        [ev["expected"] for ev in plan["events"]], [ev.get("number", e) for e, ev in enumerate(plan["events"])]
+    )
     driver = LaneDriver(dut, lanes, plan["lane_bits"], plan["gap_prob"], rng)
     monitor = StreamMonitor(dut, plan["backpressure_prob"], rng)
     layout = WordLayout.from_fields(plan["out_fields"])

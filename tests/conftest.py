@@ -31,12 +31,14 @@ def assert_awkward_equal(a: ak.Array | None, b: ak.Array | None, what: str) -> N
 
 
 def assert_events_equal(a: Events, b: Events, *, check_first_event: bool = True) -> None:
-    """Exact equality of two samples, field by field (hits, particles, detector, seed)."""
+    """Exact equality of two samples, field by field (hits, particles, detector, seed, event
+    numbers)."""
     assert len(a) == len(b)
     assert a.detector == b.detector
     assert a.seed == b.seed
     if check_first_event:
         assert a.first_event == b.first_event
+        np.testing.assert_array_equal(a.event_number, b.event_number, strict=True)
     assert_awkward_equal(a.hits, b.hits, "hits")
     assert_awkward_equal(a.particles, b.particles, "particles")
 

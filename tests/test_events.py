@@ -57,7 +57,7 @@ def test_from_awkward() -> None:
     assert len(ev) == 3 and ev.particles is None and ev.seed is None
     np.testing.assert_array_equal(ev.n_hits, [2, 0, 3])
     assert ev.hits.fields == ["hit_id", "layer", "particle_id", "x"]
-    assert str(ev.hits.type) == "3 * var * {hit_id: int32, layer: int32, particle_id: int32, x: float64}"
+    assert str(ev.hits.type) == "3 * var * {hit_id: int32, layer: int32, particle_id: int64, x: float64}"
     assert ev.hits.hit_id.tolist() == [[0, 1], [], [0, 1, 2]]
     assert ev.hits.particle_id.tolist() == [[-1, -1], [], [-1, -1, -1]]
     assert ev.hits.x.tolist() == [[-1.5, 2.25], [], [0.0, 10.0, -46.0]]
@@ -71,28 +71,33 @@ def _equal_hits(a: Events, b: Events) -> None:
 
 def test_from_flat_forms_agree(tmp_path: Path) -> None:
     det = detector.telescope()
-    reference = Events.from_hits(det, awkward_input())
-    # dict with an 'event' column
-    _equal_hits(Events.from_hits(det, flat_input()), reference)
+    reference = Events.from_hits(det, awkward_input())  # events 0, 1 (empty), 2
+    # dict with an 'event' column (n_events=3 declares the empty event 1)
+    _equal_hits(Events.from_hits(det, flat_input(), n_events=3), reference)
+    _equal_hits(Events.from_hits(det, flat_input(), event_numbers=[0, 1, 2]), reference)
     # numpy structured array
     rec = np.zeros(5, dtype=[("event", "i8"), ("layer", "i4"), ("x", "f8")])
     rec["event"], rec["layer"], rec["x"] = EVENT, LAYER, X
-    _equal_hits(Events.from_hits(det, rec), reference)
+    _equal_hits(Events.from_hits(det, rec, n_events=3), reference)
     # pyarrow table
     table = pa.table(flat_input())
-    _equal_hits(Events.from_hits(det, table), reference)
+    _equal_hits(Events.from_hits(det, table, n_events=3), reference)
     # parquet path of a flat table (str and Path)
     path = tmp_path / "flat.parquet"
     pq.write_table(table, path)
-    _equal_hits(Events.from_hits(det, path), reference)
-    _equal_hits(Events.from_hits(det, str(path)), reference)
+    _equal_hits(Events.from_hits(det, path, n_events=3), reference)
+    _equal_hits(Events.from_hits(det, str(path), n_events=3), reference)
     # parquet path of a per-event table with a 'hits' list column
     nested = tmp_path / "nested.parquet"
     ak.to_parquet(ak.zip({"hits": awkward_input()}, depth_limit=1), nested)
     _equal_hits(Events.from_hits(det, nested), reference)
+    # without n_events, a flat table has one event per number found: 0 and 2
+    found = Events.from_hits(det, path)
+    assert found.event_number.tolist() == [0, 2]
+    _equal_hits(found, reference[[0, 2]])
     # load() of a plain file needs the detector
-    _equal_hits(Events.load(path, detector=det), reference)
-    with pytest.raises(ValueError, match="has no fasttrack metadata: pass detector="):
+    _equal_hits(Events.load(path, detector=det), reference[[0, 2]])
+    with pytest.raises(ValueError, match=r"events file '.*flat\.parquet' has no fasttrack detector metadata"):
         Events.load(path)
 
 
@@ -100,8 +105,9 @@ def test_flat_hits_are_grouped_by_event_keeping_their_order() -> None:
     det = detector.telescope()
     order = np.array([2, 1, 4, 0, 3])
     ev = Events.from_hits(det, {"event": EVENT[order], "layer": LAYER[order], "x": X[order]})
-    assert ev.hits.x.tolist() == [[2.25, -1.5], [], [0.0, -46.0, 10.0]]
-    assert ev.hits.hit_id.tolist() == [[0, 1], [], [0, 1, 2]]
+    assert ev.event_number.tolist() == [0, 2]
+    assert ev.hits.x.tolist() == [[2.25, -1.5], [0.0, -46.0, 10.0]]
+    assert ev.hits.hit_id.tolist() == [[0, 1], [0, 1, 2]]
 
 
 def test_optional_fields_and_extras_are_kept() -> None:
@@ -111,7 +117,9 @@ def test_optional_fields_and_extras_are_kept() -> None:
         particle_id=np.array([1, 0, 2, 2, 0]),
         charge_adc=np.array([10.0, 20.0, 30.0, 40.0, 50.0]),
     )
-    ev = Events.from_hits(det, hits)
+    with pytest.raises(ValueError, match=r"unknown field 'charge_adc'.*extra_fields="):
+        Events.from_hits(det, hits)
+    ev = Events.from_hits(det, hits, extra_fields=["charge_adc"])
     assert ev.hits.fields == ["hit_id", "layer", "particle_id", "x", "charge_adc"]
     assert ev.hits.hit_id.tolist() == [[7, 3], [], [0, 1, 2]]
     assert ev.hits.particle_id.tolist() == [[1, 0], [], [2, 2, 0]]
@@ -156,7 +164,7 @@ def test_empty_events_and_zero_events() -> None:
         assert ev.n_hits.tolist() == [0] * n
         assert ev.hits.fields == ["hit_id", "layer", "particle_id", "x", "y"]
         assert str(ev.hits.type.content) == (
-            "var * {hit_id: int32, layer: int32, particle_id: int32, x: float64, y: float64}"
+            "var * {hit_id: int32, layer: int32, particle_id: int64, x: float64, y: float64}"
         )
 
 
@@ -311,12 +319,7 @@ TELESCOPE_ERRORS: list[tuple[str, Callable[[], Any], str]] = [
     (
         "not records",
         lambda: ak.Array([[1.0, 2.0], []]),
-        r"expected events of hit records \(type N \* var \* \{layer, ...\}\)",
-    ),
-    (
-        "flat negative event",
-        lambda: flat_input(event=with_value(EVENT, -1)),
-        r"hit 3: field 'event' = -1 is negative",
+        r"expected events of hit records \(type N \* var \* \{field, ...\}\)",
     ),
     (
         "flat float event",

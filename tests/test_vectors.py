@@ -36,7 +36,7 @@ def check_vectors(cfg: RetinaConfig, ev: Events, paths: dict[str, Path]) -> dict
         assert vf.header["stage"] == [stage]
         assert vf.header["config"] == [cfg.name, h]
         assert vf.header["events"] == [str(n_ev)] and vf.header["first_event"] == [str(ev.first_event)]
-        assert [v[0] for v in vf.event_values] == list(range(ev.first_event, ev.first_event + n_ev))
+        assert [v[0] for v in vf.event_values] == ev.event_number.tolist()
         assert [v[1] for v in vf.event_values] == [len(r) for r in vf.records]
     # hits: every hit in input order, including those beyond MAX_HITS
     hits = files["hits"]
@@ -152,6 +152,15 @@ def test_empty_and_first_event_numbering(tmp_path: Path) -> None:
     later = generate.generate(det, 4, seed=3, first_event=100, progress=False)
     files = check_vectors(cfg, later, write_retina_vectors(cfg, later, tmp_path / "later"))
     assert [v[0] for v in files["tracks"].event_values] == [100, 101, 102, 103]
+    # any int64 labels, sparse and unordered, are the E lines' numbers
+    labels = [2**62 + 5, -7, 1_000_000_000, 3]
+    sparse = Events(det, later.hits, later.particles, event_number=labels)
+    files = check_vectors(cfg, sparse, write_retina_vectors(cfg, sparse, tmp_path / "sparse"))
+    assert [v[0] for v in files["tracks"].event_values] == labels
+    hcfg = HoughConfig.for_detector(det)
+    paths = hough_hw.write_vectors(hcfg, sparse, tmp_path / "hough_sparse")
+    for path in paths.values():
+        assert [v[0] for v in read_vectors(path).event_values] == labels
     none = Events.from_hits(det, ak.Array([]))
     files = check_vectors(cfg, none, write_retina_vectors(cfg, none, tmp_path / "none"))
     assert files["tracks"].records == []

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import awkward as ak
 import numpy as np
+import pyarrow as pa
 
 from .events import Events
 
@@ -18,11 +19,40 @@ Mode = Literal["float", "fixed"]
 
 class OverflowFlags:
     """The per-event capacity flags of a finder's output (a dataclass with ``tracks``,
-    ``n_hits_dropped`` and ``n_candidates``): what the end-of-event word flags."""
+    ``n_hits_dropped``, ``n_candidates`` and ``event_number``): what the end-of-event word
+    flags, and the events' numbers (labels, :attr:`fasttrack.events.Events.event_number`)."""
 
     tracks: ak.Array
     n_hits_dropped: np.ndarray
     n_candidates: np.ndarray
+    event_number: np.ndarray | None
+
+    @property
+    def event_numbers(self) -> np.ndarray:
+        """The number of each event (0..N-1 for an output built without them)."""
+        if self.event_number is None:
+            return np.arange(len(self.tracks), dtype=np.int64)
+        return np.asarray(self.event_number)
+
+    @property
+    def overflow_event_numbers(self) -> np.ndarray:
+        """Numbers of the events that lost hits or tracks to a capacity."""
+        return self.event_numbers[self.hit_overflow | self.track_overflow]
+
+    def track_table(self) -> pa.Table:
+        """The tracks as a flat table, one row per track: ``event`` (the event number),
+        ``track`` (index in its event), then the tracks' fields (``hit_ids`` as a list)."""
+        counts = np.asarray(ak.num(self.tracks, axis=1), dtype=np.int64)
+        starts = np.repeat(np.cumsum(counts) - counts, counts)
+        flat = ak.flatten(self.tracks, axis=1)
+        cols: dict[str, Any] = {
+            "event": np.repeat(self.event_numbers, counts),
+            "track": (np.arange(int(counts.sum())) - starts).astype(np.int32),
+        }
+        for name in self.tracks.fields:
+            col = flat[name]
+            cols[name] = ak.to_arrow(col, extensionarray=False) if col.ndim > 1 else ak.to_numpy(col)
+        return pa.table(cols)
 
     @property
     def hit_overflow(self) -> np.ndarray:

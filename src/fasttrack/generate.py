@@ -676,7 +676,8 @@ def generate(
     detector: the detector (e.g. :func:`fasttrack.detector.telescope`).
     n_events: number of events (0 is allowed).
     seed: random seed; events are a pure function of ``(seed, event number)``.
-    first_event: number of the first event, to generate a sample in pieces.
+    first_event: number of the first event, to generate a sample in pieces; the events are
+        numbered ``first_event, first_event + 1, ...`` (``Events.event_number``).
     mix: event content; defaults to ``detector.mix``.
     chunk_size: events per chunk (memory and progress-bar granularity; does not change
         the result).

@@ -65,6 +65,7 @@ import numba as nb
 import numpy as np
 
 from .events import Events
+from .tables import lookup_pairs
 
 __all__ = [
     "ParameterResolution",
@@ -170,20 +171,9 @@ def _require_particles(events: Events) -> ak.Array:
 
 
 def _lookup(ev_a: np.ndarray, id_a: np.ndarray, ev_b: np.ndarray, id_b: np.ndarray) -> np.ndarray:
-    """Index into ``a`` of each ``(ev_b, id_b)`` pair, −1 where ``a`` has no such pair."""
-    if len(id_b) == 0:
-        return np.zeros(0, dtype=np.int64)
-    if len(id_a) == 0:
-        return np.full(len(id_b), -1, dtype=np.int64)
-    ia, ib = id_a.astype(np.int64), id_b.astype(np.int64)
-    lo = min(int(ia.min()), int(ib.min()))
-    stride = max(int(ia.max()), int(ib.max())) - lo + 1
-    ka = ev_a.astype(np.int64) * stride + (ia - lo)
-    kb = ev_b.astype(np.int64) * stride + (ib - lo)
-    order = np.argsort(ka, kind="stable")
-    sk = ka[order]
-    pos = np.minimum(np.searchsorted(sk, kb), len(sk) - 1)
-    return np.where(sk[pos] == kb, order[pos], -1)
+    """Index into ``a`` of each ``(ev_b, id_b)`` pair, −1 where ``a`` has no such pair
+    (any int64 ids: :func:`fasttrack.tables.lookup_pairs`)."""
+    return lookup_pairs(ev_a, id_a, ev_b, id_b)
 
 
 # ------------------------------------------------------------------------------------------
@@ -207,7 +197,7 @@ def _match_hits_flat(
     trk_off = np.concatenate([[0], np.cumsum(trk_counts)])
     if n_trk == 0:
         z = np.zeros(0, dtype=np.int64)
-        return z.astype(np.int32), z, z
+        return z, z, z
     if "hit_ids" not in tracks.fields:
         raise ValueError(
             f"tracks have no field 'hit_ids' (fields: {list(tracks.fields)}): "
@@ -232,7 +222,7 @@ def _match_hits_flat(
         i = int(np.argmax(gh < 0))
         t, e = int(trk_of[i]), int(ev_of[i])
         raise ValueError(
-            f"event {e}, track {t - int(trk_off[e])}: hit_id {int(ids[i])} is not a "
+            f"event {int(events.event_number[e])}, track {t - int(trk_off[e])}: hit_id {int(ids[i])} is not a "
             f"hit of the event ({int(events.n_hits[e])} hits)"
         )
     order = np.lexsort((gh, trk_of))
@@ -240,7 +230,10 @@ def _match_hits_flat(
     if dup.any():
         i = int(order[int(np.argmax(dup))])
         t, e = int(trk_of[i]), int(ev_of[i])
-        raise ValueError(f"event {e}, track {t - int(trk_off[e])}: hit_id {int(ids[i])} is listed twice on the track")
+        raise ValueError(
+            f"event {int(events.event_number[e])}, track {t - int(trk_off[e])}: hit_id {int(ids[i])} is listed "
+            "twice on the track"
+        )
     pid = hit_pid[gh]
     # runs of equal (track, particle id): at most one run per track can reach > 50 %
     order = np.lexsort((pid, trk_of))
@@ -251,7 +244,7 @@ def _match_hits_flat(
     lengths = np.diff(np.append(starts, len(s_t)))
     run_t, run_p = s_t[starts], s_p[starts]
     ok = (run_p > 0) & (lengths >= min_fraction * n_on[run_t] - _FRACTION_TOL)
-    matched = np.zeros(n_trk, dtype=np.int32)
+    matched = np.zeros(n_trk, dtype=np.int64)
     count = np.zeros(n_trk, dtype=np.int64)
     matched[run_t[ok]] = run_p[ok]
     count[run_t[ok]] = lengths[ok]
@@ -365,7 +358,7 @@ def _match_params_flat(
         d2,
     )
     ppid = _flat(parts, "particle_id", "particles", np.int64)
-    matched = np.where(idx >= 0, ppid[np.maximum(idx, 0)] if len(ppid) else 0, 0).astype(np.int32)
+    matched = np.where(idx >= 0, ppid[np.maximum(idx, 0)] if len(ppid) else 0, 0).astype(np.int64)
     return matched, idx, d2
 
 
@@ -462,7 +455,8 @@ class TrackingPerformance:
     n_duplicate_tracks: tracks matched to a particle that has a better track.
     n_tracks_outside: tracks (best or duplicate) matched to particles outside the selection.
     resolution: per parameter, :class:`ParameterResolution`.
-    particles: per selected particle: ``event`` (index in the sample), ``particle_id``,
+    particles: per selected particle: ``event`` (its event number, a label:
+        :attr:`fasttrack.events.Events.event_number`), ``particle_id``,
         ``pt_gev``, ``eta``, ``phi``, ``n_layers`` (those the particles carry), ``matched``
         (bool) and ``n_tracks`` (tracks matched to it).
     residuals, pulls: per parameter, one entry per matched selected particle, in the order
@@ -723,7 +717,7 @@ def evaluate(
         gp[m] = _lookup(pev, ppid, trk_ev[m], pid[m])
         if (gp[m] < 0).any():
             i = int(np.flatnonzero(m)[int(np.argmax(gp[m] < 0))])
-            e = int(trk_ev[i])
+            e = int(events.event_number[trk_ev[i]])
             raise ValueError(f"event {e}: hits carry particle_id {int(pid[i])}, which is not a particle of the event")
         score = -count.astype(np.float64)  # lower is better
         fraction: float | None = float(min_fraction)
@@ -750,7 +744,10 @@ def evaluate(
     found = n_tracks_pp > 0
     sel_found = selected & found
 
-    per_particle: dict[str, np.ndarray] = {"event": pev[selected], "particle_id": ppid[selected]}
+    per_particle: dict[str, np.ndarray] = {
+        "event": events.event_number[pev[selected]],
+        "particle_id": ppid[selected],
+    }
     for name in PARTICLE_VARIABLES:
         if n_p == 0:  # keep the curves' variables available on empty samples
             per_particle[name] = np.zeros(0, dtype=np.int32 if name == "n_layers" else np.float64)

@@ -331,7 +331,7 @@ def plot_event(
             zz = np.array([pos[0], pos[-1]])
             ax.plot(zz, t["x_ref_mm"] + t["tx"] * (zz - det.reference_z_mm), "k--", lw=0.8)
         ax.plot([], [], "k--", lw=0.8, label="fitted tracks")
-    ax.set_title(f"{det.name}: event {events.first_event + index}, {len(hits)} hits")
+    ax.set_title(f"{det.name}: event {int(events.event_number[index])}, {len(hits)} hits")
     ax.legend(loc="best", fontsize="small")
     return fig
 
@@ -377,7 +377,7 @@ def _overlay_parameter_space(
     ax.set_ylim(cfg.a_min, cfg.a_max)
     ax.set_xlabel(axis_label(b_name))
     ax.set_ylabel(axis_label(a_name))
-    ax.set_title(f"{algo} {cfg.name}: event {events.first_event + index}, {cfg.n_a} x {cfg.n_b} cells")
+    ax.set_title(f"{algo} {cfg.name}: event {int(events.event_number[index])}, {cfg.n_a} x {cfg.n_b} cells")
     ax.legend(loc="upper right", fontsize="small")
 
 

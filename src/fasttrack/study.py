@@ -33,6 +33,9 @@ from .events import Events
 
 __all__ = ["format_study", "same_candidates_fraction", "study"]
 
+#: at most this many overflowing events are listed by number in a study
+MAX_LISTED = 100
+
 
 def same_candidates_fraction(a: ak.Array, b: ak.Array, keys: Sequence[str] = ("cell_a", "cell_b")) -> float:
     """Fraction of events whose two track lists hold the same set of ``keys`` tuples."""
@@ -64,6 +67,8 @@ def _performance(
     d["seconds"] = dt
     d["hit_overflow_events"] = int(res.hit_overflow.sum())
     d["track_overflow_events"] = int(res.track_overflow.sum())
+    # which events overflowed, by their numbers (the first MAX_LISTED, in sample order)
+    d["overflow_event_numbers"] = res.overflow_event_numbers[:MAX_LISTED].tolist()
     return d, res.tracks
 
 
@@ -106,6 +111,10 @@ retina_study = _deprecated_study("retina")
 hough_study = _deprecated_study("hough")
 
 
+def _listed(numbers: list[int], n: int = 5) -> str:
+    return ", ".join(str(v) for v in numbers[:n]) + (", ..." if len(numbers) > n else "")
+
+
 def format_study(s: dict[str, Any]) -> str:
     """A short text report of a study."""
     lines = [f"{s['algorithm']} {s['config']} (hash {s['config_hash']}), {s['events']} events"]
@@ -119,6 +128,7 @@ def format_study(s: dict[str, Any]) -> str:
             f"fake rate {d['fake_rate']:.4f}, duplicates per matched particle "
             f"{d['duplicates_per_matched_particle']:.3f}, resolution (68 %, cells) {res}; "
             f"overflow events: hits {d['hit_overflow_events']}, tracks {d['track_overflow_events']}"
+            + (f" (event numbers {_listed(d['overflow_event_numbers'])})" if d.get("overflow_event_numbers") else "")
         )
     lines.append(f"  same candidates float vs fixed: {s['same_candidates_fraction']:.4f} of events")
     return "\n".join(lines)

@@ -64,7 +64,7 @@ def find(events: Events, *, min_layers: int | None = None) -> ak.Array:
     counts_g = np.diff(group_off)
     hit_lists = ak.unflatten(hit_ids_flat, counts_g) if len(counts_g) else ak.Array(np.zeros((0, 0), np.int32))
     fields = {
-        "particle_id": g_pid[keep].astype(np.int32),
+        "particle_id": g_pid[keep].astype(np.int64),
         "hit_ids": hit_lists[keep],
         "n_layers": n_layers[keep].astype(np.int32),
         "chi2": chi2[keep],

@@ -104,6 +104,7 @@ class HoughOutput(OverflowFlags):
     maps: np.ndarray | None = None
     masks: np.ndarray | None = None
     hit_counts: np.ndarray | None = None
+    event_number: np.ndarray | None = None  # the events' numbers (labels)
 
 
 class Hough(ReferenceFinder):
@@ -234,6 +235,7 @@ class Hough(ReferenceFinder):
             buf.maps if keep_maps else None,
             buf.masks if keep_maps else None,
             buf.hit_counts if keep_maps else None,
+            events.event_number,
         )
 
     def accumulate(self, events: Events, index: int = 0, mode: Mode = "fixed") -> np.ndarray:

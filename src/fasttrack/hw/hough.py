@@ -282,7 +282,7 @@ def write_vectors(cfg: HoughConfig, events: Events, out_dir: str | Path) -> dict
     )
     id_mask = (1 << cfg.hit_id_bits) - 1
     for e in range(len(events)):
-        ev_no = events.first_event + e
+        ev_no = int(events.event_number[e])
         m = res.masks[e]
         nz = np.flatnonzero(m.ravel())
         masks.append(f"E {ev_no} {len(nz)}")
@@ -356,7 +356,7 @@ def stream_plan(cfg: HoughConfig, vec_dir: Path) -> dict[str, Any]:
                 }
             )
         )
-        events.append({"lanes": [words], "expected": expected})
+        events.append({"lanes": [words], "expected": expected, "number": trk.event_values[e][0]})
     return {
         "top": "hough_top",
         "config_hash": h,

@@ -266,7 +266,7 @@ def write_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path) -> dic
     )
     thr = float(cfg.threshold_hw)
     for e in range(len(events)):
-        ev_no = events.first_event + e
+        ev_no = int(events.event_number[e])
         m = res.maps[e]
         nz = np.flatnonzero(m.ravel())
         acc.append(f"E {ev_no} {len(nz)}")
@@ -348,7 +348,7 @@ def stream_plan(cfg: RetinaConfig, vec_dir: Path) -> dict[str, Any]:
                 }
             )
         )
-        events.append({"lanes": words, "expected": expected})
+        events.append({"lanes": words, "expected": expected, "number": trk.event_values[e][0]})
     return {
         "top": "retina_top",
         "config_hash": h,

@@ -81,7 +81,8 @@ def header(kind: str, stage: str, cfg: Any, record_doc: str, extra: dict[str, st
 
 
 def event_info(events: Events) -> dict[str, str]:
-    """Header lines describing the events: count, detector, seed, first event number."""
+    """Header lines describing the events: count, detector, seed, first event number
+    (each event's number is on its ``E`` line)."""
     return {
         "events": str(len(events)),
         "detector": events.detector.name,
@@ -110,7 +111,7 @@ def hit_lines(kind: str, cfg: Any, events: Events, coord_names: tuple[str, ...],
     lines = header(kind, "hits", cfg, doc, extra)
     for e in range(len(events)):
         h0, h1 = int(offsets[e]), int(offsets[e + 1])
-        lines.append(f"E {events.first_event + e} {h1 - h0}")
+        lines.append(f"E {int(events.event_number[e])} {h1 - h0}")
         for h in range(h0, h1):
             coords = " ".join(str(int(v)) for v in hw[h])
             if bend_hw is not None:

@@ -81,6 +81,7 @@ class RetinaOutput(OverflowFlags):
     n_hits_unreached: np.ndarray
     n_candidates: np.ndarray
     maps: np.ndarray | None = None
+    event_number: np.ndarray | None = None  # the events' numbers (labels)
 
     @property
     def n_maxima(self) -> np.ndarray:
@@ -234,6 +235,7 @@ class Retina(ReferenceFinder):
             ev_stats[:, 1].copy(),
             ev_stats[:, 2].copy(),
             buf.maps if keep_maps else None,
+            events.event_number,
         )
 
     def response(self, events: Events, index: int = 0, mode: Mode = "float") -> np.ndarray:
