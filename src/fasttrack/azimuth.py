@@ -72,8 +72,10 @@ def wrap_diff(d: float) -> float:
 
 
 def wrap_pi(phi: np.ndarray | float) -> np.ndarray:
-    """Angles reduced into ``(−π, π]`` (how tracks report φ)."""
-    return np.pi - np.mod(np.pi - np.asarray(phi, dtype=np.float64), TWO_PI)
+    """Angles reduced into ``(−π, π]`` (how tracks report φ); those inside are kept as
+    they are, bit for bit."""
+    x = np.asarray(phi, dtype=np.float64)
+    return x - TWO_PI * np.ceil((x - np.pi) / TWO_PI)
 
 
 def turn_hw(coord_lsb: float) -> int:
@@ -82,10 +84,11 @@ def turn_hw(coord_lsb: float) -> int:
 
 
 def reduce_hits(meas: np.ndarray, coord_hw: np.ndarray, coord_lsb: float) -> tuple[np.ndarray, np.ndarray]:
-    """Hits reduced into one turn: float φ into ``[−π, π)``, LSBs into ``[−T/2, T/2)``."""
+    """Hits reduced into one turn: float φ into ``[−π, π)`` (those inside kept bit for bit),
+    LSBs into ``[−T/2, T/2)``."""
     t = turn_hw(coord_lsb)
     h = t >> 1
-    return (meas + np.pi) % TWO_PI - np.pi, (coord_hw + h) % t - h
+    return meas - TWO_PI * np.floor((meas + np.pi) / TWO_PI), (coord_hw + h) % t - h
 
 
 def config_problem(measurement_names: tuple[str, ...], b_min: float, b_max: float, coord_lsb: float) -> str | None:
