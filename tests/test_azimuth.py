@@ -524,13 +524,19 @@ def phi_flatness(events: Events, tracks: ak.Array, n_bins: int = 36) -> PhiFlatn
 @pytest.mark.slow
 def test_efficiency_is_flat_in_phi_within_half_a_point() -> None:
     """36 bins of φ, every one within 0.5 points of the mean, measured on enough particles
-    that each bin's binomial error is at most 0.2 points; both algorithms, both modes."""
+    (about 330k above 3 GeV, 9k per bin) that each bin's binomial error is at most 0.15
+    points; both algorithms, both modes (about 6 min on 2 cores).
+
+    Measured (seed 7, 20000 events): largest deviation from the mean 0.31 points (retina
+    fixed, mean 98.73 %), 0.28 (retina float, 98.65 %), 0.13 (Hough fixed, 99.31 %), 0.13
+    (Hough float, 99.23 %); bins' binomial errors at most 0.13 points. The same grids
+    without the wrap lose 11 to 15 points in the two bins at the seam (5000 events)."""
     det = full_barrel(particles_per_vertex=20.0)
-    ev = generate.generate(det, 6000, seed=7, progress=False)
+    ev = generate.generate(det, 20000, seed=7, progress=False)
     for name, f in finders(det).items():
         for mode in MODES:
             fl = phi_flatness(ev, f.find(ev, mode))
             print(f"{name} {mode}: {fl.summary()}")
-            assert fl.err.max() <= 0.002, (name, mode, fl.summary())
+            assert fl.err.max() <= 0.0015, (name, mode, fl.summary())
             assert fl.max_dev < 0.005, (name, mode, fl.summary(), fl.table())
             assert fl.mean > 0.98, (name, mode, fl.summary())

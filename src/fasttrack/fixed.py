@@ -159,7 +159,7 @@ def wrap(x: int, width: int, signed: bool) -> int:
 
 
 @nb.njit(cache=True)
-def mod_centred(x: int, period: int) -> int:
+def mod_centred(x: int | np.int64, period: int | np.int64) -> int:
     """``x`` reduced modulo ``period`` (> 0) into ``[−h, period − h)``, ``h = period >> 1``.
 
     The modular compare of a coordinate that is a turn of ``period`` LSBs (the φ wrap,
@@ -167,7 +167,7 @@ def mod_centred(x: int, period: int) -> int:
     signed, i.e. the low ``w`` bits of a two's-complement difference: no logic in hardware.
     """
     h = period >> 1
-    return (x + h) % period - h  # Python/numba % of a positive period is >= 0 (floor mod)
+    return int((x + h) % period - h)  # Python/numba % of a positive period is >= 0 (floor mod)
 
 
 @nb.njit(cache=True)
