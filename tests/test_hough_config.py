@@ -376,6 +376,8 @@ def test_config_hash_changes_with_every_field(configs: dict[str, HoughConfig]) -
             other = dataclasses.replace(cfg, description="something else")
             assert other.config_hash() == h and other == cfg  # free text: neither hash nor equality
             continue
+        if name == "phi_wrap":  # on, it needs a grid of one turn: tests/test_azimuth.py checks its hash
+            continue
         other = dataclasses.replace(cfg, **{name: changed_value(cfg, name)})
         assert other != cfg, name
         assert other.config_hash() != h, f"the hash ignores {name}"

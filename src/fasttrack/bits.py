@@ -136,9 +136,12 @@ class HardwareConfig:
         return np.floor(self.a_centres() / self.bend_lsb + 0.5).astype(np.int64)
 
     def to_dict(self) -> dict[str, Any]:
-        """Every field but ``description`` (JSON-ready)."""
+        """Every field but ``description`` (JSON-ready); ``phi_wrap`` only when on, so the
+        configs made before it existed keep their hash (and their generated files)."""
         d = asdict(self)  # type: ignore[call-overload]
         d.pop("description", None)
+        if d.get("phi_wrap") is False:
+            del d["phi_wrap"]
         return d
 
     def config_hash(self) -> str:

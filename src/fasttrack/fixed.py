@@ -105,6 +105,7 @@ __all__ = [
     "FixedType",
     "apply_overflow",
     "div_trunc",
+    "mod_centred",
     "quantize_raw",
     "rem_trunc",
     "round_shift_right",
@@ -155,6 +156,18 @@ def wrap(x: int, width: int, signed: bool) -> int:
     if signed and v >= (m >> 1):
         v -= m
     return v
+
+
+@nb.njit(cache=True)
+def mod_centred(x: int | np.int64, period: int | np.int64) -> int:
+    """``x`` reduced modulo ``period`` (> 0) into ``[−h, period − h)``, ``h = period >> 1``.
+
+    The modular compare of a coordinate that is a turn of ``period`` LSBs (the φ wrap,
+    :mod:`fasttrack.azimuth`). When ``period = 2^w`` it equals :func:`wrap` to ``w`` bits
+    signed, i.e. the low ``w`` bits of a two's-complement difference: no logic in hardware.
+    """
+    h = period >> 1
+    return int((x + h) % period - h)  # Python/numba % of a positive period is >= 0 (floor mod)
 
 
 @nb.njit(cache=True)

@@ -13,7 +13,8 @@ Physics, per event:
    (plane crossings at fixed z, cylinder crossings by circle intersection; loopers that
    never reach a radius stop there);
 3. at each active layer crossed: a hit with probability ``efficiency``, position smeared
-   by ``smear`` and digitised to the strip/pixel centre; barrel stubs also carry a
+   by ``smear`` and digitised to the strip/pixel centre (on a cylinder whose φ range is a
+   full turn the smeared φ wraps around, so no hit is lost at ±π); barrel stubs also carry a
    bend-based q/pT estimate and are rejected on the module when it exceeds the
    front-end cut; then multiple scattering by the Highland formula (PDG, eq. 34.15) with
    the thickness seen at the crossing angle, two independent projected angles;
@@ -83,6 +84,7 @@ N_LCOLS = 15
 N_MIX = 22
 SPECTRUM_CODE = {"flat": 0, "inverse": 1, "tsallis": 2}
 DIRECTION_CODE = {"eta_phi": 0, "slopes": 1}
+FULL_TURN = 2.0 * math.pi - 1e-9  # a cylinder whose φ range spans this is a full ring
 
 # particle output columns (float64)
 (P_Q, P_PT, P_ETA, P_PHI, P_P, P_TX, P_TY, P_VX, P_VY, P_VZ, P_VERTEX) = range(11)
@@ -446,6 +448,8 @@ def _simulate_event(
                     if is_cyl:
                         radius = row_l[L_POS]
                         phi_m = math.atan2(pos[1], pos[0]) + row_l[L_SMEAR] / radius * rng.normal(st)
+                        if row_l[L_A_MAX] - row_l[L_A_MIN] >= FULL_TURN:  # a full ring: no edge at ±π
+                            phi_m = row_l[L_A_MIN] + (phi_m - row_l[L_A_MIN]) % (2.0 * math.pi)
                         n_phi = int(math.ceil((row_l[L_A_MAX] - row_l[L_A_MIN]) / row_l[L_PITCH_A] - 1e-9))
                         n_z = int(round((row_l[L_B_MAX] - row_l[L_B_MIN]) / row_l[L_PITCH_B]))
                         ch_a, a_m = _digitise(phi_m, row_l[L_A_MIN], row_l[L_PITCH_A], n_phi)

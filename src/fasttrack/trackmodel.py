@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
+from .azimuth import wrap_pi
 from .detector import Detector
 
 __all__ = ["LinearTrackModel", "fit_groups", "for_detector", "helix_phi_at_radius"]
@@ -121,7 +122,8 @@ def truth_parameters(det: Detector, particles: dict[str, np.ndarray]) -> dict[st
         qopt = particles["charge"] / particles["pt_gev"]
         return {
             "qoverpt": qopt,
-            "phi_t": helix_phi_at_radius(particles["phi"], qopt, det.reference_r_mm, det.bz_tesla),
+            # in (−π, π], as the finders report it
+            "phi_t": wrap_pi(helix_phi_at_radius(particles["phi"], qopt, det.reference_r_mm, det.bz_tesla)),
             "z0_mm": particles["vz_mm"].copy(),
             "cot_theta": np.sinh(particles["eta"]),
         }

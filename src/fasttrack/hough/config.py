@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .. import derive
+from .. import azimuth, derive
 from ..bits import HardwareConfig, bits_signed, bits_unsigned, extent_hw
 from ..configcheck import check_field_types, check_known_fields, check_memory, worker_threads
 from ..detector import Detector
@@ -87,6 +87,8 @@ class HoughConfig(HardwareConfig):
         saturates at ``2^drop_count_bits − 1``.
     hit_id_bits: width of the hit id in hit words.
     extent_hw: the layers' measured extent in LSBs, checked against ``coord_bits``.
+    phi_wrap: full azimuth (r-φ only): the bins span one turn in φ_T and wrap around
+        (:mod:`fasttrack.azimuth`); needs ``n_b·2^bin_shift·coord_lsb = 2π``.
     """
 
     name: str
@@ -120,6 +122,7 @@ class HoughConfig(HardwareConfig):
     hit_id_bits: int = 8
     drop_count_bits: int = 16
     extent_hw: tuple[int, int] | None = None
+    phi_wrap: bool = False
     description: str = field(default="", compare=False)
 
     def _fail(self, fieldname: str, msg: str) -> None:
@@ -213,6 +216,10 @@ class HoughConfig(HardwareConfig):
                 "hit_id_bits",
                 f"= {self.hit_id_bits} cannot number {self.max_hits} hits; the smallest width that works is {need_id}",
             )
+        if self.phi_wrap:
+            why = azimuth.config_problem((self.measurement_name,), self.b_min, self.b_max, self.coord_lsb)
+            if why:
+                err("phi_wrap", why)
 
     # ------------------------------------------------------------------------------------
     @property

@@ -10,6 +10,12 @@ in one place, :class:`fasttrack.hough.Hough`: :class:`Hits` (the sample),
 scalars) and :class:`Buffers` (the outputs, filled in place). Each holds the float and
 the fixed-point form of a quantity side by side (``meas`` / ``coord_hw``); the kernels
 read the one of their mode (``fixed``).
+
+With ``Params.phi_wrap`` (full azimuth, :mod:`fasttrack.azimuth`) the bins along b are
+cyclic: a line's bins are counted from ``b_min`` unclipped and taken modulo ``n_b``, the
+mini-Hough refills a cell from the turn of the line that overlaps it, and the
+``"localmax"`` neighbours wrap around. Without it those paths are not taken, so the
+one-sector configs compute exactly as before.
 """
 
 from __future__ import annotations
@@ -71,6 +77,7 @@ class Params(NamedTuple):
     dup_max_new: int  # ... when it has at most this many listed hits the kept one lacks
     mini_hough: bool  # split candidate cells 2×2 and refill them
     max_tracks: int  # track slots per event
+    phi_wrap: bool  # full azimuth: bins modulo n_b (n_b bins are one turn)
 
 
 class Buffers(NamedTuple):
@@ -139,8 +146,9 @@ def _fill_event(
     shift_hw, shift_f, a_bend_hw, a_bend = tab.shift_hw, tab.shift, tab.a_bend_hw, tab.a_bend
     b_min_hw, bin_shift, b_min, db = par.b_min_hw, par.bin_shift, par.b_min, par.delta_b
     cap, max_list = par.max_bins_per_column, par.max_hits_per_cell
-    bend_win_hw, bend_win = par.bend_window_hw, par.bend_window
+    bend_win_hw, bend_win, cyc = par.bend_window_hw, par.bend_window, par.phi_wrap
     n_a, n_b = mask.shape
+    span = min(cap, n_b)  # a cyclic column has n_b bins: never fill one twice
     for h in range(n_use):
         l = layer[h]
         filled = False
@@ -153,13 +161,17 @@ def _fill_event(
                 if bend_win >= 0 and abs(bend[h] - a_bend[i]) > bend_win:
                     continue
                 lo, hi = _bin_range_float(meas[h], shift_f[l, i], shift_f[l, i + 1], b_min, db)
-            lo = max(lo, 0)
-            hi = min(hi, n_b - 1)
-            if lo > hi:
-                continue
-            last = min(hi, lo + cap - 1)
+            if cyc:
+                last = min(hi, lo + span - 1)
+            else:
+                lo = max(lo, 0)
+                hi = min(hi, n_b - 1)
+                if lo > hi:
+                    continue
+                last = min(hi, lo + cap - 1)
             stats[0] += hi - last  # bins beyond the firmware cap
-            for j in range(lo, last + 1):
+            for jb in range(lo, last + 1):
+                j = jb % n_b if cyc else jb
                 mask[i, j] |= np.int64(1) << l
                 k = count[i, j]
                 if k < max_list:
@@ -173,8 +185,9 @@ def _fill_event(
 
 
 @nb.njit(cache=True)
-def _is_localmax(nl: np.ndarray, i: int, j: int) -> bool:
-    """Layer count at least as large as the later neighbours, larger than the earlier ones."""
+def _is_localmax(nl: np.ndarray, i: int, j: int, cyclic_b: bool) -> bool:
+    """Layer count at least as large as the later neighbours, larger than the earlier ones
+    (``cyclic_b``: bins wrap around; "earlier" goes by the offset, as the retina's)."""
     n_a, n_b = nl.shape
     v = nl[i, j]
     for di in range(-1, 2):
@@ -182,6 +195,8 @@ def _is_localmax(nl: np.ndarray, i: int, j: int) -> bool:
             if di == 0 and dj == 0:
                 continue
             ii, jj = i + di, j + dj
+            if cyclic_b:
+                jj %= n_b
             if ii < 0 or ii >= n_a or jj < 0 or jj >= n_b:
                 continue
             u = nl[ii, jj]
@@ -225,6 +240,11 @@ def _mini_fill(
                 lo, hi = _bin_range_fixed(hw[h], sub_shift_hw[l, c], sub_shift_hw[l, c + 1], b_min_hw, bin_shift - 1)
             else:
                 lo, hi = _bin_range_float(meas[h], sub_shift_f[l, c], sub_shift_f[l, c + 1], b_min, db / 2.0)
+            if par.phi_wrap:  # the turn of the line that reaches the cell: half bins modulo 2·n_b
+                period = 2 * par.n_b
+                k = (2 * j + 1 - lo) // period
+                lo += k * period
+                hi += k * period
             lo = max(lo, 2 * j)
             hi = min(hi, 2 * j + 1)
             last = min(hi, lo + cap - 1)
@@ -352,7 +372,7 @@ def run(hits: Hits, tab: Tables, par: Params, fixed: bool, out: Buffers) -> None
             for j in range(n_b):
                 if nl[i, j] < min_layers:
                     continue
-                if rule == RULE_LOCALMAX and not _is_localmax(nl, i, j):
+                if rule == RULE_LOCALMAX and not _is_localmax(nl, i, j, par.phi_wrap):
                     continue
                 n_list = min(count[i, j], max_list)
                 if mini:

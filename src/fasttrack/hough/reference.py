@@ -31,6 +31,12 @@ Semantics (both modes; integer details in :mod:`fasttrack.hough.config`):
 5. **Output capacity.** At most ``max_tracks`` candidates per event; ``n_candidates``
    counts them all and ``track_overflow`` flags the events that lost some.
 
+6. **Full azimuth** (``phi_wrap``, :mod:`fasttrack.azimuth`): hits are reduced into one
+   turn; the ``n_b`` bins are one turn, so a line's bins (counted from ``b_min``, not
+   clipped) are taken modulo ``n_b`` and the cap counts from its lowest bin; the
+   mini-Hough refills a cell from the turn of the line that reaches it; ``"localmax"``
+   neighbours wrap around; φ_T is reported in (−π, π].
+
 A candidate's parameters are its cell's (or sub-cell's) centre.
 
 Example
@@ -53,6 +59,7 @@ from typing import Any
 import awkward as ak
 import numpy as np
 
+from .. import azimuth
 from ..events import Events
 from ..finder import Mode, OverflowFlags, ReferenceFinder
 from . import engine
@@ -141,6 +148,7 @@ class Hough(ReferenceFinder):
             dup_max_new=cfg.dup_max_new,
             mini_hough=cfg.mini_hough,
             max_tracks=cfg.max_tracks,
+            phi_wrap=cfg.phi_wrap,
         )
 
     def _inputs(self, events: Events) -> engine.Hits:
@@ -157,11 +165,14 @@ class Hough(ReferenceFinder):
         offsets, cols = events.flat_hits()
         meas = cols[name].astype(np.float64)
         bend = cfg.bend_inputs(cols, len(meas), "hough")
+        coord_hw = cfg.quantize_coord(meas)
+        if cfg.phi_wrap:  # full azimuth: every hit's φ into one turn
+            meas, coord_hw = azimuth.reduce_hits(meas, coord_hw, cfg.coord_lsb)
         return engine.Hits(
             offsets=offsets,
             layer=cols["layer"].astype(np.int64),
             meas=meas,
-            coord_hw=cfg.quantize_coord(meas),
+            coord_hw=coord_hw,
             bend=bend,
             bend_hw=cfg.quantize_bend(bend),
             hit_id=cols["hit_id"].astype(np.int64),
@@ -213,12 +224,15 @@ class Hough(ReferenceFinder):
         b_off = np.where(half, 0.25 + 0.5 * (t_sub % 2), 0.5)
         n_layers = np.array([bin(int(m)).count("1") for m in t_mask], dtype=np.int32)
         a_name, b_name = cfg.param_names
+        b_val = cfg.b_min + (t_j + b_off) * cfg.delta_b
+        if cfg.phi_wrap:
+            b_val = azimuth.wrap_pi(b_val)
         fields = {
             "cell_a": t_i.astype(np.int32),
             "cell_b": t_j.astype(np.int32),
             "sub": t_sub.astype(np.int8),
             a_name: cfg.a_min + (t_i + a_off) * cfg.delta_a,
-            b_name: cfg.b_min + (t_j + b_off) * cfg.delta_b,
+            b_name: b_val,
             "layer_mask": t_mask.astype(np.int64),
             "n_layers": n_layers,
             "hit_ids": hit_ids,

@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import azimuth
 from ..bits import bits_signed, bits_unsigned
 from ..events import Events
 from ..hough import Hough, HoughConfig
@@ -216,6 +217,7 @@ def constants(cfg: HoughConfig) -> list[codegen.Constant]:
 
 def files(cfg: HoughConfig) -> dict[str, str]:
     """File name -> content of everything HLS and RTL need for this Hough transform."""
+    azimuth.refuse_hardware(cfg, "hough", "HLS/RTL files")
     sub_edges = cfg.a_min + np.arange(2 * cfg.n_a + 1) * (cfg.delta_a / 2.0)
     return codegen.render(
         codegen.HeaderSpec(
@@ -265,6 +267,7 @@ def files(cfg: HoughConfig) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------
 def write_vectors(cfg: HoughConfig, events: Events, out_dir: str | Path) -> dict[str, Path]:
     """Run the fixed Hough transform on ``events`` and write its three stage files."""
+    azimuth.refuse_hardware(cfg, "hough", "test vectors")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     res = Hough(cfg).run(events, "fixed", keep_maps=True)
@@ -306,6 +309,8 @@ def write_vectors(cfg: HoughConfig, events: Events, out_dir: str | Path) -> dict
 # ---------------------------------------------------------------------------------------
 def rtl_unsupported(cfg: HoughConfig) -> str | None:
     """Why ``hdl/hough`` cannot be built for ``cfg`` (None when it can)."""
+    if cfg.phi_wrap:
+        return azimuth.NO_HARDWARE_WRAP
     if cfg.duplicate_rule == "localmax":
         return "the Hough RTL implements the duplicate rules 'none' and 'sharing', not 'localmax'"
     if fill_bins(cfg) not in (1, 2, 4):

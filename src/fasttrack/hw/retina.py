@@ -66,6 +66,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import azimuth
 from ..bits import bits_unsigned
 from ..events import Events
 from ..retina import Retina, RetinaConfig
@@ -200,6 +201,7 @@ def constants(cfg: RetinaConfig) -> list[codegen.Constant]:
 
 def files(cfg: RetinaConfig) -> dict[str, str]:
     """File name -> content of everything HLS and RTL need for this retina."""
+    azimuth.refuse_hardware(cfg, "retina", "HLS/RTL files")
     t = cfg.tables
     return codegen.render(
         codegen.HeaderSpec(
@@ -249,6 +251,7 @@ def files(cfg: RetinaConfig) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------
 def write_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path) -> dict[str, Path]:
     """Run the fixed retina on ``events`` and write the four stage files into ``out_dir``."""
+    azimuth.refuse_hardware(cfg, "retina", "test vectors")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     res = Retina(cfg).run(events, "fixed", keep_maps=True)
@@ -294,6 +297,8 @@ def write_vectors(cfg: RetinaConfig, events: Events, out_dir: str | Path) -> dic
 # ---------------------------------------------------------------------------------------
 def rtl_unsupported(cfg: RetinaConfig) -> str | None:
     """Why ``hdl/retina`` cannot be built for ``cfg`` (None when it can)."""
+    if cfg.phi_wrap:
+        return azimuth.NO_HARDWARE_WRAP
     if cfg.n_meas != 1:
         return (
             f"the retina RTL takes 1D measurements; config {cfg.name!r} measures {cfg.measurement_names} "

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import derive
+from .. import azimuth, derive
 from ..bits import HardwareConfig, bits_signed, bits_unsigned, extent_hw
 from ..configcheck import check_field_types, check_known_fields, check_memory, worker_threads
 from ..detector import Detector
@@ -95,6 +95,8 @@ class RetinaConfig(HardwareConfig):
         ``hw_bend = floor(bend/bend_lsb + ½)`` saturated to ``bend_bits`` (signed) and
         ``a_bend_hw[i] = floor(a_i/bend_lsb + ½)``; float mode compares
         ``|bend − a_i| ≤ bend_window_hw·bend_lsb``. ``-1``: no filter.
+    phi_wrap: full azimuth (r-φ only): the grid spans one turn in φ_T and wraps around
+        (:mod:`fasttrack.azimuth`); needs ``b_max − b_min = 2π`` and ``2π/coord_lsb`` whole.
     """
 
     name: str
@@ -130,6 +132,7 @@ class RetinaConfig(HardwareConfig):
     bend_window_hw: int = -1
     bend_lsb: float = 0.0
     bend_bits: int = 0
+    phi_wrap: bool = False
     description: str = field(default="", compare=False)
 
     # ------------------------------------------------------------------------------------
@@ -247,6 +250,11 @@ class RetinaConfig(HardwareConfig):
                     f"({int(a_bend.min())}, {int(a_bend.max())} LSBs); the smallest width that works "
                     f"is {need_bend} (at most 62)",
                 )
+
+        if self.phi_wrap:
+            why = azimuth.config_problem(self.measurement_names, self.b_min, self.b_max, self.coord_lsb)
+            if why:
+                err("phi_wrap", why)
 
     def _fail(self, fieldname: str, msg: str) -> None:
         raise ValueError(f"RetinaConfig({self.name!r}).{fieldname} {msg}")

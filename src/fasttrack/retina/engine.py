@@ -15,6 +15,11 @@ in one place, :class:`fasttrack.retina.Retina`: :class:`Hits` (the sample),
 scalars) and :class:`Buffers` (the outputs, filled in place). Each holds the float and
 the fixed-point form of a quantity side by side (``meas`` / ``coord_hw``); a kernel
 reads the one of its mode.
+
+With ``Params.phi_wrap`` (full azimuth, :mod:`fasttrack.azimuth`) distances are taken
+modulo the turn, the search along b runs over cell indices modulo ``n_b`` and the
+neighbours of the maxima and the centroid are cyclic along b; without it those paths are
+not taken, so the one-sector configs compute exactly as before.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-from ..fixed import div_trunc
+from ..azimuth import wrap_diff
+from ..fixed import div_trunc, mod_centred
 
 
 class Hits(NamedTuple):
@@ -75,6 +81,8 @@ class Params(NamedTuple):
     centroid_frac_bits: int  # fraction bits F of the fixed centroid offsets
     assoc_weight: float  # least weight of an associated hit (float mode)
     assoc_hw: np.int64  # the same as a LUT weight (fixed)
+    phi_wrap: bool  # full azimuth: b is cyclic, distances modulo the turn
+    turn_hw: np.int64  # LSBs per turn (phi_wrap), else 0
 
 
 class Buffers(NamedTuple):
@@ -101,6 +109,17 @@ def _index_range(lo: float, hi: float, vmin: float, delta: float, n: int) -> tup
     return max(i0, 0), min(i1, n - 1)
 
 
+@nb.njit(cache=True, inline="always")
+def _index_span_cyclic(lo: float, hi: float, vmin: float, delta: float, n: int) -> tuple[int, int]:
+    """As :func:`_index_range` on a cyclic axis: unclipped indices (take them modulo ``n``),
+    at most ``n`` of them so that no cell is visited twice."""
+    if lo > hi:
+        lo, hi = hi, lo
+    i0 = int(math.ceil((lo - vmin) / delta - 0.5)) - 1
+    i1 = int(math.floor((hi - vmin) / delta - 0.5)) + 1
+    return i0, min(i1, i0 + n - 1)
+
+
 @nb.njit(cache=True)
 def _bend_range(bend: float | np.int64, a_bend: np.ndarray, win: float | np.int64) -> tuple[int, int]:
     """Cells along a whose q/pT lies within ``win`` of the stub's bend estimate (the bend
@@ -123,6 +142,86 @@ def _bend_range(bend: float | np.int64, a_bend: np.ndarray, win: float | np.int6
 # accumulation
 # ------------------------------------------------------------------------------------------
 @nb.njit(cache=True)
+def _accumulate_hit_float_cyclic(
+    l: int, x: float, ia: int, ib: int, widen: float, cut: float, inv2s2: float, tab: Tables, acc: np.ndarray
+) -> bool:
+    """One φ hit (layer ``l``, columns ``ia..ib`` after the bend filter) on a full-azimuth
+    grid: distances modulo 2π, cells along b modulo ``n_b``; returns whether it reached one."""
+    H, c, rec, a_c, b_c = tab.H, tab.c, tab.rec, tab.a_c, tab.b_c
+    n_a, n_b = acc.shape
+    da, db = a_c[1] - a_c[0], b_c[1] - b_c[0]
+    a0, b0 = a_c[0] - 0.5 * da, b_c[0] - 0.5 * db
+    ha, hb, cc = H[l, 0, 0], H[l, 0, 1], c[l, 0]
+    reached = False
+    if tab.inner_a[l]:
+        for j in range(n_b):
+            v = wrap_diff(x - cc - hb * b_c[j])  # the bend part ha·a, less than a half turn
+            i0, i1 = _index_range((v - widen) / ha, (v + widen) / ha, a0, da, n_a)
+            for i in range(max(i0, ia), min(i1, ib) + 1):
+                d = wrap_diff(x - rec[l, 0, i, j])
+                if abs(d) <= cut:
+                    acc[i, j] += math.exp(-d * d * inv2s2)
+                    reached = True
+    else:
+        for i in range(ia, ib + 1):
+            v = x - cc - ha * a_c[i]
+            j0, j1 = _index_span_cyclic((v - widen) / hb, (v + widen) / hb, b0, db, n_b)
+            for jj in range(j0, j1 + 1):
+                j = jj % n_b
+                d = wrap_diff(x - rec[l, 0, i, j])
+                if abs(d) <= cut:
+                    acc[i, j] += math.exp(-d * d * inv2s2)
+                    reached = True
+    return reached
+
+
+@nb.njit(cache=True)
+def _accumulate_hit_fixed_cyclic(
+    l: int,
+    xh: np.int64,
+    ia: int,
+    ib: int,
+    widen: float,
+    cut: np.int64,
+    tab: Tables,
+    par: Params,
+    acc: np.ndarray,
+) -> bool:
+    """The fixed-point twin of :func:`_accumulate_hit_float_cyclic` (hit ``xh`` in LSBs,
+    reduced into the turn): ``d = mod_centred(xh − receptor, TURN_HW)``."""
+    H, c, rec, a_c, b_c = tab.H, tab.c, tab.rec_hw, tab.a_c, tab.b_c
+    lut, sh = tab.lut, tab.lut_shift[l]
+    lsb, acc_max, turn = par.coord_lsb, par.acc_max, par.turn_hw
+    lut_top = lut.shape[1] - 1
+    n_a, n_b = acc.shape
+    da, db = a_c[1] - a_c[0], b_c[1] - b_c[0]
+    a0, b0 = a_c[0] - 0.5 * da, b_c[0] - 0.5 * db
+    ha, hb, cc = H[l, 0, 0], H[l, 0, 1], c[l, 0]
+    x = xh * lsb
+    reached = False
+    if tab.inner_a[l]:
+        for j in range(n_b):
+            v = wrap_diff(x - cc - hb * b_c[j])
+            i0, i1 = _index_range((v - widen) / ha, (v + widen) / ha, a0, da, n_a)
+            for i in range(max(i0, ia), min(i1, ib) + 1):
+                d = abs(mod_centred(xh - rec[l, 0, i, j], turn))
+                if d <= cut:
+                    acc[i, j] = min(acc[i, j] + lut[l, min(d >> sh, lut_top)], acc_max)
+                    reached = True
+    else:
+        for i in range(ia, ib + 1):
+            v = x - cc - ha * a_c[i]
+            j0, j1 = _index_span_cyclic((v - widen) / hb, (v + widen) / hb, b0, db, n_b)
+            for jj in range(j0, j1 + 1):
+                j = jj % n_b
+                d = abs(mod_centred(xh - rec[l, 0, i, j], turn))
+                if d <= cut:
+                    acc[i, j] = min(acc[i, j] + lut[l, min(d >> sh, lut_top)], acc_max)
+                    reached = True
+    return reached
+
+
+@nb.njit(cache=True)
 def _accumulate_event_float(
     layer: np.ndarray, meas: np.ndarray, bend: np.ndarray, n_use: int, tab: Tables, par: Params, acc: np.ndarray
 ) -> int:
@@ -130,7 +229,7 @@ def _accumulate_event_float(
     (n_a, n_b); returns the hits reaching no cell."""
     H, c, rec, roi, sigma, inner_a, dev = tab.H, tab.c, tab.rec, tab.roi, tab.sigma, tab.inner_a, tab.model_dev
     a_c, b_c, a_bend = tab.a_c, tab.b_c, tab.a_bend
-    lsb, bend_win = par.coord_lsb, par.bend_window
+    lsb, bend_win, cyc = par.coord_lsb, par.bend_window, par.phi_wrap
     n_a, n_b = acc.shape
     n_meas = H.shape[1]
     da, db = a_c[1] - a_c[0], b_c[1] - b_c[0]
@@ -146,7 +245,9 @@ def _accumulate_event_float(
         if n_meas == 1:
             ha, hb, cc = H[l, 0, 0], H[l, 0, 1], c[l, 0]
             ia, ib = _bend_range(bend[h], a_bend, bend_win)
-            if inner_a[l]:
+            if cyc:
+                reached = _accumulate_hit_float_cyclic(l, x, ia, ib, widen, cut, inv2s2, tab, acc)
+            elif inner_a[l]:
                 for j in range(n_b):
                     v = x - cc - hb * b_c[j]
                     i0, i1 = _index_range((v - widen) / ha, (v + widen) / ha, a0, da, n_a)
@@ -190,7 +291,7 @@ def _accumulate_event_fixed(
     ``bend_hw``) into ``acc`` (n_a, n_b) int64; returns the hits reaching no cell."""
     H, c, rec, roi_hw, inner_a, dev = tab.H, tab.c, tab.rec_hw, tab.roi_hw, tab.inner_a, tab.model_dev
     lut, lut_shift, a_c, b_c, a_bend_hw = tab.lut, tab.lut_shift, tab.a_c, tab.b_c, tab.a_bend_hw
-    lsb, bend_win_hw, acc_max = par.coord_lsb, par.bend_window_hw, par.acc_max
+    lsb, bend_win_hw, acc_max, cyc = par.coord_lsb, par.bend_window_hw, par.acc_max, par.phi_wrap
     n_a, n_b = acc.shape
     n_meas = H.shape[1]
     lut_top = lut.shape[1] - 1
@@ -209,7 +310,9 @@ def _accumulate_event_fixed(
         if n_meas == 1:
             ha, hb, cc = H[l, 0, 0], H[l, 0, 1], c[l, 0]
             ia, ib = _bend_range(bend_hw[h], a_bend_hw, bend_win_hw)
-            if inner_a[l]:
+            if cyc:
+                reached = _accumulate_hit_fixed_cyclic(l, xh, ia, ib, widen, cut, tab, par, acc)
+            elif inner_a[l]:
                 for j in range(n_b):
                     v = x - cc - hb * b_c[j]
                     i0, i1 = _index_range((v - widen) / ha, (v + widen) / ha, a0, da, n_a)
@@ -256,8 +359,14 @@ FLOAT_TIE_TOL = 1e-9  # relative: float responses this close are ties (summation
 # maxima and centroid (generic over float64 / int64 maps)
 # ------------------------------------------------------------------------------------------
 @nb.njit(cache=True)
-def _is_local_max(acc: np.ndarray, i: int, j: int, thr: float | np.int64, rel_tol: float = 0.0) -> bool:
+def _is_local_max(
+    acc: np.ndarray, i: int, j: int, thr: float | np.int64, rel_tol: float = 0.0, cyclic_b: bool = False
+) -> bool:
     """Threshold plus the tie rule: > neighbours earlier in raster order, >= later ones.
+
+    ``cyclic_b`` (full azimuth): the neighbours along b wrap around (cell ``n_b − 1`` is
+    next to cell 0); "earlier" goes by the offset (``di < 0``, or ``di = 0, dj < 0``), so
+    each pair of neighbours is ordered the same way from both sides.
 
     ``rel_tol`` (float mode only) treats values within ``rel_tol·v`` as equal: sums of the
     same weights in another order differ by rounding, and an exact tie (e.g. a track at
@@ -273,6 +382,8 @@ def _is_local_max(acc: np.ndarray, i: int, j: int, thr: float | np.int64, rel_to
             if di == 0 and dj == 0:
                 continue
             ii, jj = i + di, j + dj
+            if cyclic_b:
+                jj %= n_b
             if ii < 0 or ii >= n_a or jj < 0 or jj >= n_b:
                 continue  # outside the grid counts as 0, and v >= thr > 0
             u = acc[ii, jj]
@@ -286,9 +397,10 @@ def _is_local_max(acc: np.ndarray, i: int, j: int, thr: float | np.int64, rel_to
 
 
 @nb.njit(cache=True)
-def _axis_sums(acc: np.ndarray, i: int, j: int, along_a: bool) -> tuple:
+def _axis_sums(acc: np.ndarray, i: int, j: int, along_a: bool, cyclic_b: bool = False) -> tuple:
     """(Σ k·(R_k − m), Σ (R_k − m)) over the 3 cells k = −1, 0, 1 through (i, j) along one
-    axis, m = their minimum (the pedestal); cells outside the grid are 0."""
+    axis, m = their minimum (the pedestal); cells outside the grid are 0 (along a cyclic b
+    there is no outside)."""
     n_a, n_b = acc.shape
     v0 = acc[i, j] * 0
     r_m = v0
@@ -298,6 +410,9 @@ def _axis_sums(acc: np.ndarray, i: int, j: int, along_a: bool) -> tuple:
             r_m = acc[i - 1, j]
         if i < n_a - 1:
             r_p = acc[i + 1, j]
+    elif cyclic_b:
+        r_m = acc[i, (j - 1) % n_b]
+        r_p = acc[i, (j + 1) % n_b]
     else:
         if j > 0:
             r_m = acc[i, j - 1]
@@ -320,17 +435,18 @@ def _find_tracks(
     t_off_a: np.ndarray,
     t_off_b: np.ndarray,
     t_q: np.ndarray,
+    cyclic_b: bool = False,
 ) -> int:
     """Scan the map in raster order; write up to ``max_tracks``; return the number of maxima."""
     n_a, n_b = acc.shape
     n_max = 0
     for i in range(n_a):
         for j in range(n_b):
-            if not _is_local_max(acc, i, j, thr, 0.0 if fixed else FLOAT_TIE_TOL):
+            if not _is_local_max(acc, i, j, thr, 0.0 if fixed else FLOAT_TIE_TOL, cyclic_b):
                 continue
             if n_max < max_tracks:
-                num_a, den_a = _axis_sums(acc, i, j, True)
-                num_b, den_b = _axis_sums(acc, i, j, False)
+                num_a, den_a = _axis_sums(acc, i, j, True, cyclic_b)
+                num_b, den_b = _axis_sums(acc, i, j, False, cyclic_b)
                 t_i[n_max], t_j[n_max] = i, j
                 t_q[n_max] = acc[i, j]
                 if fixed:
@@ -372,6 +488,7 @@ def _store_event(
         out.off_a[s : s + max_tracks],
         out.off_b[s : s + max_tracks],
         out.quality[s : s + max_tracks],
+        par.phi_wrap,
     )
     out.ev_stats[e, 0] = n_hits - n_use  # hits dropped by the capacity
     out.ev_stats[e, 1] = unreached
@@ -442,7 +559,7 @@ def associate(
     rec_f, rec_hw, roi, roi_hw, sigma = tab.rec, tab.rec_hw, tab.roi, tab.roi_hw, tab.sigma
     lut, lut_shift, a_bend, a_bend_hw = tab.lut, tab.lut_shift, tab.a_bend, tab.a_bend_hw
     max_hits, bend_win, bend_win_hw = par.max_hits, par.bend_window, par.bend_window_hw
-    assoc_f, assoc_hw = par.assoc_weight, par.assoc_hw
+    assoc_f, assoc_hw, cyc, turn = par.assoc_weight, par.assoc_hw, par.phi_wrap, par.turn_hw
     n_ev = offsets.shape[0] - 1
     n_meas = rec_f.shape[1]
     n_layers = rec_f.shape[0]
@@ -466,7 +583,10 @@ def associate(
                     continue
                 if fixed:
                     if n_meas == 1:
-                        d = abs(hw[h0 + h, 0] - rec_hw[l, 0, i, j])
+                        d = hw[h0 + h, 0] - rec_hw[l, 0, i, j]
+                        if cyc:
+                            d = mod_centred(d, turn)
+                        d = abs(d)
                         if d <= roi_hw[l]:
                             w = float(lut[l, min(d >> lut_shift[l], lut_top)])
                     else:
@@ -481,6 +601,8 @@ def associate(
                     d2f = 0.0
                     for m in range(n_meas):
                         dm = meas[h0 + h, m] - rec_f[l, m, i, j]
+                        if cyc:
+                            dm = wrap_diff(dm)
                         d2f += dm * dm
                     if d2f <= roi[l] * roi[l]:
                         w = math.exp(-d2f / (2.0 * sigma[l] * sigma[l]))

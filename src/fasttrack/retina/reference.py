@@ -28,7 +28,10 @@ Semantics (both modes; integer details in :mod:`fasttrack.retina.config`):
    track parameters are ``a = a_min + (i + ½ + off_a)·Δa`` (fixed: ``off_a_hw/2^F``).
    (Measured on the telescope, this halves the tx resolution of the full 3×3 weighted
    centroid, whose wide pedestal from short-lever layers pulls offsets toward 0.)
-6. **Association.** A track's ``hit_ids`` hold, for each layer, the processed hit of
+6. **Full azimuth** (``phi_wrap``, :mod:`fasttrack.azimuth`): hits are reduced into one
+   turn, distances are taken modulo 2π (fixed: modulo the turn's LSBs), the grid's
+   neighbours along φ_T wrap around (maxima, centroid), and φ_T is reported in (−π, π].
+7. **Association.** A track's ``hit_ids`` hold, for each layer, the processed hit of
    largest weight in the track's cell (the first in input order on ties), if that weight
    is at least ``assoc_weight`` (fixed: the LUT weight ≥ ``assoc_hw``); in layer order.
    One hit per layer, as a track crosses each layer once.
@@ -52,6 +55,7 @@ from dataclasses import dataclass
 import awkward as ak
 import numpy as np
 
+from .. import azimuth
 from ..events import Events
 from ..finder import Mode, OverflowFlags, ReferenceFinder
 from . import engine
@@ -135,6 +139,8 @@ class Retina(ReferenceFinder):
             centroid_frac_bits=cfg.centroid_frac_bits,
             assoc_weight=float(cfg.assoc_weight),
             assoc_hw=np.int64(cfg.assoc_hw),
+            phi_wrap=cfg.phi_wrap,
+            turn_hw=np.int64(azimuth.turn_hw(cfg.coord_lsb) if cfg.phi_wrap else 0),
         )
 
     # ------------------------------------------------------------------------------------
@@ -155,11 +161,14 @@ class Retina(ReferenceFinder):
         if meas.shape[0] == 0:
             meas = np.zeros((0, cfg.n_meas))
         bend = cfg.bend_inputs(cols, len(layer), "retina")
+        coord_hw = cfg.quantize_coord(meas)
+        if cfg.phi_wrap:  # full azimuth: every hit's φ into one turn
+            meas, coord_hw = azimuth.reduce_hits(meas, coord_hw, cfg.coord_lsb)
         return engine.Hits(
             offsets=offsets,
             layer=layer,
-            meas=meas,
-            coord_hw=np.ascontiguousarray(cfg.quantize_coord(meas)),
+            meas=np.ascontiguousarray(meas),
+            coord_hw=np.ascontiguousarray(coord_hw),
             bend=bend,
             bend_hw=np.ascontiguousarray(cfg.quantize_bend(bend)),
             hit_id=cols["hit_id"].astype(np.int64),
@@ -216,11 +225,14 @@ class Retina(ReferenceFinder):
         off_a = t_off_a / scale if fixed else t_off_a
         off_b = t_off_b / scale if fixed else t_off_b
         a_name, b_name = cfg.param_names
+        b_val = cfg.b_min + (t_j + 0.5 + off_b) * cfg.delta_b
+        if cfg.phi_wrap:  # a centroid across the seam lands beyond the grid's ends
+            b_val = azimuth.wrap_pi(b_val)
         fields = {
             "cell_a": t_i.astype(np.int32),
             "cell_b": t_j.astype(np.int32),
             a_name: cfg.a_min + (t_i + 0.5 + off_a) * cfg.delta_a,
-            b_name: cfg.b_min + (t_j + 0.5 + off_b) * cfg.delta_b,
+            b_name: b_val,
             "off_a": np.asarray(off_a, dtype=np.float64),
             "off_b": np.asarray(off_b, dtype=np.float64),
         }
