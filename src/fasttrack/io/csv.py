@@ -112,7 +112,7 @@ def _barcodes(cols: Columns, path: Path) -> np.ndarray:
 def _dense_ids(keys: np.ndarray, particle_keys: np.ndarray | None, path: Path) -> np.ndarray:
     """Per-event particle numbers 1..n for ``keys`` (rows), in the order of ``particle_keys``;
     an all-zero key (TrackML noise) becomes 0."""
-    noise: np.ndarray = ~np.asarray(keys).any(axis=1)
+    noise = np.asarray(~np.asarray(keys).any(axis=1), dtype=bool)
     if particle_keys is None:
         uniq = np.unique(keys[~noise], axis=0)
     else:
