@@ -262,7 +262,8 @@ def evaluate_events(
     out = ChunkSums(n_events=len(events), n_chunks=1)
     tracks = {}
     for mode in modes:
-        out.modes[mode], tracks[mode] = _mode_sums(events, partial(finder.run, events, mode), cells, pt_min_gev)
+        run = partial(finder.run, events, mode)  # type: ignore[arg-type]
+        out.modes[mode], tracks[mode] = _mode_sums(events, run, cells, pt_min_gev)
     if len(tracks) == 2:
         out.same_candidates = same_candidates_count(tracks["float"], tracks["fixed"], algo.candidate_keys)
     if variants:

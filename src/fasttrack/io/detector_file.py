@@ -23,7 +23,8 @@ The file holds one table::
 Layer fields are those of :class:`~fasttrack.detector.CylinderLayer` and
 :class:`~fasttrack.detector.PlaneLayer`, mix fields those of
 :class:`~fasttrack.detector.EventMix` (units in the names: mm, rad, T, GeV). An unknown
-key is an error naming it (with the closest known one); the JSON of
+key is an error naming it (with the closest known one); ``mix.min_layers`` defaults to
+``min(4, number of layers)``; the JSON of
 :meth:`Detector.to_dict` / ``fasttrack info --json`` (one detector) is read as well.
 ``examples/detector_barrel10.toml`` and ``examples/detector_telescope_tilted.json`` are
 complete examples.
@@ -95,6 +96,7 @@ def detector_from_mapping(d: Mapping[str, Any], source: str = "<detector>") -> D
     for k in mix_in:
         if k not in allowed_mix:
             fail_unknown(source, "mix", k, allowed_mix)
+    mix_in.setdefault("min_layers", min(EventMix.min_layers, len(layers)))  # a 3-layer detector works as given
     try:
         mix = EventMix(**mix_in)
         return Detector(

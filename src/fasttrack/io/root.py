@@ -1,4 +1,4 @@
-"""ROOT input through uproot: hits (and truth particles) from TTrees.
+"""ROOT input through uproot: hits (and truth particles) from TTrees (or RNTuples).
 
 Two layouts are read, told apart by the branches' types:
 
@@ -20,11 +20,14 @@ has one; same two layouts) with the fields of :mod:`fasttrack.truth` (``particle
 Example
 -------
 >>> import numpy as np, uproot
+>>> from pathlib import Path
 >>> from fasttrack import detector
+>>> Path("build/doctest").mkdir(parents=True, exist_ok=True)
 >>> from fasttrack.io.root import read_root
 >>> with uproot.recreate("build/doctest/hits.root") as f:
-...     f["hits"] = {"event": np.array([5, 5, 9]), "layer": np.array([0, 1, 0], np.int32),
-...                  "x": np.array([1.0, 1.5, -3.0])}
+...     _ = f.mktree("hits", {"event": "int64", "layer": "int32", "x": "float64"})
+...     f["hits"].extend({"event": np.array([5, 5, 9]), "layer": np.array([0, 1, 0], np.int32),
+...                       "x": np.array([1.0, 1.5, -3.0])})
 >>> ev = read_root("build/doctest/hits.root", detector.telescope())
 >>> int(ev.n_hits.sum())
 3
@@ -64,7 +67,8 @@ def _open(path: Path) -> Any:
 
 
 def _trees(f: Any) -> list[str]:
-    return sorted({k.split(";")[0] for k, cls in f.classnames().items() if cls.startswith("TTree")})
+    kinds = ("TTree", "ROOT::RNTuple")
+    return sorted({k.split(";")[0] for k, cls in f.classnames().items() if cls.startswith(kinds)})
 
 
 def read_tree_columns(
@@ -82,7 +86,7 @@ def read_tree_columns(
     (fasttrack name -> branch) are required, ``optional`` read when present."""
     names = _trees(f)
     if tree not in names:
-        raise ValueError(f"{path}: no TTree {tree!r}{closest(tree, names)}; the file holds {names or 'no tree'}")
+        raise ValueError(f"{path}: no tree {tree!r}{closest(tree, names)}; the file holds {names or 'no tree'}")
     t = f[tree]
     have = list(t.keys())
     missing = [(k, b) for k, b in fields.items() if b not in have]
