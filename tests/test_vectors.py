@@ -290,8 +290,8 @@ def test_cli_vectors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_cli_vectors_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        cli.main(["vectors", "retina", "--preset", "telescope", "-n", "-1", "-o", str(tmp_path)])
+    assert cli.main(["vectors", "retina", "--preset", "telescope", "-n", "-1", "-o", str(tmp_path)]) == 2
+    assert "-n/--events must be >= 0, got -1" in capsys.readouterr().err
     assert (
         cli.main(["vectors", "retina", "--preset", "telescope", "-n", "2", "--min-layers", "99", "-o", str(tmp_path)])
         == 2

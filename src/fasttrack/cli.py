@@ -2,18 +2,22 @@
 
 Subcommands::
 
-    fasttrack info [--preset P ...] [--json]        detector summaries
-    fasttrack generate --preset P -n N -o FILE      events to parquet
-    fasttrack demo [--out DIR] [--json]             the whole chain on built-in defaults
-    fasttrack evaluate ALGORITHM --preset P -n N       efficiency etc., float and fixed
-    fasttrack codegen ALGORITHM --preset P -o DIR      C++ header, SV package, .mem files
-    fasttrack vectors ALGORITHM --preset P -n N -o DIR test vectors with intermediate stages
-    fasttrack csim ALGORITHM --preset P -n N           C-simulation of the HLS kernel, bit-exact check
-    fasttrack cosim ALGORITHM --preset P --events N    RTL co-simulation: bit-exact, cycles, latency
-    fasttrack synth ALGORITHM --preset P               RTL resource estimate (yosys), share of a U50
+    fasttrack info [--preset P ... | --detector FILE] [--json]  detector summaries
+    fasttrack generate INPUTS -n N -o FILE             events to parquet
+    fasttrack demo [INPUTS] [--out DIR] [--json]       the whole chain on built-in defaults
+    fasttrack evaluate ALGORITHM INPUTS [-n N]         efficiency etc., float and fixed
+    fasttrack codegen ALGORITHM INPUTS -o DIR          C++ header, SV package, .mem files
+    fasttrack vectors ALGORITHM INPUTS -n N -o DIR     test vectors with intermediate stages
+    fasttrack csim ALGORITHM INPUTS -n N               C-simulation of the HLS kernel, bit-exact check
+    fasttrack cosim ALGORITHM INPUTS -n N              RTL co-simulation: bit-exact, cycles, latency
+    fasttrack synth ALGORITHM INPUTS                   RTL resource estimate (yosys), share of a U50
     fasttrack scan SPEC.toml [--out DIR] [--scheduler ADDR|--serial]  parameter scan on Dask
-    fasttrack report [--algorithm A --preset P --config FILE] --out DIR  HTML physics + firmware report
+    fasttrack report [--algorithm A] [INPUTS] --out DIR HTML physics + firmware report
 
+INPUTS are the shared options of :mod:`fasttrack.inputs`: ``--preset P`` or ``--detector
+FILE`` (TOML/JSON), ``--config FILE`` (config overrides, TOML/JSON) and ``--events FILE``
+(parquet, ROOT or a TrackML/ACTS CSV folder). ``fasttrack evaluate --events FILE`` streams
+the file in chunks (:mod:`fasttrack.streaming`), on Dask with ``--scheduler``.
 ALGORITHM is a name from the registry (:mod:`fasttrack.algorithms`): ``retina``, ``hough``.
 Run ``fasttrack <command> --help`` for the options of each.
 """
@@ -31,6 +35,7 @@ from typing import Any
 from . import __version__
 from .hw import commands
 from .hw.commands import add_algorithm
+from .inputs import _events_value, add_inputs, positive, resolve, writable_dir, writable_file
 
 
 def _add_mix_overrides(p: argparse.ArgumentParser) -> None:
@@ -74,16 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print each preset's layers, field, default event mix and linear track model.",
     )
     p.add_argument("--preset", action="append", choices=presets, help="preset to show (repeatable; default: all)")
+    p.add_argument("--detector", type=Path, action="append", metavar="FILE", help="a detector file (TOML/JSON) to show")
     p.add_argument("--json", action="store_true", help="print the detectors as JSON instead")
 
     p = sub.add_parser(
         "generate",
         help="generate events and write them to parquet",
-        description="Generate events in a preset detector and write them (hits, truth "
-        "particles, detector metadata) to one parquet file; read back with "
-        "fasttrack.events.Events.load(FILE).",
+        description="Generate events in a preset detector or your own (--detector FILE) and write them "
+        "(hits, truth particles, detector metadata) to one parquet file; read back with "
+        "fasttrack.events.Events.load(FILE). Large samples are generated and written in chunks.",
     )
-    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
+    add_inputs(p, config=False, events=False)
     p.add_argument("-n", "--events", type=int, default=1000, help="number of events (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--first-event", type=int, default=0, help="number of the first event (default 0)")
@@ -99,7 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, default=Path("build/demo"), help="output folder (default build/demo)")
     p.add_argument("--preset", action="append", choices=presets, help="preset to run (repeatable; default: all)")
-    p.add_argument("-n", "--events", type=int, help="events per preset (default: telescope 2000, barrel 500, velo 50)")
+    g = p.add_argument_group("your own inputs (instead of the presets)")
+    g.add_argument("--detector", type=Path, metavar="FILE", help="your detector, TOML or JSON")
+    g.add_argument("--config", type=Path, metavar="FILE", help="config overrides (TOML/JSON), for every algorithm")
+    g.add_argument(
+        "--events", dest="events_file", type=_events_value, metavar="FILE", help="events: parquet, ROOT or CSV folder"
+    )
+    p.add_argument(
+        "-n",
+        "--n-events",
+        dest="events",
+        type=int,
+        help="events per preset (default: telescope 2000, barrel 500, velo 50; 500 for a detector file)",
+    )
     p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     p.add_argument("--json", action="store_true", help="print the summary JSON instead of the table")
     p.add_argument("--no-plots", action="store_true", help="skip the figures")
@@ -107,16 +125,33 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "evaluate",
         help="physics performance of an algorithm, float and fixed",
-        description="Generate events, run the algorithm in float and fixed point with its "
-        "default config, and print efficiency, fake and duplicate rates, "
-        "resolution in cells and how often both modes find the same cells.",
+        description="Run the algorithm in float and fixed point with its default config for the detector "
+        "(with the fields of --config FILE overridden) on generated events or on --events FILE, and print "
+        "efficiency, fake and duplicate rates, resolution in cells and how often both modes find the same "
+        "cells. A file is read in chunks of --chunk-events with a progress bar (memory follows the chunk), "
+        "serially or on Dask (--scheduler); the results do not depend on the chunking.",
+        epilog="Examples:\n  fasttrack evaluate retina --preset telescope -n 2000\n"
+        "  fasttrack evaluate hough --detector examples/detector_barrel10.toml -n 200\n"
+        "  fasttrack evaluate retina --events big.parquet --chunk-events 200000 --scheduler local",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_algorithm(p, hardware=False)
-    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
-    p.add_argument("-n", "--events", type=int, default=2000, help="number of events (default 2000)")
+    add_inputs(p, n_default=2000)
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument("--pt-min-eff", type=float, help="count only particles above this pT (GeV) in the efficiency")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    g = p.add_argument_group("large files (--events FILE)")
+    g.add_argument("--chunk-events", type=int, default=100_000, help="events per chunk (default 100000)")
+    g.add_argument("--mode", choices=["both", "float", "fixed"], default="both", help="which modes (default both)")
+    where = g.add_mutually_exclusive_group()
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the chunks on Dask: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster "
+        "(default: a LocalCluster for files above 2 million events, else this process)",
+    )
+    where.add_argument("--serial", action="store_true", help="no Dask, whatever the size")
+    g.add_argument("--workers", type=int, default=2, help="worker processes of the local cluster (default 2)")
 
     commands.add_parsers(sub, presets, _add_mix_overrides)
     _add_scan_report_parsers(sub, presets)
@@ -124,10 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from . import detector, trackmodel
+    from . import detector, io, trackmodel
 
-    names = args.preset or sorted(detector.PRESETS)
-    dets = [detector.preset(n) for n in names]
+    dets = [io.load_detector(f) for f in args.detector or []]
+    if args.preset or not dets:
+        dets = [detector.preset(n) for n in (args.preset or sorted(detector.PRESETS))] + dets
     if args.json:
         print(json.dumps({d.name: d.to_dict() for d in dets}, indent=2))
         return 0
@@ -140,11 +176,11 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from . import detector, generate
+    from . import generate
 
-    if args.events < 0:
-        raise SystemExit("fasttrack generate: --events must be >= 0")
-    det = detector.preset(args.preset)
+    positive(args.events, "--events", minimum=0)
+    det = resolve(args, "generate").detector
+    writable_file(args.output, "the events file")
     t0 = time.perf_counter()
     ev = generate.generate(
         det,
@@ -166,15 +202,39 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from . import io
     from .demo import run_demo
 
+    if isinstance(args.events_file, int):  # legacy --events N
+        args.events, args.events_file = args.events_file, None
+    positive(args.events, "-n/--events")
+    writable_dir(args.out, "the demo output to")
+    detectors = None
+    events = None
+    if args.detector is not None or args.events_file is not None:
+        if args.preset and len(args.preset) > 1:
+            raise ValueError("--detector/--events take at most one --preset")
+        args.preset = args.preset[0] if args.preset else None
+        inputs = resolve(args, "demo")
+        detectors = [inputs.detector]
+        if inputs.events_file is not None:
+            events = io.read_events(inputs.events_file, inputs.detector)
+    overrides = None
+    if args.config is not None:
+        from .overrides import read_mapping
+
+        overrides = read_mapping(args.config, "config file")
     summary = run_demo(
         out_dir=args.out,
-        presets=args.preset,
+        presets=args.preset if detectors is None else None,
         n_events=args.events,
         seed=args.seed,
         plots=not args.no_plots,
         verbose=not args.json,
+        detectors=detectors,
+        events=events,
+        config=overrides,
+        config_source=str(args.config) if args.config else "",
     )
     if args.json:
         print(json.dumps(summary, indent=2))
@@ -182,15 +242,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from . import algorithms, detector, generate
     from .study import format_study, study
 
-    det = detector.preset(args.preset)
-    algo = algorithms.get(args.algorithm)
-    if not algo.serves(det):
-        raise ValueError(f"the {algo.title} does not run on the {det.name} detector")
-    ev = generate.generate(det, args.events, seed=args.seed)
-    s = study(args.algorithm, ev, pt_min_gev=args.pt_min_eff)
+    positive(args.events, "-n/--events")
+    positive(args.chunk_events, "--chunk-events")
+    inputs = resolve(args, "evaluate", args.algorithm)
+    cfg = inputs.config(args.algorithm)
+    if inputs.events_file is not None:
+        from .streaming import evaluate_file
+
+        s = evaluate_file(
+            inputs.events_file,
+            args.algorithm,
+            cfg,
+            detector=inputs.detector,
+            chunk_events=args.chunk_events,
+            pt_min_gev=args.pt_min_eff,
+            modes=("float", "fixed") if args.mode == "both" else (args.mode,),
+            scheduler=args.scheduler,
+            n_workers=args.workers,
+            auto_dask=not args.serial,
+            progress=not args.json,
+        )
+    else:
+        ev = inputs.events(seed=args.seed)
+        s = study(args.algorithm, ev, cfg, pt_min_gev=args.pt_min_eff)
     print(json.dumps(s, indent=2) if args.json else format_study(s))
     return 0
 
@@ -236,11 +312,11 @@ def _add_scan_report_parsers(sub: Any, presets: list[str]) -> None:
         choices=list(algorithms.names()),
         help="which algorithm (default: the kernel of --cosim-json/--synth-json, else retina)",
     )
-    p.add_argument(
-        "--preset", choices=presets, help="detector preset (default: that of the JSON files, else telescope)"
+    add_inputs(
+        p,
+        n_help="number of events (default: as fasttrack demo)",
+        preset_help="detector preset (default: that of the JSON files, else telescope)",
     )
-    p.add_argument("--config", type=Path, metavar="FILE", help="config overrides, TOML or JSON (field = value)")
-    p.add_argument("-n", "--events", type=int, help="number of events (default: as fasttrack demo)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--pt-min-eff", type=float, help="efficiency for particles above this pT (GeV)")
     p.add_argument("--cosim-json", type=Path, metavar="FILE", help="result of `fasttrack cosim ... --json FILE`")
@@ -275,13 +351,26 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from . import io
     from .report import write_report
 
+    positive(args.events, "-n/--events")
+    writable_dir(args.out, "the report to")
+    det = events = None
+    if args.detector is not None or args.events_file is not None:
+        inputs = resolve(args, "report")
+        det = inputs.detector
+        if inputs.events_file is not None:
+            events = io.read_events(inputs.events_file, det)
+    elif isinstance(args.events_file, int):
+        args.events = args.events_file
     path = write_report(
         args.out,
         algorithm=args.algorithm,
         preset=args.preset,
         config=args.config,
+        detector=det,
+        events=events,
         n_events=args.events,
         seed=args.seed,
         pt_min_gev=args.pt_min_eff,
@@ -311,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "synth": commands.cmd_synth,
         }[args.command]
         return handler(args)
-    except (ValueError, RuntimeError) as err:
+    except (ValueError, RuntimeError, OSError) as err:
         print(f"fasttrack {args.command}: error: {err}", file=sys.stderr)
         return 2
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,37 @@ def detector_params(events: Events) -> tuple[str, ...]:
     return trackmodel.for_detector(events.detector).param_names
 
 
+def _find(finder: Any, mode: Any, events: Events) -> Any:
+    return finder.find(events, mode)
+
+
+def _variants(det: detector.Detector, config: Mapping[str, Any] | None, source: str) -> list[algorithms.Variant]:
+    """The registry's variants of ``det``; with ``config``, each algorithm's config overridden by it
+    (a flat table for every algorithm, or one table per algorithm name)."""
+    if not config:
+        return algorithms.variants(det)
+    from .overrides import check_overrides
+
+    per_algo = set(config) <= set(algorithms.names())
+    out = [v for v in algorithms.variants(det) if v.algorithm is None]
+    for algo in algorithms.serving(det):
+        table = config.get(algo.name, {}) if per_algo else config
+        cfg = algo.default_config(det, **check_overrides(algo.name, table, source=source or "<config>"))
+        finder = algo.finder(cfg)
+        for mode in algorithms.MODES:
+            find: Callable[[Events], Any] = partial(_find, finder, mode)
+            out.append(
+                algorithms.Variant(
+                    f"{algo.name}-{mode}",
+                    f"{algo.title}, {mode} (config {cfg.name}, overridden)",
+                    find,
+                    algorithm=algo.name,
+                    mode=mode,
+                )
+            )
+    return out
+
+
 def run_demo(
     *,
     out_dir: str | Path = "build/demo",
@@ -67,17 +99,34 @@ def run_demo(
     seed: int = 2026,
     plots: bool = True,
     verbose: bool = True,
+    detectors: Sequence[detector.Detector] | None = None,
+    events: Events | None = None,
+    config: Mapping[str, Any] | None = None,
+    config_source: str = "",
 ) -> dict[str, Any]:
-    """Run the demo; returns the summary dict (also written to ``out_dir/summary.json``)."""
+    """Run the demo; returns the summary dict (also written to ``out_dir/summary.json``).
+
+    ``detectors`` replaces the presets by your own detectors (500 events each by default),
+    ``events`` the generated sample by yours (with one detector), ``config`` overrides the
+    algorithms' config fields (a flat table, or one table per algorithm name).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    names = list(presets) if presets else list(SAMPLE_EVENTS)
+    if detectors is not None:
+        targets = [(d.name, d) for d in detectors]
+    else:
+        targets = [(name, detector.preset(name)) for name in (list(presets) if presets else list(SAMPLE_EVENTS))]
+    given = events
+    if given is not None and len(targets) != 1:
+        raise ValueError("demo: events need exactly one detector")
     summary: dict[str, Any] = {"fasttrack_version": __version__, "seed": seed, "presets": {}, "figures": []}
-    for name in names:
-        det = detector.preset(name)
-        n = n_events if n_events is not None else SAMPLE_EVENTS[name]
+    for name, det in targets:
+        n = n_events if n_events is not None else SAMPLE_EVENTS.get(name, 500)
         t0 = time.perf_counter()
-        events = generate.generate(det, n, seed=seed, progress=verbose, chunk_size=max(1, n // 10))
+        if given is None:
+            events = generate.generate(det, n, seed=seed, progress=verbose, chunk_size=max(1, n // 10))
+        else:
+            events = given
         t_gen = time.perf_counter() - t0
         entry: dict[str, Any] = {
             **events.stats(),
@@ -87,7 +136,7 @@ def run_demo(
             "algorithms": {},
         }
         results: dict[str, Any] = {}
-        for variant in algorithms.variants(det):
+        for variant in _variants(det, config, config_source):
             t0 = time.perf_counter()
             tracks = variant.find(events)
             t_algo = time.perf_counter() - t0

@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
@@ -465,6 +466,22 @@ class Detector:
     @classmethod
     def from_json(cls, text: str) -> Detector:
         return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Detector:
+        """A detector described in a TOML (``.toml``) or JSON file (:mod:`fasttrack.io.detector_file`)."""
+        from .io.detector_file import load_detector
+
+        return load_detector(os.fspath(path))
+
+    @classmethod
+    def from_toml(cls, text: str) -> Detector:
+        """A detector from the text of a TOML detector file (:mod:`fasttrack.io.detector_file`)."""
+        import tomllib
+
+        from .io.detector_file import detector_from_mapping
+
+        return detector_from_mapping(tomllib.loads(text), "TOML detector")
 
 
 # ------------------------------------------------------------------------------------------

@@ -49,9 +49,11 @@ import awkward as ak
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import __version__, algorithms, detector, generate, metrics, plots, trackmodel
+from . import __version__, algorithms, generate, metrics, plots, trackmodel
+from . import detector as presets
 from .defaults import EFFICIENCY_PT_MIN_GEV, SAMPLE_EVENTS
-from .events import describe_field_units
+from .detector import Detector
+from .events import Events, describe_field_units
 from .hw.platform import LHC_BX_MHZ
 from .overrides import check_overrides, load_overrides, read_mapping
 from .scan import float_column, pareto_indices, plot_pareto, point_labels, read_results, successful_mask, table_costs
@@ -59,7 +61,6 @@ from .scan import float_column, pareto_indices, plot_pareto, point_labels, read_
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .events import Events
     from .metrics import TrackingPerformance
 
 __all__ = ["COSIM_KEYS", "SYNTH_KEYS", "load_cosim", "load_synth", "write_report"]
@@ -156,8 +157,8 @@ def _resolve_target(algorithm: str | None, preset: str | None, *sources: Mapping
     if algorithm not in algorithms.names():
         raise ValueError(f"report: unknown algorithm {algorithm!r}; choose one of {', '.join(algorithms.names())}")
     preset = preset or "telescope"
-    if preset not in detector.PRESETS:
-        raise ValueError(f"report: unknown preset {preset!r}; choose one of {sorted(detector.PRESETS)}")
+    if preset not in presets.PRESETS:
+        raise ValueError(f"report: unknown preset {preset!r}; choose one of {sorted(presets.PRESETS)}")
     return algorithm, preset
 
 
@@ -570,6 +571,8 @@ def write_report(
     synth_json: str | Path | None = None,
     scan: str | Path | None = None,
     title: str | None = None,
+    detector: Detector | None = None,
+    events: Events | None = None,
 ) -> Path:
     """Write ``<out_dir>/report.html`` and its PNG figures; returns the HTML path.
 
@@ -587,17 +590,26 @@ def write_report(
     cosim_json, synth_json: co-simulation and synthesis results to include.
     scan: a scan's ``results.parquet`` (or its folder) to include.
     title: page title (default from algorithm and preset).
+    detector: your detector instead of a preset (its name stands for the preset's).
+    events: your events instead of a generated sample (of ``detector``, or carrying theirs).
     """
     cosim = load_cosim(cosim_json) if cosim_json is not None else None
     synth = load_synth(synth_json) if synth_json is not None else None
-    algo, preset_name = _resolve_target(algorithm, preset, cosim, synth)
+    if detector is None and events is not None:
+        detector = events.detector
+    algo, preset_name = _resolve_target(
+        algorithm, preset if detector is None else (preset or "telescope"), cosim, synth
+    )
+    if detector is not None:
+        preset_name = detector.name
     overrides = _overrides(algo, config)
-    n = SAMPLE_EVENTS[preset_name] if n_events is None else n_events
+    n = SAMPLE_EVENTS.get(preset_name, 500) if n_events is None else n_events
     if n < 1:
         raise ValueError(f"report: n_events must be >= 1, got {n}")
     cut = EFFICIENCY_PT_MIN_GEV.get(preset_name) if pt_min_gev is None else pt_min_gev
-    det = detector.preset(preset_name)
-    events = generate.generate(det, n, seed=seed, progress=False, **dict(mix or {}))
+    det = detector if detector is not None else presets.preset(preset_name)
+    if events is None:
+        events = generate.generate(det, n, seed=seed, progress=False, **dict(mix or {}))
     cfg = algorithms.get(algo).default_config(det, **overrides)
     finder = algorithms.get(algo).finder(cfg)
     runs = []

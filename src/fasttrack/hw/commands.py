@@ -1,8 +1,11 @@
 """The hardware commands of ``fasttrack``: codegen, vectors, csim, cosim, synth.
 
-Each takes an algorithm from the registry (:mod:`fasttrack.algorithms`) and a detector
-preset; the config is the algorithm's default for the preset, or with ``--rtl`` (and
-always for ``cosim`` and ``synth``) the config the RTL is built for.
+Each takes an algorithm from the registry (:mod:`fasttrack.algorithms`) and the shared
+inputs of :mod:`fasttrack.inputs` (``--preset P`` or ``--detector FILE``, ``--config FILE``,
+``--events FILE`` where events are used); the config is the algorithm's default for the
+detector, or with ``--rtl`` (and always for ``cosim`` and ``synth``) the config the RTL is
+built for, with the fields of ``--config`` overridden. A config the RTL cannot be built for
+is refused with the reason before any simulator or synthesis tool starts.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..inputs import Inputs, add_inputs, positive, resolve, writable_dir, writable_file
 from .platform import CLOCK_MHZ
 
 RTL_HELP = (
@@ -39,7 +43,7 @@ def add_parsers(sub: Any, presets: list[str], add_mix: Any) -> None:
         epilog="Example: fasttrack codegen hough --preset barrel --rtl -o build/hough_barrel_rtl",
     )
     add_algorithm(p, hardware=True, what="which algorithm's files")
-    p.add_argument("--preset", required=True, choices=presets, help="detector preset (default config)")
+    add_inputs(p, events=False)
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
     p.add_argument("--rtl", action="store_true", help=RTL_HELP)
 
@@ -52,8 +56,7 @@ def add_parsers(sub: Any, presets: list[str], add_mix: Any) -> None:
         epilog="Example: fasttrack vectors hough --preset barrel -n 1000 --seed 1 -o build/vectors_barrel",
     )
     add_algorithm(p, hardware=True, what="which algorithm's vectors")
-    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
-    p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
+    add_inputs(p, n_default=100)
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder")
     p.add_argument("--rtl", action="store_true", help=RTL_HELP)
@@ -68,8 +71,7 @@ def add_parsers(sub: Any, presets: list[str], add_mix: Any) -> None:
         epilog="Example: fasttrack csim retina --preset telescope -n 500 --types ac",
     )
     add_algorithm(p, hardware=True, what="which kernel")
-    p.add_argument("--preset", required=True, choices=presets, help="detector preset")
-    p.add_argument("-n", "--events", type=int, default=100, help="number of events (default 100)")
+    add_inputs(p, n_default=100)
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument(
         "--types", choices=["ap", "ac"], default="ap", help="numeric types: Xilinx ap_int (default) or AC ac_int"
@@ -86,12 +88,11 @@ def add_parsers(sub: Any, presets: list[str], add_mix: Any) -> None:
         "harness twice: with random input gaps and output back-pressure (bit-exactness), and back to back "
         "(cycles per event, latency, instances for 40 MHz, checked against the analytic cycle model). "
         "Exit status 1 when any word differs.",
-        epilog="Example: fasttrack cosim retina --preset telescope --events 1000 --json cosim.json; "
-        "fasttrack cosim hough --preset barrel --events 500",
+        epilog="Example: fasttrack cosim retina --preset telescope -n 1000 --json cosim.json; "
+        "fasttrack cosim hough --preset barrel -n 500",
     )
     add_algorithm(p, hardware=True, what="which RTL")
-    p.add_argument("--preset", required=True, choices=presets, help="detector preset (its RTL config)")
-    p.add_argument("-n", "--events", type=int, default=1000, help="number of events (default 1000)")
+    add_inputs(p, n_default=1000, preset_help="detector preset (its RTL config)")
     p.add_argument("--sim", choices=["verilator", "icarus"], default="verilator", help="simulator (default verilator)")
     p.add_argument(
         "--clock-mhz", type=float, default=CLOCK_MHZ, help=f"clock for rates and times (default {CLOCK_MHZ:g})"
@@ -113,37 +114,53 @@ def add_parsers(sub: Any, presets: list[str], add_mix: Any) -> None:
         "fasttrack synth hough --preset barrel",
     )
     add_algorithm(p, hardware=True, what="which RTL")
-    p.add_argument("--preset", required=True, choices=presets, help="detector preset (its RTL config)")
+    add_inputs(p, events=False, preset_help="detector preset (its RTL config)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
 
 
-def _config(args: argparse.Namespace, rtl: bool) -> Any:
-    from .. import algorithms, detector
+def _rtl_config(args: argparse.Namespace, what: str) -> tuple[Inputs, Any]:
+    """The inputs and the RTL's config; a config the RTL cannot be built for is refused here,
+    before events are generated or a simulator or yosys starts."""
+    from .. import algorithms
 
-    return algorithms.get(args.algorithm).config(detector.preset(args.preset), rtl=rtl)
+    inputs = resolve(args, what, args.algorithm)
+    cfg = inputs.config(args.algorithm, rtl=True)
+    reason = algorithms.get(args.algorithm).require_hardware(what).rtl_unsupported(cfg)
+    if reason:
+        raise ValueError(f"no {args.algorithm} RTL for {inputs.label} (config {cfg.name!r}): {reason}")
+    return inputs, cfg
 
 
 def _say(msg: str) -> None:
     print(f"... {msg}", file=sys.stderr, flush=True)
 
 
+def _write_json(path: Path | None, data: Any) -> None:
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=1))
+
+
 def cmd_codegen(args: argparse.Namespace) -> int:
     from .. import algorithms
     from .codegen import write_files
 
-    cfg = _config(args, args.rtl)
+    inputs = resolve(args, "codegen", args.algorithm)
+    cfg = inputs.config(args.algorithm, rtl=args.rtl)
+    writable_dir(args.output, "the generated files to")
     paths = write_files(algorithms.get(args.algorithm).require_hardware("codegen").files(cfg), args.output)
     print(f"config {cfg.name} hash {cfg.config_hash()}: wrote " + ", ".join(str(p) for p in paths))
     return 0
 
 
 def cmd_vectors(args: argparse.Namespace, mix: dict[str, Any]) -> int:
-    from .. import algorithms, detector, generate
+    from .. import algorithms
 
-    if args.events < 0:
-        raise SystemExit("fasttrack vectors: --events must be >= 0")
-    cfg = _config(args, args.rtl)
-    ev = generate.generate(detector.preset(args.preset), args.events, seed=args.seed, **mix)
+    positive(args.events, "-n/--events", minimum=0)
+    inputs = resolve(args, "vectors", args.algorithm)
+    cfg = inputs.config(args.algorithm, rtl=args.rtl)
+    writable_dir(args.output, "the test vectors to")
+    ev = inputs.events(seed=args.seed, mix=mix)
     paths = algorithms.get(args.algorithm).require_hardware("test vectors").write_vectors(cfg, ev, args.output)
     print(
         f"config {cfg.name} hash {cfg.config_hash()}: {len(ev)} events -> " + ", ".join(str(p) for p in paths.values())
@@ -152,50 +169,74 @@ def cmd_vectors(args: argparse.Namespace, mix: dict[str, Any]) -> int:
 
 
 def cmd_csim(args: argparse.Namespace, mix: dict[str, Any]) -> int:
+    from .. import algorithms
+    from . import build
     from .csim import run_csim
 
-    if args.events < 0:
-        raise SystemExit("fasttrack csim: --events must be >= 0")
+    positive(args.events, "-n/--events", minimum=0)
+    inputs = resolve(args, "csim", args.algorithm)
+    cfg = inputs.config(args.algorithm)
+    if args.json:
+        writable_file(args.json, "the JSON result to")
+    vector_dir = None
+    if inputs.preset is None or inputs.events_file is not None:
+        # a user's detector or events: write the vectors here (run_csim generates a preset's)
+        ev = inputs.events(seed=args.seed, mix=mix)
+        hw = algorithms.get(args.algorithm).require_hardware("C-simulation")
+        key = build.digest([], inputs.detector.to_json(), str(inputs.events_file), str(args.seed), str(len(ev)))
+        vector_dir = build.build_dir("csim") / "vectors" / f"{args.algorithm}-{inputs.label}-{cfg.config_hash()}-{key}"
+        with build.locked(vector_dir):
+            hw.write_vectors(cfg, ev, vector_dir)
     r = run_csim(
         args.algorithm,
-        args.preset,
+        inputs.label,
         n_events=args.events,
         seed=args.seed,
         types=args.types,
         sanitize=args.sanitize,
+        config=cfg,
+        vector_dir=vector_dir,
         **mix,
     )
     print(r.line())
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(r.to_dict(), indent=2))
+    _write_json(args.json, r.to_dict())
     return 0 if r.bit_exact else 1
 
 
 def cmd_cosim(args: argparse.Namespace) -> int:
     from .cosim import run_cosim
 
-    if args.events < 2:
-        raise SystemExit("fasttrack cosim: --events must be >= 2 (throughput needs two events)")
+    positive(args.clock_mhz, "--clock-mhz", minimum=None)
     for name in ("gap_prob", "backpressure_prob"):
         if not 0.0 <= getattr(args, name) < 1.0:
-            raise SystemExit(f"fasttrack cosim: --{name.replace('_', '-')} must be in [0, 1)")
+            raise ValueError(f"--{name.replace('_', '-')} must be in [0, 1), got {getattr(args, name)}")
+    inputs, cfg = _rtl_config(args, "the RTL co-simulation")
+    for path, what in ((args.json, "the JSON result to"), (args.latency_png, "the latency histogram to")):
+        if path is not None:
+            writable_file(path, what)
+    ev = inputs.events(seed=args.seed) if inputs.events_file is not None else None
+    n = len(ev) if ev is not None else args.events
+    if n is None or n < 2:
+        raise ValueError(f"co-simulation needs at least 2 events (throughput needs two), got {n}")
+    if ev is None:
+        ev = inputs.events(seed=args.seed)
     r = run_cosim(
         args.algorithm,
-        args.preset,
-        args.events,
+        inputs.label,
+        len(ev),
         sim=args.sim,
         clock_mhz=args.clock_mhz,
         seed=args.seed,
         gap_prob=args.gap_prob,
         backpressure_prob=args.backpressure_prob,
+        config=cfg,
+        events=ev,
         progress=_say,
     )
     print(r.table())
     for err in r.errors:
         print("  " + err)
-    if args.json:
-        args.json.write_text(json.dumps(r.to_dict(), indent=1))
+    _write_json(args.json, r.to_dict())
     if args.latency_png:
         from ..plots import plot_latency_histogram, save_figure
 
@@ -209,8 +250,10 @@ def cmd_cosim(args: argparse.Namespace) -> int:
 def cmd_synth(args: argparse.Namespace) -> int:
     from .synth import synthesize
 
-    rep = synthesize(args.algorithm, args.preset)
-    print(rep.table())
+    inputs, cfg = _rtl_config(args, "a synthesis estimate")
     if args.json:
-        args.json.write_text(json.dumps(rep.to_dict(), indent=1))
+        writable_file(args.json, "the JSON report to")
+    rep = synthesize(args.algorithm, inputs.label, config=cfg)
+    print(rep.table())
+    _write_json(args.json, rep.to_dict())
     return 0
