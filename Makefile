@@ -6,8 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+PYACTS_VERSION := 48.1.0
+ACTS_VENV := build/pyacts-venv
 
-.PHONY: venv test test-fast test-synth bench demo lint typecheck clean
+.PHONY: venv test test-fast test-synth test-acts acts-venv bench demo lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,16 @@ test-fast: $(STAMP)
 # the full-size resource estimates behind the fullsynth marker (yosys, up to about 50 min each)
 test-synth: $(STAMP)
 	$(BIN)/python -m pytest -m fullsynth $(PYTEST_ARGS)
+
+# ACTS' Fatras through pyacts, read back by fasttrack.io (pyacts lives in its own venv)
+$(ACTS_VENV)/bin/python:
+	$(PYTHON) -m venv $(ACTS_VENV)
+	$(ACTS_VENV)/bin/python -m pip install --quiet pyacts==$(PYACTS_VERSION)
+
+acts-venv: $(ACTS_VENV)/bin/python
+
+test-acts: $(STAMP) acts-venv
+	$(BIN)/python -m pytest -m acts tests/test_io_csv.py $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-enable --benchmark-only $(PYTEST_ARGS)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from fasttrack import cli, detector, generate
-from fasttrack.io._common import supports_truth
 
 ROOT = Path(__file__).resolve().parents[1]
 DET5 = str(ROOT / "examples" / "detector_telescope5.json")
@@ -91,7 +90,7 @@ def test_unwritable_outputs_are_named(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_config_file_overrides_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = tmp_path / "c.toml"
-    good.write_text("n_b = 64\nthreshold = 3.5\n")
+    good.write_text("n_b = 256\nthreshold = 3.5\n")
     assert (
         cli.main(["codegen", "retina", "--preset", "telescope", "--config", str(good), "-o", str(tmp_path / "a")]) == 0
     )
@@ -99,7 +98,7 @@ def test_config_file_overrides_and_errors(tmp_path: Path, capsys: pytest.Capture
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split("hash ")[1][:16] != lines[1].split("hash ")[1][:16]
     header = (tmp_path / "a" / "retina_params.h").read_text()
-    assert "64" in header
+    assert "constexpr long long N_B = 256LL;" in header
     bad = tmp_path / "bad.toml"
     bad.write_text("treshold = 3\n")
     err = _err(capsys, ["evaluate", "retina", "--preset", "telescope", "--config", str(bad)])
@@ -172,9 +171,6 @@ def test_demo_on_a_detector_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "retina-fixed" in summary["presets"]["telescope5"]["algorithms"]
 
 
-@pytest.mark.xfail(
-    not supports_truth(), reason="TODO(user-data): CSV truth needs Events.from_hits(particles=...)", strict=False
-)
 def test_evaluate_acts_csv_events(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["evaluate", "retina", "--detector", ACTS_DET, "--events", ACTS_CSV, "--json"]) == 0
     s = json.loads(capsys.readouterr().out)

@@ -11,16 +11,8 @@ import pytest
 
 from fasttrack import detector, generate, io
 from fasttrack.detector import Detector
-from fasttrack.io._common import supports_truth
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-needs_truth = pytest.mark.xfail(
-    not supports_truth(),
-    reason="TODO(user-data): Events.from_hits(..., particles=...) lands with the user-data branch",
-    strict=False,
-)
-
-
 # --- detector files -----------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["detector_barrel10.toml", "detector_telescope5.json", "detector_acts_telescope.toml"])
 def test_example_detector_files_load_and_round_trip(name: str) -> None:
@@ -177,7 +169,6 @@ def test_root_jagged_without_event_branch_numbers_entries(tmp_path: Path) -> Non
     assert ev.n_hits.tolist() == [1, 2]
 
 
-@needs_truth
 def test_root_particles_tree_gives_truth(tmp_path: Path) -> None:
     parts = {
         "event": np.array([7, 12], dtype=np.int64),

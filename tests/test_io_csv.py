@@ -3,12 +3,9 @@ pyacts fast simulation (Fatras) in its own virtual environment."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import awkward as ak
@@ -16,20 +13,12 @@ import numpy as np
 import pytest
 
 from fasttrack import detector, io
-from fasttrack.io._common import supports_truth
 from fasttrack.io.csv import decode_geometry_id, derive_layer_map, read_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "acts_telescope"
 ACTS_DET = ROOT / "examples" / "detector_acts_telescope.toml"
-PYACTS_VERSION = "48.1.0"
-needs_truth = pytest.mark.xfail(
-    not supports_truth(),
-    reason="TODO(user-data): Events.from_hits(..., particles=...) lands with the user-data branch",
-    strict=False,
-)
-
-
+ACTS_VENV = ROOT / "build" / "pyacts-venv"  # made by `make acts-venv` (the Makefile pins pyacts)
 def _csv(path: Path, header: str, rows: list[str]) -> None:
     path.write_text("\n".join([header, *rows]) + "\n")
 
@@ -70,7 +59,6 @@ def test_acts_fixture_simulated_hits_are_the_true_positions() -> None:
     assert 0.01 < np.std(dx) < 0.1  # the 50 um smearing of the digitisation
 
 
-@needs_truth
 def test_acts_fixture_truth_particles() -> None:
     ev = read_csv(FIXTURE, io.load_detector(ACTS_DET))
     assert ev.particles is not None and ak.num(ev.particles, axis=1).tolist() == [3, 3, 3]
@@ -172,30 +160,16 @@ def test_csv_errors_name_the_file(tmp_path: Path, damage: str, message: str) -> 
 
 # --- live: ACTS' fast simulation through pyacts -----------------------------------------------
 def _pyacts_python() -> Path:
-    """The python of a cached virtual environment holding pyacts (created once, under a lock)."""
-    root = ROOT / "build" / f"pyacts-venv-{PYACTS_VERSION}"
-    py = root / "bin" / "python"
-    root.parent.mkdir(parents=True, exist_ok=True)
-    with open(root.parent / f".pyacts-{PYACTS_VERSION}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        ok = (
-            py.exists() and subprocess.run([str(py), "-c", "import acts.examples"], capture_output=True).returncode == 0
-        )
-        if not ok:
-            shutil.rmtree(root, ignore_errors=True)
-            venv.create(root, with_pip=True)
-            res = subprocess.run(
-                [str(py), "-m", "pip", "install", "--quiet", f"pyacts=={PYACTS_VERSION}"],
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-            if res.returncode != 0:
-                shutil.rmtree(root, ignore_errors=True)
-                pytest.skip(f"pip cannot install pyacts=={PYACTS_VERSION} (offline?): {res.stderr.strip()[-300:]}")
+    """The python of the virtual environment holding pyacts (``make acts-venv`` builds it:
+    pyacts is installed once by the project's Makefile, never downloaded by a test)."""
+    py = ACTS_VENV / "bin" / "python"
+    ok = py.exists() and subprocess.run([str(py), "-c", "import acts.examples"], capture_output=True).returncode == 0
+    if not ok:
+        pytest.fail(f"no pyacts environment at {ACTS_VENV}: run `make acts-venv` first")
     return py
 
 
+@pytest.mark.acts
 def test_pyacts_fatras_events_are_read(tmp_path: Path) -> None:
     if sys.platform != "linux":
         pytest.skip("pyacts wheels are built for Linux")

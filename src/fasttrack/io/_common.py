@@ -9,8 +9,6 @@ row per hit or particle) -- and hands them to :func:`events_from_columns`, which
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,23 +17,9 @@ import numpy as np
 from ..detector import Detector
 from ..events import Events
 
-__all__ = ["Columns", "events_from_columns", "supports_truth"]
+__all__ = ["Columns", "events_from_columns"]
 
 Columns = dict[str, np.ndarray]
-
-
-def _from_hits_params() -> set[str]:
-    return set(inspect.signature(Events.from_hits).parameters)
-
-
-def supports_truth() -> bool:
-    """Whether :meth:`Events.from_hits` takes a particles table (event labels and user truth)."""
-    return "particles" in _from_hits_params()
-
-
-def has_event_labels() -> bool:
-    """Whether :class:`Events` keeps event numbers as labels (``event_number``)."""
-    return "event_number" in {f.name for f in dataclasses.fields(Events)}
 
 
 def check_lengths(cols: Mapping[str, np.ndarray], what: str) -> None:
@@ -63,13 +47,8 @@ def events_from_columns(
     check_lengths(hits, f"{source}: hits")
     if particles is not None:
         check_lengths(particles, f"{source}: particles")
-    kwargs: dict[str, Any] = {}
-    params = _from_hits_params()
-    if particles is not None and "particles" in params:
-        kwargs["particles"] = particles
-    if pid_convention is not None and "pid_convention" in params:
-        kwargs["pid_convention"] = pid_convention
-    if event_numbers is not None and "event_numbers" in params:
+    kwargs: dict[str, Any] = {"particles": particles, "pid_convention": pid_convention}
+    if event_numbers is not None:
         kwargs["event_numbers"] = np.asarray(event_numbers, dtype=np.int64)
     try:
         return Events.from_hits(detector, dict(hits), **kwargs)
