@@ -309,6 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "report": cmd_report,
             "cosim": commands.cmd_cosim,
             "synth": commands.cmd_synth,
+            "timing": commands.cmd_timing,
         }[args.command]
         return handler(args)
     except (ValueError, RuntimeError) as err:

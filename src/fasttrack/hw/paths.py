@@ -214,6 +214,8 @@ def _logic(kind: str, model: DelayModel) -> tuple[int, int, float]:
 def _dedicated(driver_kind: str | None, kind: str, pin: str) -> bool:
     """Whether the net from a ``driver_kind`` cell into ``pin`` of a ``kind`` cell is one of
     the slice's dedicated connections (no general routing)."""
+    if kind == "inv":  # Vivado folds an inverter into the LUT it drives or is driven by
+        return True
     if kind == "muxf":
         return driver_kind in ("lut", "muxf")
     if kind == "carry":
@@ -352,6 +354,11 @@ def analyse_module(
             g.edge(node, b, False)
     # input-pin placeholders: decide routed vs dedicated now that every driver is known
     cell_kind = {cname: _kind(c["type"]) for cname, c in mod["cells"].items() if c["type"] not in children}
+    for cname, c in mod["cells"].items():  # an inverter is transparent: its output has its input's driver kind
+        if cell_kind.get(cname) == "inv":
+            src = c["connections"].get("I", [None])[0]
+            for b in c["connections"].get("O", []):
+                driver_kind[b] = driver_kind.get(src, "inv")
     fixed: dict[Any, list[tuple[Any, bool]]] = defaultdict(list)
     for a, outs_ in g.succ.items():
         for b, routed in outs_:
