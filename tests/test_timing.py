@@ -139,10 +139,30 @@ def test_a_path_across_a_module_boundary_is_found_whole_in_the_parent():
 
 
 def test_sampled_copies_merge_to_the_worse_arc_per_port():
-    a = ModuleArcs(out_from_reg={"o": Path(lut_levels=2, delay_ns=1.0)})
-    b = ModuleArcs(out_from_reg={"o": Path(lut_levels=4, delay_ns=2.0)}, in_to_reg={"i": Path(lut_levels=1, delay_ns=0.5)})
+    a = ModuleArcs(out_from_reg={("o", 0): Path(lut_levels=2, delay_ns=1.0)})
+    b = ModuleArcs(out_from_reg={("o", 0): Path(lut_levels=4, delay_ns=2.0)},
+                   in_to_reg={("i", 3): Path(lut_levels=1, delay_ns=0.5)})  # fmt: skip
     merged = a.merge(b)
-    assert merged.out_from_reg["o"].lut_levels == 4 and merged.in_to_reg["i"].lut_levels == 1
+    assert merged.out_from_reg[("o", 0)].lut_levels == 4 and merged.in_to_reg[("i", 3)].lut_levels == 1
+
+
+def test_arcs_are_bit_by_bit_so_a_bus_makes_no_false_path():
+    """in[0] -> 3 LUTs -> out[0] and in[1] -> out[1] directly: a path into in[1] and out of
+    out[0] does not exist and must not be reported."""
+    child = Net()
+    i0, i1 = child.bit(), child.bit()
+    child.ports["i"] = {"direction": "input", "bits": [i0, i1]}
+    child.ports["o"] = {"direction": "output", "bits": [child.lut(child.lut(child.lut(i0))), i1]}
+    parent = Net()
+    q = parent.ff(parent.bit(), "q")
+    deep = parent.lut(parent.lut(parent.lut(q)))
+    o0, o1 = parent.bit(), parent.bit()
+    parent.cell("child", {"i": ["0", deep]}, {"o": [o0, o1]})  # in[0] tied off, in[1] deep
+    parent.ff(o0, "end0")
+    parent.ff(o1, "end1")
+    ts = analyse_design({"modules": {"child": child.module(), "parent": parent.module()}}, "parent")
+    p = ts["parent"].reg_to_reg
+    assert p is not None and p.lut_levels == 3 and p.end.endswith(".D")
 
 
 def test_loops_and_unknown_cells_are_refused_by_name():

@@ -11,6 +11,7 @@ Subcommands::
     fasttrack csim ALGORITHM --preset P -n N           C-simulation of the HLS kernel, bit-exact check
     fasttrack cosim ALGORITHM --preset P --events N    RTL co-simulation: bit-exact, cycles, latency
     fasttrack synth ALGORITHM --preset P               RTL resource estimate (yosys), share of a U50
+    fasttrack timing ALGORITHM --preset P              logic depth per RTL module, estimated Fmax (yosys)
     fasttrack scan SPEC.toml [--out DIR] [--scheduler ADDR|--serial]  parameter scan on Dask
     fasttrack report [--algorithm A --preset P --config FILE] --out DIR  HTML physics + firmware report
 
@@ -245,6 +246,7 @@ def _add_scan_report_parsers(sub: Any, presets: list[str]) -> None:
     p.add_argument("--pt-min-eff", type=float, help="efficiency for particles above this pT (GeV)")
     p.add_argument("--cosim-json", type=Path, metavar="FILE", help="result of `fasttrack cosim ... --json FILE`")
     p.add_argument("--synth-json", type=Path, metavar="FILE", help="result of `fasttrack synth ... --json FILE`")
+    p.add_argument("--timing-json", type=Path, metavar="FILE", help="result of `fasttrack timing ... --json FILE`")
     p.add_argument("--scan", type=Path, metavar="FILE", help="results.parquet of a scan: Pareto plot and table")
     p.add_argument("--out", type=Path, default=Path("build/report"), help="output folder (default build/report)")
     _add_mix_overrides(p)
@@ -288,6 +290,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         mix=_mix_changes(args),
         cosim_json=args.cosim_json,
         synth_json=args.synth_json,
+        timing_json=args.timing_json,
         scan=args.scan,
     )
     print(f"wrote {path}")

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-__all__ = ["DelayModel", "ModuleArcs", "ModuleTiming", "Path", "analyse_module", "analyse_design"]
+__all__ = ["DelayModel", "ModuleArcs", "ModuleTiming", "Path", "analyse_design", "analyse_module"]
 
 
 @dataclass(frozen=True)
@@ -123,14 +123,18 @@ class Path:
                 f"  {self.start} -> {self.end}")  # fmt: skip
 
 
+PortBit = tuple[str, int]  # (port name, bit index)
+
+
 @dataclass
 class ModuleArcs:
-    """A module's timing as its parent sees it, per port (bus): the longest path from a
-    register to each output, from each input to a register, and from an input to an output."""
+    """A module's timing as its parent sees it, per port bit: the longest path from a
+    register to each output bit, from each input bit to a register, and from an input bit
+    to an output bit (bit by bit, so no false path is made by lumping a bus)."""
 
-    out_from_reg: dict[str, Path] = field(default_factory=dict)
-    in_to_reg: dict[str, Path] = field(default_factory=dict)
-    in_to_out: dict[tuple[str, str], Path] = field(default_factory=dict)
+    out_from_reg: dict[PortBit, Path] = field(default_factory=dict)
+    in_to_reg: dict[PortBit, Path] = field(default_factory=dict)
+    in_to_out: dict[tuple[PortBit, PortBit], Path] = field(default_factory=dict)
 
     def merge(self, other: ModuleArcs) -> ModuleArcs:
         """The worse of two variants, port by port (sampled copies of a replicated module)."""
@@ -250,7 +254,7 @@ class _Graph:
     def order(self, what: str) -> list[Any]:
         indeg: dict[Any, int] = defaultdict(int)
         nodes: set[Any] = set(self.succ)
-        for a, outs in self.succ.items():
+        for outs in self.succ.values():
             for b, _ in outs:
                 indeg[b] += 1
                 nodes.add(b)
@@ -297,22 +301,28 @@ def analyse_module(
         if ctype in children:
             arcs = children[ctype]
             n_cells += 1
-            port_bits = {p: [b for b in bits if not _const(b)] for p, bits in conns.items()}
-            for p, path in arcs.out_from_reg.items():
-                for b in port_bits.get(p, ()):
+
+            def at(pb: PortBit, conns: Mapping[str, Any] = conns) -> Any:
+                bits = conns.get(pb[0], [])
+                b = bits[pb[1]] if pb[1] < len(bits) else "x"
+                return None if _const(b) else b
+
+            for pb, path in arcs.out_from_reg.items():
+                if (b := at(pb)) is not None:
                     driver_kind[b] = "macro"
                     reg_starts[b] = replace(path, start=f"{cname}/{path.start}")
-            for p, path in arcs.in_to_reg.items():
-                for b in port_bits.get(p, ()):
+            for pb, path in arcs.in_to_reg.items():
+                if (b := at(pb)) is not None:
                     endpoints.append((b, replace(path, end=f"{cname}/{path.end}")))
             for (pi, po), path in arcs.in_to_out.items():
-                node = ("arc", cname, pi, po)
-                g.weight[node] = replace(path, through=(f"{cname}:{pi}->{po}",) + path.through)
-                for b in port_bits.get(pi, ()):
-                    g.edge(b, node, True)
-                for b in port_bits.get(po, ()):
-                    driver_kind[b] = "macro"
-                    g.edge(node, b, False)
+                bi, bo = at(pi), at(po)
+                if bi is None or bo is None:
+                    continue
+                node: Any = ("arc", cname, pi, po)
+                g.weight[node] = replace(path, through=(f"{cname}:{pi[0]}[{pi[1]}]->{po[0]}[{po[1]}]", *path.through))
+                g.edge(bi, node, True)
+                driver_kind[bo] = "macro"
+                g.edge(node, bo, False)
             continue
         kind = _kind(ctype)
         if kind == "unknown":
@@ -342,7 +352,8 @@ def analyse_module(
                 if _RAM_READ_ADDR.match(p):
                     g.edge(b, node, True)
             for _, b in outs:
-                reg_starts[b] = Path(lut, carry, 1, model.clock_to_q_ns + delay, start=f"{cname}(write)", through=(ctype,))
+                written = model.clock_to_q_ns + delay
+                reg_starts[b] = Path(lut, carry, 1, written, start=f"{cname}(write)", through=(ctype,))
                 g.edge(node, b, False)
             continue
         lut, carry, delay = _logic(kind, model)
@@ -376,10 +387,17 @@ def analyse_module(
         for b in port_bits[p]:
             g.succ.setdefault(b, [])
     order = g.order(f"module {name}")
+    rank = {n: i for i, n in enumerate(order)}
 
     def propagate(sources: Mapping[Any, Path]) -> dict[Any, Path]:
         arr: dict[Any, Path] = dict(sources)
-        for n in order:
+        reach, todo = set(sources), list(sources)
+        while todo:  # visit only what the sources reach, in topological order
+            for b, _ in g.succ.get(todo.pop(), ()):
+                if b not in reach:
+                    reach.add(b)
+                    todo.append(b)
+        for n in sorted(reach, key=lambda n: rank.get(n, -1)):
             here = arr.get(n)
             if here is None:
                 continue
@@ -403,34 +421,37 @@ def analyse_module(
                 best = p
         return best
 
-    def ends(arr: Mapping[Any, Path]) -> Path | None:
-        return worst(arr[b].then(tail) if b in arr else None for b, tail in endpoints)
+    ends_at: dict[Any, list[Path]] = defaultdict(list)
+    for b, tail in endpoints:
+        ends_at[b].append(tail)
 
-    def at_port(arr: Mapping[Any, Path], p: str) -> Path | None:
-        return worst(replace(arr[b], end=nm(b)) if b in arr else None for b in port_bits[p])
+    def ends(arr: Mapping[Any, Path]) -> Path | None:
+        return worst(arr[b].then(tail) for b in arr if b in ends_at for tail in ends_at[b])
 
     arcs = ModuleArcs()
     from_reg = propagate(reg_starts)
     reg_to_reg = ends(from_reg)
-    for p in outputs:
-        path = at_port(from_reg, p)
-        if path is not None:
-            arcs.out_from_reg[p] = path
+    out_bits = [((p, i), b) for p in outputs for i, b in enumerate(mod["ports"][p]["bits"]) if not _const(b)]
+    for pb, b in out_bits:
+        if b in from_reg:
+            arcs.out_from_reg[pb] = replace(from_reg[b], end=nm(b))
     in_paths: list[Path | None] = []
     in_out_paths: list[Path | None] = []
     for p in inputs:
-        if not port_bits[p] or re.fullmatch(r"clk|clock|aclk|ap_clk", p):
+        if re.fullmatch(r"clk|clock|aclk|ap_clk", p):
             continue
-        arr = propagate({b: Path(start=nm(b)) for b in port_bits[p]})
-        path = ends(arr)
-        if path is not None:
-            arcs.in_to_reg[p] = path
-            in_paths.append(path)
-        for o in outputs:
-            path = at_port(arr, o)
-            if path is not None:
-                arcs.in_to_out[(p, o)] = path
-                in_out_paths.append(path)
+        for i, b in enumerate(mod["ports"][p]["bits"]):
+            if _const(b):
+                continue
+            arr = propagate({b: Path(start=nm(b))})
+            into = ends(arr)
+            if into is not None:
+                arcs.in_to_reg[(p, i)] = into
+                in_paths.append(into)
+            for pb, ob in out_bits:
+                if ob in arr:
+                    arcs.in_to_out[((p, i), pb)] = replace(arr[ob], end=nm(ob))
+                    in_out_paths.append(arcs.in_to_out[((p, i), pb)])
     return ModuleTiming(
         module=name,
         reg_to_reg=reg_to_reg,
@@ -462,11 +483,11 @@ def analyse_design(
         if n in done:
             return
         if n in stack:
-            raise ValueError(f"recursive module hierarchy: {' -> '.join(stack + (n,))}")
+            raise ValueError(f"recursive module hierarchy: {' -> '.join((*stack, n))}")
         for cell in mods[n]["cells"].values():
             t = cell["type"]
             if t in mods:
-                visit(t, stack + (n,))
+                visit(t, (*stack, n))
         done[n] = analyse_module(n, mods[n], arcs, model)
         arcs[n] = done[n].arcs
 
