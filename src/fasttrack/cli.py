@@ -11,6 +11,7 @@ Subcommands::
     fasttrack csim ALGORITHM INPUTS -n N               C-simulation of the HLS kernel, bit-exact check
     fasttrack cosim ALGORITHM INPUTS -n N              RTL co-simulation: bit-exact, cycles, latency
     fasttrack synth ALGORITHM INPUTS                   RTL resource estimate (yosys), share of a U50
+    fasttrack timing ALGORITHM INPUTS                  logic depth per RTL module, estimated Fmax (yosys)
     fasttrack scan SPEC.toml [--out DIR] [--scheduler ADDR|--serial]  parameter scan on Dask
     fasttrack report [--algorithm A] [INPUTS] --out DIR HTML physics + firmware report
 
@@ -321,6 +322,7 @@ def _add_scan_report_parsers(sub: Any, presets: list[str]) -> None:
     p.add_argument("--pt-min-eff", type=float, help="efficiency for particles above this pT (GeV)")
     p.add_argument("--cosim-json", type=Path, metavar="FILE", help="result of `fasttrack cosim ... --json FILE`")
     p.add_argument("--synth-json", type=Path, metavar="FILE", help="result of `fasttrack synth ... --json FILE`")
+    p.add_argument("--timing-json", type=Path, metavar="FILE", help="result of `fasttrack timing ... --json FILE`")
     p.add_argument("--scan", type=Path, metavar="FILE", help="results.parquet of a scan: Pareto plot and table")
     p.add_argument("--out", type=Path, default=Path("build/report"), help="output folder (default build/report)")
     _add_mix_overrides(p)
@@ -377,6 +379,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         mix=_mix_changes(args),
         cosim_json=args.cosim_json,
         synth_json=args.synth_json,
+        timing_json=args.timing_json,
         scan=args.scan,
     )
     print(f"wrote {path}")
@@ -398,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "report": cmd_report,
             "cosim": commands.cmd_cosim,
             "synth": commands.cmd_synth,
+            "timing": commands.cmd_timing,
         }[args.command]
         return handler(args)
     except (ValueError, RuntimeError, OSError) as err:

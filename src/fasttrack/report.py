@@ -14,6 +14,9 @@ relative links; the page has no other dependency: no scripts, no web fonts):
   per-event ``latency_cycles``;
 * synthesis (``synth_json``, written by ``fasttrack synth ... --json FILE``): LUT, FF,
   DSP, BRAM and their share of an Alveo U50;
+* timing (``timing_json``, written by ``fasttrack timing ... --json FILE``): logic depth
+  per module, the estimated Fmax and, with a co-simulation, the event rate at that clock
+  beside the rate at the nominal clock;
 * a scan (``scan``, a ``results.parquet`` of :mod:`fasttrack.scan`): Pareto plots, the
   front as a table, efficiency against each scanned parameter, failed points.
 
@@ -63,7 +66,7 @@ if TYPE_CHECKING:
 
     from .metrics import TrackingPerformance
 
-__all__ = ["COSIM_KEYS", "SYNTH_KEYS", "load_cosim", "load_synth", "write_report"]
+__all__ = ["COSIM_KEYS", "SYNTH_KEYS", "TIMING_KEYS", "load_cosim", "load_synth", "load_timing", "write_report"]
 
 #: keys a co-simulation JSON must hold (``latency_cycles``, a list per event, is optional)
 COSIM_KEYS = (
@@ -94,6 +97,8 @@ _COSIM_EXTRA_KEYS = (
 )
 #: keys a synthesis JSON must hold
 SYNTH_KEYS = ("algorithm", "preset", "lut", "ff", "dsp", "bram", "u50_lut_share", "u50_ff_share", "u50_dsp_share")
+#: keys a timing JSON must hold
+TIMING_KEYS = ("algorithm", "preset", "fmax_mhz", "max_lut_levels", "lut_level_budget", "clock_mhz")
 REPORT_NAME = "report.html"
 _TRUTH_VARIABLES = ("pt_gev", "eta")
 _MAX_EFFICIENCY_CURVES = 4
@@ -145,6 +150,16 @@ def load_synth(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     data = _legacy(read_mapping(path, "synthesis JSON"))
     _check_keys(data, SYNTH_KEYS, path, "synthesis JSON", "fasttrack synth ...")
+    return data
+
+
+def load_timing(path: str | Path) -> dict[str, Any]:
+    """A logic-depth report (JSON of ``fasttrack timing ... --json FILE``), checked."""
+    path = Path(path)
+    data = read_mapping(path, "timing JSON")
+    _check_keys(data, TIMING_KEYS, path, "timing JSON", "fasttrack timing ...")
+    if not isinstance(data.get("modules"), list):
+        raise ValueError(f"timing JSON {path}: 'modules' must be a list of per-module rows")
     return data
 
 
@@ -451,6 +466,38 @@ def _cosim_section(page: _Page, c: Mapping[str, Any], target: _Target) -> None:
         page.figure(_latency_figure(c), "cosim_latency", "Per-event latency measured in co-simulation.")
 
 
+def _levels(p: Mapping[str, Any] | None) -> str:
+    return "—" if not p else f"{p['lut_levels']} LUT + {p['carry_cells']} carry"
+
+
+def _timing_section(page: _Page, t: Mapping[str, Any], cosim: Mapping[str, Any] | None, target: _Target) -> None:
+    page.heading("Timing estimate (logic depth)")
+    _mismatch_note(page, t, target, "timing estimate")
+    fmax, clock = float(t["fmax_mhz"]), float(t["clock_mhz"])
+    ok = fmax >= clock
+    page.add(f'<p class="{"ok" if ok else "bad"}"><b>estimated Fmax {fmax:.0f} MHz against the {clock:g} MHz '
+             f'target; deepest register-to-register path {t["max_lut_levels"]} LUT levels (budget '
+             f'{t["lut_level_budget"]})</b></p>')  # fmt: skip
+    if cosim is not None and not ok:
+        rate = float(cosim["event_rate_mhz"]) * fmax / float(cosim["clock_mhz"])
+        nominal = float(cosim["event_rate_mhz"])
+        page.para(f"The co-simulation's event rate of {nominal:.3g} MHz assumes {float(cosim['clock_mhz']):g} MHz; "
+                  f"at the estimated Fmax it is {rate:.3g} MHz per instance.")  # fmt: skip
+    rows = []
+    for m in t["modules"]:
+        f = m.get("fmax_mhz")
+        rr = m.get("reg_to_reg")
+        rows.append([m["module"], m.get("variants", 1), _levels(rr), _levels(m.get("in_to_reg")),
+                     _levels(m.get("reg_to_out")), "—" if f is None else f"{f:.0f}",
+                     "" if not rr else f"{rr['start']} → {rr['end']}"])  # fmt: skip
+    page.add(_table(["module", "variants", "reg→reg", "in→reg", "reg→out", "Fmax [MHz]", "longest path"], rows))
+    model = t.get("delay_model", {})
+    if model:
+        page.para(f"Delay model: {model.get('lut_ns')} ns per LUT + {model.get('net_ns')} ns per routed net, "
+                  f"{model.get('carry_ns')} ns per CARRY4, {float(model.get('overhead_ns', 0)):.2f} ns per path "
+                  "(clock-to-Q, last net, setup, uncertainty); see fasttrack.hw.paths.DelayModel.")  # fmt: skip
+
+
 def _synth_figure(s: Mapping[str, Any]) -> Figure:
     fig = Figure(figsize=(6.4, 3.0), layout="constrained")
     ax = fig.add_subplot()
@@ -535,7 +582,12 @@ def _scan_section(page: _Page, path: Path) -> None:
 # ------------------------------------------------------------------------------------------
 # the page
 # ------------------------------------------------------------------------------------------
-def _glance(runs: Sequence[_Run], cosim: Mapping[str, Any] | None, synth: Mapping[str, Any] | None) -> str:
+def _glance(
+    runs: Sequence[_Run],
+    cosim: Mapping[str, Any] | None,
+    synth: Mapping[str, Any] | None,
+    timing: Mapping[str, Any] | None = None,
+) -> str:
     fixed = runs[-1].perf
     items = [("efficiency (fixed)", _fmt(fixed.efficiency), ""), ("fake rate (fixed)", _fmt(fixed.fake_rate), "")]
     if cosim is not None:
@@ -545,6 +597,9 @@ def _glance(runs: Sequence[_Run], cosim: Mapping[str, Any] | None, synth: Mappin
         items.append(("instances for 40 MHz", _fmt(cosim["instances_for_40mhz"]), ""))
     if synth is not None:
         items.append(("LUTs (U50 share)", f"{synth['lut']:,} ({100 * float(synth['u50_lut_share']):.3g} %)", ""))
+    if timing is not None:
+        ok = float(timing["fmax_mhz"]) >= float(timing["clock_mhz"])
+        items.append(("estimated Fmax", f"{float(timing['fmax_mhz']):.0f} MHz", "ok" if ok else "bad"))
     cells = [f'<div>{html.escape(k)}<b class="{cls or "plain"}">{html.escape(v)}</b></div>' for k, v, cls in items]
     return '<div class="glance">' + "".join(cells) + "</div>"
 
@@ -569,6 +624,7 @@ def write_report(
     mix: Mapping[str, Any] | None = None,
     cosim_json: str | Path | None = None,
     synth_json: str | Path | None = None,
+    timing_json: str | Path | None = None,
     scan: str | Path | None = None,
     title: str | None = None,
     detector: Detector | None = None,
@@ -587,7 +643,7 @@ def write_report(
     pt_min_gev: efficiency for reconstructable particles above this pT (GeV); default as
         ``fasttrack demo`` (barrel 3 GeV, else none).
     mix: :class:`~fasttrack.detector.EventMix` overrides of the sample.
-    cosim_json, synth_json: co-simulation and synthesis results to include.
+    cosim_json, synth_json, timing_json: co-simulation, synthesis and timing results to include.
     scan: a scan's ``results.parquet`` (or its folder) to include.
     title: page title (default from algorithm and preset).
     detector: your detector instead of a preset (its name stands for the preset's).
@@ -595,10 +651,11 @@ def write_report(
     """
     cosim = load_cosim(cosim_json) if cosim_json is not None else None
     synth = load_synth(synth_json) if synth_json is not None else None
+    timing = load_timing(timing_json) if timing_json is not None else None
     if detector is None and events is not None:
         detector = events.detector
     algo, preset_name = _resolve_target(
-        algorithm, preset if detector is None else (preset or "telescope"), cosim, synth
+        algorithm, preset if detector is None else (preset or "telescope"), cosim, synth, timing
     )
     if detector is not None:
         preset_name = detector.name
@@ -625,7 +682,7 @@ def write_report(
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page.add(f"<h1>{html.escape(heading)}</h1>")
     page.para(f"fasttrack {__version__}, {stamp}; config {cfg.name} hash {cfg.config_hash()}.")
-    page.add(_glance(runs, cosim, synth))
+    page.add(_glance(runs, cosim, synth, timing))
 
     page.heading("Sample and configuration")
     stats = events.stats()
@@ -648,6 +705,8 @@ def write_report(
         _cosim_section(page, cosim, target)
     if synth is not None:
         _synth_section(page, synth, target)
+    if timing is not None:
+        _timing_section(page, timing, cosim, target)
     if scan is not None:
         _scan_section(page, Path(scan))
 

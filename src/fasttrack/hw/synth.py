@@ -228,6 +228,8 @@ def synthesize(
         else:
             module, param, count_attr = replicated
             n_copies = int(getattr(cfg, count_attr))
+            # the copy alone: every source but the top's (reading the top elaborates it)
+            below_top = " ".join([f"{algorithm}_pkg.sv", *(p.name for p in srcs if p.stem != f"{algorithm}_top")])
             # elaborate everything, then empty the copies: the top keeps one opaque cell per copy
             top = (
                 f"read_verilog -sv -I. {files}; hierarchy -top {algorithm}_top; blackbox $paramod*{module}*; "
@@ -237,7 +239,7 @@ def synthesize(
             picks = sorted({round(k * (n_copies - 1) / max(sample - 1, 1)) for k in range(min(sample, n_copies))})
             for idx in picks:
                 one = (
-                    f"read_verilog -sv -I. {algorithm}_pkg.sv {module}.sv; chparam -set {param} {idx} {module}; "
+                    f"read_verilog -sv -I. {below_top}; chparam -set {param} {idx} {module}; "
                     f"synth_xilinx -family xcup -noiopad -top {module}"
                 )
                 _add(total, _yosys(exe, wdir, one, f"{module}_{idx}"), n_copies / len(picks))
