@@ -176,6 +176,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+#: above this many events ``fasttrack generate`` writes the file in chunks of this size
+GENERATE_CHUNK_EVENTS = 100_000
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from . import generate
 
@@ -183,6 +187,22 @@ def cmd_generate(args: argparse.Namespace) -> int:
     det = resolve(args, "generate").detector
     writable_file(args.output, "the events file")
     t0 = time.perf_counter()
+    if args.events > GENERATE_CHUNK_EVENTS:  # a large sample goes to the file chunk by chunk
+        path = generate.generate_file(
+            det,
+            args.events,
+            args.output,
+            seed=args.seed,
+            first_event=args.first_event,
+            chunk_events=GENERATE_CHUNK_EVENTS,
+            progress=True,
+            **_mix_changes(args),
+        )
+        print(
+            f"wrote {args.events} {det.name} events to {path} in {time.perf_counter() - t0:.2f} s "
+            f"({GENERATE_CHUNK_EVENTS} events per row group)"
+        )
+        return 0
     ev = generate.generate(
         det,
         args.events,

@@ -20,7 +20,8 @@ crosses its active area (and, for stubs with a front-end cut, passes it). A trac
 least ``mix.min_layers`` layers is *accepted*; the parameter range is the box around the
 accepted tracks' model parameters (:mod:`fasttrack.trackmodel`), widened on each side by
 ``2σ_p + 1 %`` of its width (σ_p the parameter resolution below). A barrel whose layers and
-mix cover the full azimuth gets φ_T ∈ [−π, π).
+mix cover the full azimuth gets φ_T ∈ [−π, π) and ``phi_wrap=True`` (:mod:`fasttrack.azimuth`:
+one turn, no seam), with a coordinate LSB that divides the turn (step 5).
 
 **2. Resolution.** The hits' covariance about a track at the mix's lowest momentum
 ``p_min`` (pT_min, times cosh of the smallest |η| of the window for planes):
@@ -78,7 +79,8 @@ narrow enough that a line moves at most one bin across a column,
 ``mix.min_layers`` layers, duplicates removed by 3 shared hits, mini-Hough on.
 
 **5. Coordinates.** Planes: LSB = 1/32 of the finest pitch (strip centres fall on whole
-LSBs); cylinders: the power of two at or below a quarter of the finest φ pitch.
+LSBs); cylinders: the power of two at or below a quarter of the finest φ pitch, or on a
+full azimuth 2π/2^k at or below it (a k-bit word is then one turn, as the wrap needs).
 
 **6. Capacities.** Per event: ``N_p = max(pileup, 1)·particles_per_vertex`` particles
 (one vertex without pile-up), each leaving on average ``h`` hits (the sampled tracks'
@@ -131,6 +133,7 @@ import numpy as np
 from .bits import bits_signed
 from .configcheck import ConfigWarning
 from .detector import PRESETS, CylinderLayer, Detector, PlaneLayer
+from . import azimuth
 from .trackmodel import LinearTrackModel, for_detector
 
 __all__ = [
@@ -461,9 +464,11 @@ def _pow2_at_least(x: float, floor: int = 1) -> int:
     return max(floor, 1 << max(0, math.ceil(math.log2(max(x, 1.0)))))
 
 
-def _coord_lsb(det: Detector) -> float:
+def _coord_lsb(det: Detector, full_azimuth: bool = False) -> float:
     if det.kind == "cylinder":
         pitch = min(lay.pitch_phi for lay in det.layers)  # type: ignore[union-attr]
+        if full_azimuth:  # a whole number of LSBs per turn: 2π/2^k
+            return TWO_PI / 2.0 ** math.ceil(math.log2(TWO_PI / (pitch / 4.0)))
         return 2.0 ** math.floor(math.log2(pitch / 4.0))
     pitches = [lay.pitch_x_mm for lay in det.layers]  # type: ignore[union-attr]
     if det.measures_y:
@@ -562,7 +567,8 @@ def retina_fields(det: Detector) -> dict[str, Any]:
         b_max=f.b_range[1],
         n_b=n_b,
         sigma=sigma_out,
-        coord_lsb=_coord_lsb(det),
+        coord_lsb=_coord_lsb(det, f.full_azimuth),
+        phi_wrap=f.full_azimuth,
         roi_sigmas=3.0,
         weight_bits=10,
         lut_size=256,
@@ -616,6 +622,7 @@ def hough_fields(det: Detector) -> dict[str, Any]:
         duplicate_rule="sharing",
         dup_min_shared=min(3, min_layers),
         mini_hough=True,
+        phi_wrap=f.full_azimuth,
         description=_description(det, f, f"Hough {n_a} x {n_b}"),
         **_model_fields(det, f.a_range, (f.a_range[1] - f.a_range[0]) / n_a),
     )
@@ -735,6 +742,24 @@ def check_hough(cfg: Any, det: Detector) -> list[str]:
 
 
 RANGE_FIELDS = ("a_min", "a_max", "b_min", "b_max")
+
+
+def settle_wrap(
+    fields: dict[str, Any], overrides: Mapping[str, Any], measurement_names: tuple[str, ...], b_max: float
+) -> dict[str, Any]:
+    """The fields with the derived ``phi_wrap`` kept only where the final grid can wrap
+    (:func:`fasttrack.azimuth.config_problem`): overriding the b range or the LSB of a
+    full-azimuth default asks for a sector, so the wrap goes off; a ``phi_wrap`` given
+    explicitly is kept (and checked by the config)."""
+    if "phi_wrap" in overrides or not fields.get("phi_wrap"):
+        return fields
+    try:
+        problem = azimuth.config_problem(measurement_names, float(fields["b_min"]), b_max, float(fields["coord_lsb"]))
+    except (TypeError, ValueError, ZeroDivisionError):  # ill-typed fields: the config's own checks name them
+        return fields
+    if problem is None:
+        return fields
+    return {**fields, "phi_wrap": False}
 
 
 def require_bend(cls: str, cfg: Any, det: Detector) -> None:

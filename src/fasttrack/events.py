@@ -416,6 +416,12 @@ class Events:
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(self.to_arrow(), path)
+        return path
+
+    def to_arrow(self) -> Any:
+        """The rows :meth:`save` writes, as a :class:`pyarrow.Table` carrying the detector,
+        seed and format version in its schema metadata."""
         content = {"event_number": self.event_number, "hits": self.hits}
         if self.particles is not None:
             content["particles"] = self.particles
@@ -429,8 +435,7 @@ class Events:
                 "first_event": self.first_event,
             }
         ).encode()
-        pq.write_table(table.replace_schema_metadata(meta), path)
-        return path
+        return table.replace_schema_metadata(meta)
 
     @classmethod
     def load(cls, path: str | Path, detector: Detector | None = None) -> Events:
@@ -454,18 +459,26 @@ class Events:
         if meta.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"{path}: format version {meta.get('format_version')} is not {FORMAT_VERSION}")
         det = detector or Detector.from_dict(meta["detector"])
-        arr = ak.from_arrow(table)
+        return cls.from_stored(det, ak.from_arrow(table), meta, source=str(path))
+
+    @classmethod
+    def from_stored(
+        cls, detector: Detector, arr: ak.Array, meta: dict[str, Any], *, source: str, first_row: int = 0
+    ) -> Events:
+        """Events from rows of a file written by :meth:`save` (``arr``: its columns as awkward,
+        ``meta``: its fasttrack metadata; ``first_row``: the file row of ``arr[0]``, which
+        numbers the events of files without an ``event_number`` column)."""
         labels = (
-            np.asarray(arr["event_number"])
+            np.asarray(arr["event_number"], dtype=np.int64)
             if "event_number" in arr.fields
-            else int(meta.get("first_event", 0)) + np.arange(len(arr), dtype=np.int64)
+            else int(meta.get("first_event", 0)) + first_row + np.arange(len(arr), dtype=np.int64)
         )
-        extras = [f for f in (arr["hits"].fields or []) if f not in (*ID_FIELDS, *det.hit_fields)]
-        hits = validate_hits(det, arr["hits"], source=str(path), event_number=labels, extra_fields=extras)
+        extras = [f for f in (arr["hits"].fields or []) if f not in (*ID_FIELDS, *detector.hit_fields)]
+        hits = validate_hits(detector, arr["hits"], source=source, event_number=labels, extra_fields=extras)
         parts = arr["particles"] if "particles" in arr.fields else None
         if parts is not None and "particle_id" in (parts.fields or []):
             parts = ak.with_field(parts, ak.values_astype(parts.particle_id, np.int64), "particle_id")
-        return cls(det, hits, parts, meta.get("seed"), event_number=labels)
+        return cls(detector, hits, parts, meta.get("seed"), event_number=labels)
 
 
 # ------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ Example
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numba as nb
 import numpy as np
@@ -49,7 +50,7 @@ from .detector import CylinderLayer, Detector, EventMix, PlaneLayer
 from .events import Events, build_events
 from .progress import progress_bar
 
-__all__ = ["generate", "highland_theta0"]
+__all__ = ["generate", "generate_file", "highland_theta0"]
 
 # layer-table columns (one float64 row per layer)
 L_POS, L_PITCH_A, L_PITCH_B, L_A_MIN, L_A_MAX, L_B_MIN, L_B_MAX = 0, 1, 2, 3, 4, 5, 6
@@ -726,3 +727,60 @@ def generate(
     return build_events(
         detector, hits, n_hits, parts, n_parts, min_layers=mix.min_layers, seed=seed, first_event=first_event
     )
+
+
+def generate_file(
+    detector: Detector,
+    n_events: int,
+    path: str | Path,
+    *,
+    seed: int,
+    first_event: int = 0,
+    mix: EventMix | None = None,
+    chunk_events: int = 100_000,
+    progress: bool | None = None,
+    **mix_changes: float | int | str,
+) -> Path:
+    """Generate ``n_events`` events straight into a parquet file, ``chunk_events`` at a time.
+
+    The file is the one :meth:`Events.save` writes for ``generate(detector, n_events, ...)``
+    (the same events: they are a pure function of seed and event number), one row group
+    per chunk, so memory follows the chunk and not the sample: what ``fasttrack generate``
+    uses for large samples and :func:`fasttrack.streaming.evaluate_file` reads back.
+
+    Example
+    -------
+    >>> from fasttrack import detector
+    >>> from fasttrack.io.parquet import iter_parquet
+    >>> p = generate_file(detector.telescope(), 30, "build/doctest/gen_file.parquet", seed=2, chunk_events=8)
+    >>> [len(ev) for ev in iter_parquet(p, chunk_events=12)]
+    [12, 12, 6]
+    """
+    import pyarrow.parquet as pq
+
+    if chunk_events < 1:
+        raise ValueError(f"chunk_events must be >= 1, got {chunk_events}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    starts = list(range(0, max(n_events, 1), chunk_events))
+    show = progress if progress is not None else len(starts) > 1
+    writer = None
+    try:
+        for start in progress_bar(starts, desc=f"generate {detector.name} to file", unit="chunk", disable=not show):
+            n = max(0, min(chunk_events, n_events - start))
+            ev = generate(
+                detector, n, seed=seed, first_event=first_event + start, mix=mix, progress=False, **mix_changes
+            )
+            table = ev.to_arrow()
+            if writer is None:
+                # the file's metadata says the sample starts at first_event (not this chunk's)
+                schema = table.schema.with_metadata(
+                    Events(detector, ev.hits[:0], None if ev.particles is None else ev.particles[:0], seed,
+                           first_event).to_arrow().schema.metadata  # fmt: skip
+                )
+                writer = pq.ParquetWriter(path, schema)
+            writer.write_table(table.replace_schema_metadata(writer.schema.metadata))
+    finally:
+        if writer is not None:
+            writer.close()
+    return path

@@ -282,7 +282,13 @@ class HoughConfig(HardwareConfig):
         ``2^bin_shift`` LSBs span ``[b_min, b_max]`` (``b_min`` rounded to a whole LSB).
         """
         check_known_fields(cls, overrides, ("b_max",))
-        cfg = cls._derive(det, cls._with_b_max({**presets.default_fields(det), **overrides}, overrides))
+        fields = cls._with_b_max({**presets.default_fields(det), **overrides}, overrides)
+        try:
+            b_max = fields["b_min"] + fields["n_b"] * fields["coord_lsb"] * (1 << fields["bin_shift"])
+        except TypeError:  # ill-typed fields: _derive's checks name them
+            b_max = math.nan
+        fields = derive.settle_wrap(fields, overrides, (str(fields["measurement_name"]),), float(b_max))
+        cfg = cls._derive(det, fields)
         derive.require_bend("HoughConfig", cfg, det)
         derive.warn_hough(cfg, det, overrides)
         return cfg
@@ -291,7 +297,9 @@ class HoughConfig(HardwareConfig):
     def for_rtl(cls, det: Detector, **overrides: Any) -> HoughConfig:
         """The config the RTL processor (``hdl/hough``) is built for on a detector
         (:func:`fasttrack.hough.presets.rtl_fields` over the defaults)."""
-        return cls._derive(det, {**presets.default_fields(det), **presets.rtl_fields(det), **overrides})
+        # the hardware compares without the wrap (azimuth.NO_HARDWARE_WRAP): a full-azimuth
+        # detector's RTL config is one turn with a seam, and its figures are measured so
+        return cls._derive(det, {**presets.default_fields(det), "phi_wrap": False, **presets.rtl_fields(det), **overrides})
 
     @staticmethod
     def _with_b_max(fields: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

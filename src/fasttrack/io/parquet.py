@@ -18,19 +18,17 @@ Example
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import awkward as ak
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..detector import Detector
-from ..events import FORMAT_VERSION, Events, validate_hits
+from ..events import FORMAT_VERSION, Events
 
 __all__ = ["count_events", "file_detector", "iter_parquet", "read_parquet"]
 
@@ -81,10 +79,6 @@ def count_events(path: str | Path) -> int:
     return int(pq.ParquetFile(_exists(Path(path))).metadata.num_rows)
 
 
-def _labels_supported() -> bool:
-    return "event_number" in {f.name for f in dataclasses.fields(Events)}
-
-
 def iter_parquet(
     path: str | Path,
     detector: Detector | None = None,
@@ -112,7 +106,6 @@ def iter_parquet(
     pf = pq.ParquetFile(path)
     n = pf.metadata.num_rows
     stop = n if stop is None else min(stop, n)
-    labels = _labels_supported()
     # whole row groups around [start, stop), then cut batches to the chunk size
     groups, row0, first_row = [], 0, None
     for g in range(pf.metadata.num_row_groups):
@@ -131,14 +124,9 @@ def iter_parquet(
     def emit(batches: list[pa.RecordBatch]) -> Events:
         nonlocal emitted
         arr = ak.from_arrow(pa.Table.from_batches(batches))
-        hits = validate_hits(det, arr["hits"], source=str(path))
-        parts = arr["particles"] if "particles" in arr.fields else None
-        first = int(meta.get("first_event", 0)) + emitted
+        ev = Events.from_stored(det, arr, meta, source=str(path), first_row=emitted)
         emitted += len(arr)
-        if labels and "event_number" in arr.fields:
-            numbers = np.asarray(arr["event_number"], dtype=np.int64)
-            return Events(det, hits, parts, meta.get("seed"), first, event_number=numbers)  # type: ignore[call-arg]
-        return Events(det, hits, parts, meta.get("seed"), first)
+        return ev
 
     for batch in pf.iter_batches(batch_size=chunk_events, row_groups=groups):
         lo, hi = max(0, start - pos), min(batch.num_rows, stop - pos)

@@ -366,7 +366,9 @@ class RetinaConfig(HardwareConfig):
         (True, False)
         """
         check_known_fields(cls, overrides, ("roi_sigmas",))
-        cfg = cls._derive(det, {**presets.default_fields(det), **overrides})
+        fields = {**presets.default_fields(det), **overrides}
+        fields = derive.settle_wrap(fields, overrides, for_detector(det).measurement_names, float(fields["b_max"]))
+        cfg = cls._derive(det, fields)
         derive.require_bend("RetinaConfig", cfg, det)
         derive.warn_retina(cfg, det, overrides)
         return cfg
@@ -375,7 +377,9 @@ class RetinaConfig(HardwareConfig):
     def for_rtl(cls, det: Detector, **overrides: Any) -> RetinaConfig:
         """The config the RTL processor (``hdl/retina``) is built for on a detector
         (:func:`fasttrack.retina.presets.rtl_fields` over the defaults)."""
-        return cls._derive(det, {**presets.default_fields(det), **presets.rtl_fields(det), **overrides})
+        # the hardware compares without the wrap (azimuth.NO_HARDWARE_WRAP): a full-azimuth
+        # detector's RTL config is one turn with a seam, and its figures are measured so
+        return cls._derive(det, {**presets.default_fields(det), "phi_wrap": False, **presets.rtl_fields(det), **overrides})
 
     @classmethod
     def _derive(cls, det: Detector, fields: dict[str, Any]) -> RetinaConfig:
