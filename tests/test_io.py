@@ -13,6 +13,8 @@ from fasttrack import detector, generate, io
 from fasttrack.detector import Detector
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
 # --- detector files -----------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["detector_barrel10.toml", "detector_telescope5.json", "detector_acts_telescope.toml"])
 def test_example_detector_files_load_and_round_trip(name: str) -> None:

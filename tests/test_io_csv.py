@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "acts_telescope"
 ACTS_DET = ROOT / "examples" / "detector_acts_telescope.toml"
 ACTS_VENV = ROOT / "build" / "pyacts-venv"  # made by `make acts-venv` (the Makefile pins pyacts)
+
+
 def _csv(path: Path, header: str, rows: list[str]) -> None:
     path.write_text("\n".join([header, *rows]) + "\n")
 

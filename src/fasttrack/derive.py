@@ -130,10 +130,10 @@ from typing import Any
 
 import numpy as np
 
+from . import azimuth
 from .bits import bits_signed
 from .configcheck import ConfigWarning
 from .detector import PRESETS, CylinderLayer, Detector, PlaneLayer
-from . import azimuth
 from .trackmodel import LinearTrackModel, for_detector
 
 __all__ = [

@@ -772,13 +772,8 @@ def generate_file(
                 detector, n, seed=seed, first_event=first_event + start, mix=mix, progress=False, **mix_changes
             )
             table = ev.to_arrow()
-            if writer is None:
-                # the file's metadata says the sample starts at first_event (not this chunk's)
-                schema = table.schema.with_metadata(
-                    Events(detector, ev.hits[:0], None if ev.particles is None else ev.particles[:0], seed,
-                           first_event).to_arrow().schema.metadata  # fmt: skip
-                )
-                writer = pq.ParquetWriter(path, schema)
+            if writer is None:  # the first chunk's metadata (first_event) is the file's
+                writer = pq.ParquetWriter(path, table.schema)
             writer.write_table(table.replace_schema_metadata(writer.schema.metadata))
     finally:
         if writer is not None:

@@ -299,7 +299,9 @@ class HoughConfig(HardwareConfig):
         (:func:`fasttrack.hough.presets.rtl_fields` over the defaults)."""
         # the hardware compares without the wrap (azimuth.NO_HARDWARE_WRAP): a full-azimuth
         # detector's RTL config is one turn with a seam, and its figures are measured so
-        return cls._derive(det, {**presets.default_fields(det), "phi_wrap": False, **presets.rtl_fields(det), **overrides})
+        return cls._derive(
+            det, {**presets.default_fields(det), "phi_wrap": False, **presets.rtl_fields(det), **overrides}
+        )
 
     @staticmethod
     def _with_b_max(fields: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

@@ -141,8 +141,11 @@ class CosimResult:
             ("mismatches / missing / extra", f"{self.mismatches} / {self.missing} / {self.extra}"),
             ("bit-exact", "yes" if self.bit_exact else "NO"),
             ("cycles per event (sustained)", f"{self.cycles_per_event:.3f}  (model {self.model_cycles_per_event:.3f})"),
-            ("event rate", f"{self.event_rate_mhz:.2f} MHz at {self.clock_mhz:g} MHz (nominal clock: whether "
-                           "the RTL reaches it, see `fasttrack timing`)"),
+            (
+                "event rate",
+                f"{self.event_rate_mhz:.2f} MHz at {self.clock_mhz:g} MHz (nominal clock: whether "
+                "the RTL reaches it, see `fasttrack timing`)",
+            ),
             ("instances for 40 MHz", f"{self.instances_for_40mhz}  (at the nominal clock)"),
             (
                 "latency (cycles)",

@@ -379,7 +379,9 @@ class RetinaConfig(HardwareConfig):
         (:func:`fasttrack.retina.presets.rtl_fields` over the defaults)."""
         # the hardware compares without the wrap (azimuth.NO_HARDWARE_WRAP): a full-azimuth
         # detector's RTL config is one turn with a seam, and its figures are measured so
-        return cls._derive(det, {**presets.default_fields(det), "phi_wrap": False, **presets.rtl_fields(det), **overrides})
+        return cls._derive(
+            det, {**presets.default_fields(det), "phi_wrap": False, **presets.rtl_fields(det), **overrides}
+        )
 
     @classmethod
     def _derive(cls, det: Detector, fields: dict[str, Any]) -> RetinaConfig:
