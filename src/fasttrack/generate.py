@@ -756,6 +756,8 @@ def generate_file(
     >>> [len(ev) for ev in iter_parquet(p, chunk_events=12)]
     [12, 12, 6]
     """
+    from dataclasses import replace
+
     import pyarrow.parquet as pq
 
     if chunk_events < 1:
@@ -764,13 +766,13 @@ def generate_file(
     path.parent.mkdir(parents=True, exist_ok=True)
     starts = list(range(0, max(n_events, 1), chunk_events))
     show = progress if progress is not None else len(starts) > 1
+    if mix_changes:
+        mix = replace(mix if mix is not None else detector.mix, **mix_changes)  # type: ignore[arg-type]
     writer = None
     try:
         for start in progress_bar(starts, desc=f"generate {detector.name} to file", unit="chunk", disable=not show):
             n = max(0, min(chunk_events, n_events - start))
-            ev = generate(
-                detector, n, seed=seed, first_event=first_event + start, mix=mix, progress=False, **mix_changes
-            )
+            ev = generate(detector, n, seed=seed, first_event=first_event + start, mix=mix, progress=False)
             table = ev.to_arrow()
             if writer is None:  # the first chunk's metadata (first_event) is the file's
                 writer = pq.ParquetWriter(path, table.schema)
