@@ -676,21 +676,13 @@ def _coarse_messages(
     ]
 
 
-def _ref_config(kind: str, det: Detector) -> dict[str, Any]:
-    if kind == "retina":
-        from .retina import presets as rp
-
-        return rp.default_fields(det)
-    from .hough import presets as hp
-
-    return hp.default_fields(det)
-
-
 def check_retina(cfg: Any, det: Detector) -> list[str]:
     """What is ill-suited in a :class:`~fasttrack.retina.RetinaConfig` for ``det`` (an empty
     list when nothing is): ranges that miss the default's, cells far coarser than the
     default's, receptors that move more than 3σ per cell."""
-    ref = _ref_config("retina", det)
+    from .retina import presets  # the default (tuned on presets) the config is checked against
+
+    ref = presets.default_fields(det)
     f = figures(det)
     out = _range_messages("RetinaConfig", cfg, "a", cfg.a_min, cfg.a_max, ref["a_min"], ref["a_max"], det, "")
     out += _range_messages("RetinaConfig", cfg, "b", cfg.b_min, cfg.b_max, ref["b_min"], ref["b_max"], det, "")
@@ -718,7 +710,9 @@ def check_hough(cfg: Any, det: Detector) -> list[str]:
     """What is ill-suited in a :class:`~fasttrack.hough.HoughConfig` for ``det`` (an empty
     list when nothing is): ranges that miss the default's, columns or bins far coarser than
     the default's, lines that cross more bins per column than the cap fills."""
-    ref = _ref_config("hough", det)
+    from .hough import presets  # the default (tuned on presets) the config is checked against
+
+    ref = presets.default_fields(det)
     f = figures(det)
     ref_db = ref["coord_lsb"] * (1 << ref["bin_shift"])
     ref_bmax = ref["b_min"] + ref["n_b"] * ref_db
