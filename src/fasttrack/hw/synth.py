@@ -178,6 +178,18 @@ def _add(total: dict[str, float], cells: dict[str, int], times: float) -> None:
         total[name] = total.get(name, 0.0) + n * times
 
 
+def rtl_target(algorithm: str, preset: str, config: Any, what: str) -> tuple[Any, Any]:
+    """The algorithm's hardware description and the config its RTL is built with: ``config``,
+    else the preset's RTL config; a config the RTL cannot build is refused with the reason."""
+    algo = get(algorithm)
+    hw = algo.require_hardware(what)
+    cfg = config if config is not None else algo.config(detector.preset(preset), rtl=True)
+    reason = hw.rtl_unsupported(cfg)
+    if reason:
+        raise ValueError(f"no {algorithm} RTL for config {cfg.name!r}: {reason}")
+    return hw, cfg
+
+
 def synthesize(
     algorithm: str,
     preset: str,
@@ -196,12 +208,7 @@ def synthesize(
     flat run of the whole design gives the same kind of count but takes far longer in
     yosys (it folds every copy's constants in one netlist).
     """
-    algo = get(algorithm)
-    hw = algo.require_hardware("a synthesis estimate")
-    cfg = config if config is not None else algo.config(detector.preset(preset), rtl=True)
-    reason = hw.rtl_unsupported(cfg)
-    if reason:
-        raise ValueError(f"no {algorithm} RTL for config {cfg.name!r}: {reason}")
+    hw, cfg = rtl_target(algorithm, preset, config, "a synthesis estimate")
     exe = find_yosys(yosys)
     srcs = rtl_sources(algorithm)
     incs = rtl_includes()

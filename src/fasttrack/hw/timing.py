@@ -31,13 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import detector
-from ..algorithms import get
 from . import build, codegen
 from .cosim import rtl_includes, rtl_sources
 from .paths import MODEL, DelayModel, ModuleArcs, ModuleTiming, analyse_design
 from .platform import CLOCK_MHZ
-from .synth import find_yosys, run_yosys
+from .synth import find_yosys, rtl_target, run_yosys
 
 __all__ = ["LUT_LEVEL_BUDGET", "ModuleRow", "TimingReport", "base_name", "timing"]
 
@@ -178,12 +176,7 @@ def timing(
 ) -> TimingReport:
     """Synthesise ``algorithm``'s RTL for ``preset`` (or ``config``) and report the logic depth
     of every module; cached by source hash under ``build/timing/``."""
-    algo = get(algorithm)
-    hw = algo.require_hardware("a timing estimate")
-    cfg = config if config is not None else algo.config(detector.preset(preset), rtl=True)
-    reason = hw.rtl_unsupported(cfg)
-    if reason:
-        raise ValueError(f"no {algorithm} RTL for config {cfg.name!r}: {reason}")
+    hw, cfg = rtl_target(algorithm, preset, config, "a timing estimate")
     exe = find_yosys(yosys)
     srcs = rtl_sources(algorithm)
     incs = rtl_includes()
