@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import awkward as ak
 import numpy as np
 import pytest
 
@@ -121,3 +122,32 @@ def test_bad_arguments(sample: tuple[Path, object], tmp_path: Path) -> None:
         evaluate_file(path, "retina", modes=("double",))
     with pytest.raises(ValueError, match="does not run on the velo"):
         evaluate_file(path, "hough", detector=detector.velo())
+
+
+def _same_by_sets(a: ak.Array, b: ak.Array) -> float:
+    """The definition, one event at a time."""
+    same = sum(
+        set(zip(ta["cell_a"].tolist(), ta["cell_b"].tolist(), strict=True))
+        == set(zip(tb["cell_a"].tolist(), tb["cell_b"].tolist(), strict=True))
+        for ta, tb in zip(a, b, strict=True)
+    )
+    return same / len(a)
+
+
+def test_same_candidates_fraction_equals_the_set_definition() -> None:
+    """Random track lists with repeats, empty events and permutations: the vectorised
+    comparison equals comparing the two sets event by event."""
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        n = int(rng.integers(1, 30))
+
+        def tracks(n: int = n) -> ak.Array:
+            c = rng.integers(0, 4, n)
+            cells = ak.zip({"cell_a": rng.integers(0, 3, c.sum()), "cell_b": rng.integers(0, 3, c.sum())})
+            return ak.unflatten(cells, c)
+
+        x, y = tracks(), tracks()
+        assert same_candidates_fraction(x, y) == _same_by_sets(x, y)
+        assert same_candidates_fraction(x, x[:, ::-1]) == 1.0
+    with pytest.raises(ValueError, match="3 events against 2"):
+        same_candidates_fraction(ak.Array([[], [], []]), ak.Array([[], []]))

@@ -189,7 +189,7 @@ def test_base_name_of_parameterised_modules():
 
 def _tiny() -> RetinaConfig:
     return RetinaConfig.for_rtl(
-        detector.telescope(), n_a=6, n_b=12, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2
+        detector.telescope(), n_a=4, n_b=6, sigma=8.0, max_hits=12, max_tracks=2, drop_count_bits=2
     )
 
 
@@ -197,7 +197,7 @@ def test_yosys_timing_of_a_small_retina_reports_every_module():
     rep = timing("retina", "telescope", config=_tiny())
     mods = {r.module for r in rep.rows}
     assert {"retina_top", "retina_engine", "ft_fifo", "ft_frac_div"} <= mods
-    assert "retina_engine: 3 of 72 copies" in rep.sampled
+    assert "retina_engine: 3 of 24 copies" in rep.sampled
     top = next(r for r in rep.rows if r.module == "retina_top")
     assert top.timing.reg_to_reg is not None and top.timing.reg_to_reg.lut_levels >= 1
     assert rep.fmax_mhz == min(r.fmax_mhz() or 1e9 for r in rep.rows)

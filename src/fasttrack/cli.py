@@ -283,7 +283,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             n_workers=args.workers,
             auto_dask=not args.serial,
-            progress=not args.json,
+            progress=True,  # on stderr, so --json output stays clean
         )
     else:
         ev = inputs.events(seed=args.seed)

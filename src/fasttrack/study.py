@@ -38,15 +38,48 @@ MAX_LISTED = 100
 
 
 def same_candidates_fraction(a: ak.Array, b: ak.Array, keys: Sequence[str] = ("cell_a", "cell_b")) -> float:
-    """Fraction of events whose two track lists hold the same set of ``keys`` tuples."""
-    if len(a) == 0:
+    """Fraction of events whose two track lists hold the same set of ``keys`` tuples.
+
+    Vectorised (sets compared as sorted unique rows per event): a Python loop over events
+    took most of the time of a 10⁷-event evaluation.
+
+    >>> t = ak.Array([[{"cell_a": 1, "cell_b": 2}, {"cell_a": 1, "cell_b": 2}], [], [{"cell_a": 0, "cell_b": 5}]])
+    >>> u = ak.Array([[{"cell_a": 1, "cell_b": 2}], [], [{"cell_a": 0, "cell_b": 4}]])
+    >>> same_candidates_fraction(t, u)
+    0.6666666666666666
+    """
+    n = len(a)
+    if n != len(b):
+        raise ValueError(f"same_candidates_fraction: {n} events against {len(b)}")
+    if n == 0:
         return float("nan")
-    same = 0
-    for ta, tb in zip(a, b, strict=True):
-        sa = set(zip(*(np.asarray(ta[k]).tolist() for k in keys), strict=True))
-        sb = set(zip(*(np.asarray(tb[k]).tolist() for k in keys), strict=True))
-        same += sa == sb
-    return same / len(a)
+    ua, ca = _unique_rows(a, keys)
+    ub, cb = _unique_rows(b, keys)
+    same = ca == cb
+    # where the counts agree, the sorted rows of both sides line up event by event
+    ea, eb = same[np.repeat(np.arange(n), ca)], same[np.repeat(np.arange(n), cb)]
+    differs = np.zeros(len(ua[0][ea]), dtype=bool)
+    for col_a, col_b in zip(ua, ub, strict=True):
+        differs |= col_a[ea] != col_b[eb]
+    bad = np.repeat(np.arange(n), np.where(same, ca, 0))[differs]
+    same[bad] = False
+    return int(same.sum()) / n
+
+
+def _unique_rows(tracks: ak.Array, keys: Sequence[str]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Per event, the distinct ``keys`` tuples in sorted order (flat columns) and their counts."""
+    counts = np.asarray(ak.num(tracks, axis=1), dtype=np.int64)
+    event = np.repeat(np.arange(len(counts)), counts)
+    cols = [np.asarray(ak.flatten(tracks[k], axis=None), dtype=np.int64) for k in keys]
+    order = np.lexsort([*cols[::-1], event])
+    event, cols = event[order], [c[order] for c in cols]
+    keep = np.ones(len(event), dtype=bool)
+    if len(event) > 1:
+        dup = event[1:] == event[:-1]
+        for c in cols:
+            dup &= c[1:] == c[:-1]
+        keep[1:] = ~dup
+    return [c[keep] for c in cols], np.bincount(event[keep], minlength=len(counts)).astype(np.int64)
 
 
 def _performance(
