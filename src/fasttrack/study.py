@@ -58,7 +58,7 @@ def same_candidates_fraction(a: ak.Array, b: ak.Array, keys: Sequence[str] = ("c
     same = ca == cb
     # where the counts agree, the sorted rows of both sides line up event by event
     ea, eb = same[np.repeat(np.arange(n), ca)], same[np.repeat(np.arange(n), cb)]
-    differs = np.zeros(len(ua[0][ea]), dtype=bool)
+    differs = np.zeros(int(ca[same].sum()), dtype=bool)
     for col_a, col_b in zip(ua, ub, strict=True):
         differs |= col_a[ea] != col_b[eb]
     bad = np.repeat(np.arange(n), np.where(same, ca, 0))[differs]
