@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 PYACTS_VERSION := 48.1.0
 ACTS_VENV := build/pyacts-venv
 
-.PHONY: venv test test-fast test-synth test-acts acts-venv bench demo lint typecheck clean
+.PHONY: venv test test-fast test-synth test-longcosim test-acts acts-venv bench demo lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,15 @@ test: $(STAMP)
 
 # the always-on subset without the long runs
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow and not fullsynth" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow and not fullsynth and not acts and not longcosim" $(PYTEST_ARGS)
 
 # the full-size resource estimates behind the fullsynth marker (yosys, up to about 50 min each)
 test-synth: $(STAMP)
 	$(BIN)/python -m pytest -m fullsynth $(PYTEST_ARGS)
+
+# the 10^5-event co-simulations of both kernels behind the longcosim marker
+test-longcosim: $(STAMP)
+	$(BIN)/python -m pytest -m longcosim -s $(PYTEST_ARGS)
 
 # ACTS' Fatras through pyacts, read back by fasttrack.io (pyacts lives in its own venv)
 $(ACTS_VENV)/bin/python:

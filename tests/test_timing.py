@@ -3,6 +3,9 @@ each refusal), then yosys on the RTL of a small config."""
 
 from __future__ import annotations
 
+import pathlib
+import re
+import subprocess
 from typing import Any
 
 import pytest
@@ -10,6 +13,7 @@ import pytest
 from fasttrack import detector
 from fasttrack.hough import HoughConfig
 from fasttrack.hw.paths import MODEL, ModuleArcs, Path, analyse_design, analyse_module
+from fasttrack.hw.synth import find_yosys, yosys_command
 from fasttrack.hw.timing import LUT_LEVEL_BUDGET, base_name, timing
 from fasttrack.retina import RetinaConfig
 
@@ -220,8 +224,32 @@ def test_yosys_timing_of_a_small_hough_reports_every_module():
 
 @pytest.mark.fullsynth
 @pytest.mark.xfail(reason="issue 16: the RTL is not yet pipelined to the 6-LUT-level budget", strict=True)
-@pytest.mark.parametrize(("algorithm", "preset"), [("retina", "telescope"), ("hough", "barrel")])
+@pytest.mark.parametrize("preset", ["telescope", "barrel"])
+@pytest.mark.parametrize("algorithm", ["retina", "hough"])
 def test_the_rtl_configs_meet_the_lut_level_budget(algorithm: str, preset: str) -> None:
     rep = timing(algorithm, preset)
     assert not rep.over_budget(), rep.table()
     assert rep.fmax_mhz >= 250.0
+
+
+def _and_or_chain(levels: int) -> str:
+    """A module whose only path is ``levels`` unregistered AND-OR levels into one flip-flop."""
+    return (
+        f"module deep(input wire clk, input wire [{levels - 1}:0] a, input wire [{levels - 1}:0] b, output reg y);\n"
+        f"  wire [{levels}:0] c;\n  assign c[{levels}] = 1'b0;\n"
+        f"  genvar i; for (i = 0; i < {levels}; i = i + 1) begin : g assign c[i] = a[i] & (b[i] | c[i+1]); end\n"
+        "  always @(posedge clk) y <= c[0];\nendmodule\n"
+    )
+
+
+def test_the_deep_stack_runner_maps_a_path_the_wheel_runner_cannot(tmp_path: pathlib.Path) -> None:
+    """abc9 recurses along combinational paths: 600 levels exhaust the wheel's WebAssembly
+    stack (the full-size Hough top on the telescope preset did); the runner timing and
+    synth use maps them."""
+    (tmp_path / "deep.v").write_text(_and_or_chain(600))
+    script = "read_verilog deep.v; synth_xilinx -family xcup -noiopad -noclkbuf -top deep; tee -q -o stat.txt stat"
+    wheel = subprocess.run([find_yosys(), "-q", "-p", script], cwd=tmp_path, capture_output=True, text=True)
+    assert wheel.returncode != 0 and "call stack exhausted" in wheel.stderr + wheel.stdout
+    deep = subprocess.run([*yosys_command(find_yosys()), "-q", "-p", script], cwd=tmp_path, capture_output=True)
+    assert deep.returncode == 0, deep.stderr
+    assert int(re.search(r"(\d+)\s+LUT6", (tmp_path / "stat.txt").read_text()).group(1)) > 100  # type: ignore[union-attr]

