@@ -1,12 +1,14 @@
 """Co-simulation harness shared by the fasttrack RTL testbenches (cocotb side).
 
 Driver, monitor, golden model and scoreboard are kept apart; :func:`run_plan` wires them
-to a design under test and one clock loop. The DUT convention (retina and Hough alike):
+to a design under test and one clock loop. The DUT convention (retina and Hough alike,
+the kernels' AXI4-Stream boundaries ``hdl/<kernel>/<kernel>_axis.sv``):
 
 * ``clk``, ``rst`` (synchronous, active high);
-* ``in_valid[N-1:0]``, ``in_ready[N-1:0]``, ``in_data[N*W-1:0]``: N input lanes of
-  W-bit words, lane k at bits ``[k*W +: W]``;
-* ``out_valid``, ``out_ready``, ``out_data``: one output stream.
+* ``s_axis_tvalid[N-1:0]``, ``s_axis_tready[N-1:0]``, ``s_axis_tdata[N*T-1:0]``,
+  ``s_axis_tlast[N-1:0]``: N input streams, lane k's TDATA at bits ``[k*T +: T]`` (the
+  word padded to T bits, a byte multiple), its TLAST the word's own end-of-event bit;
+* ``m_axis_tvalid``, ``m_axis_tready``, ``m_axis_tdata``, ``m_axis_tlast``: one output stream.
 
 Everything else comes from a *plan* (JSON written by ``fasttrack.hw.cosim`` from the
 algorithm's stream plan): the words of every lane and the golden model's expected output
@@ -20,6 +22,21 @@ Timing: inputs are written after a falling edge and sampled in the ReadOnly phas
 same half period, so what is sampled is exactly what the DUT sees at the next rising
 edge; a transfer is counted at that rising edge (cycle numbers start at the first
 rising edge after reset).
+
+Checks beyond the words (every one fails the run; the result's ``failures`` names them):
+
+* X/Z (four-state simulators, Icarus): from the first cycle after reset, ``m_axis_tvalid``,
+  every bit of ``s_axis_tready``, and every bit of ``m_axis_tdata`` and ``m_axis_tlast``
+  while ``m_axis_tvalid`` is 1 must be
+  0 or 1; an error names the cycle and the bit positions (the word is then recorded with
+  those bits read as 0). Verilator is two-state: there the model is built with
+  ``--x-assign unique --x-initial unique`` and run with random initial state instead
+  (:mod:`fasttrack.hw.rtlsim`).
+* Protocol: an output word presented with TVALID high and TREADY low at a rising edge
+  must still be there, unchanged, at the next one (it stays until it is taken); TLAST
+  equals the word's ``last`` bit; TDATA's padding is 0. An error names the cycle and the words.
+* Inputs: every lane word of the plan must have been taken (TREADY high while it was
+  valid) by the end of the run.
 """
 
 from __future__ import annotations
@@ -28,6 +45,7 @@ import json
 import os
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +55,38 @@ from cocotb.triggers import FallingEdge, ReadOnly
 
 from fasttrack.hw.words import WordLayout
 
+MAX_MESSAGES = 20  # per kind of error: enough to see a pattern, not a flood
+
+_TO_BITS = str.maketrans({"L": "0", "l": "0", "H": "1", "h": "1"})
+
+
+def read_bits(handle: Any) -> tuple[int, list[int]]:
+    """The value of a signal and the positions (LSB = 0) of its bits that are not 0 or 1
+    (X, Z, U, W, -), which the value reads as 0. Weak L/H read as 0/1."""
+    text = str(handle.value)  # MSB first; the simulator's own string (LogicArray.is_resolvable is slow)
+    try:
+        return int(text, 2), []
+    except ValueError:
+        pass
+    text = text.translate(_TO_BITS)
+    n = len(text)
+    bad = sorted(n - 1 - k for k, ch in enumerate(text) if ch not in "01")
+    return int("".join(ch if ch in "01" else "0" for ch in text), 2), bad
+
+
+@dataclass
+class ErrorLog:
+    """Errors of one kind: how many, and the first :data:`MAX_MESSAGES` messages."""
+
+    kind: str
+    count: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        self.count += 1
+        if len(self.messages) < MAX_MESSAGES:
+            self.messages.append(text)
+
 
 class LaneDriver:
     """Drives N lanes from per-lane word queues; random idle cycles between words.
@@ -45,15 +95,27 @@ class LaneDriver:
     Records, per event, the cycle its first word was accepted.
     """
 
-    def __init__(self, dut: Any, lanes: list[list[tuple[int, int]]], width: int, gap_prob: float, rng: random.Random):
+    def __init__(
+        self,
+        dut: Any,
+        lanes: list[list[tuple[int, int]]],
+        width: int,
+        gap_prob: float,
+        rng: random.Random,
+        last_lsb: int = 0,
+    ):
+        # width: a lane's TDATA stride (the word padded to bytes); last_lsb: the word's
+        # end-of-event bit, which the driver also puts on TLAST
         self.dut, self.lanes, self.width, self.gap_prob, self.rng = dut, lanes, width, gap_prob, rng
+        self.last_lsb = last_lsb
         self.pos = [0] * len(lanes)
         self.valid = [False] * len(lanes)
         self.first_in: dict[int, int] = {}
         self._data = [0] * len(lanes)
+        self.x_errors = ErrorLog("X/Z")
 
     def drive(self) -> None:
-        valid_bits, data = 0, 0
+        valid_bits, data, last_bits = 0, 0, 0
         for k, queue in enumerate(self.lanes):
             if not self.valid[k] and self.pos[k] < len(queue) and self.rng.random() >= self.gap_prob:
                 self.valid[k] = True
@@ -61,11 +123,15 @@ class LaneDriver:
             if self.valid[k]:
                 valid_bits |= 1 << k
                 data |= self._data[k] << (k * self.width)
-        self.dut.in_valid.value = valid_bits
-        self.dut.in_data.value = data
+                last_bits |= ((self._data[k] >> self.last_lsb) & 1) << k
+        self.dut.s_axis_tvalid.value = valid_bits
+        self.dut.s_axis_tdata.value = data
+        self.dut.s_axis_tlast.value = last_bits
 
     def sample(self, cycle: int) -> None:
-        ready = int(self.dut.in_ready.value)
+        ready, bad = read_bits(self.dut.s_axis_tready)
+        if bad:  # read as not ready
+            self.x_errors.note(f"cycle {cycle}: X/Z on s_axis_tready bits {bad} (lanes)")
         for k in range(len(self.lanes)):
             if self.valid[k] and (ready >> k) & 1:
                 event = self.lanes[k][self.pos[k]][0]
@@ -77,22 +143,93 @@ class LaneDriver:
     def finished(self) -> bool:
         return all(p == len(q) for p, q in zip(self.pos, self.lanes, strict=True))
 
+    def unconsumed(self, numbers: list[int]) -> ErrorLog:
+        """The lane words not taken by the design (``numbers``: the events' labels)."""
+        log = ErrorLog("unconsumed")
+        for k, (p, queue) in enumerate(zip(self.pos, self.lanes, strict=True)):
+            if p < len(queue):
+                event, word = queue[p]
+                log.count += len(queue) - p - 1  # note() counts the first
+                log.note(
+                    f"lane {k}: {len(queue) - p} of {len(queue)} words not consumed by the end of the run, "
+                    f"the first of event {numbers[event]} (word 0x{word:x}: offered, never taken)"
+                )
+        return log
+
 
 class StreamMonitor:
-    """Collects the output words with their cycle; random back-pressure on ``out_ready``."""
+    """Collects the output words with their cycle; random back-pressure on ``m_axis_tready``.
 
-    def __init__(self, dut: Any, backpressure_prob: float, rng: random.Random):
+    Checks, every cycle: no X/Z on ``m_axis_tvalid``, nor on ``m_axis_tdata`` /
+    ``m_axis_tlast`` while valid; a word stalled (valid high, ready low) at one rising edge
+    is there, unchanged, at the next; TDATA's padding above ``word_bits`` is 0 and TLAST
+    equals the word's own last bit (``last_lsb``)."""
+
+    def __init__(
+        self,
+        dut: Any,
+        backpressure_prob: float,
+        rng: random.Random,
+        describe: Callable[[int], dict[str, int]] | None = None,
+        word_bits: int = 0,
+        last_lsb: int = 0,
+    ):
         self.dut, self.prob, self.rng = dut, backpressure_prob, rng
+        self.word_bits, self.last_lsb = word_bits, last_lsb  # word_bits 0: no TDATA/TLAST checks
+        self.describe = describe
         self.words: list[tuple[int, int]] = []  # (cycle, word)
         self.ready = 0
+        self.stalled: tuple[int, int, list[int]] | None = None  # (cycle, word, X/Z bits) not taken
+        self.x_errors = ErrorLog("X/Z")
+        self.protocol_errors = ErrorLog("protocol")
 
     def drive(self) -> None:
         self.ready = 0 if self.rng.random() < self.prob else 1
-        self.dut.out_ready.value = self.ready
+        self.dut.m_axis_tready.value = self.ready
+
+    def _changed(self, old: int, new: int) -> str:
+        if self.describe is None:
+            return ""
+        a, b = self.describe(old), self.describe(new)
+        return f"; fields changed (before, after): { {n: (a[n], b[n]) for n in a if a[n] != b[n]} }"
 
     def sample(self, cycle: int) -> None:
-        if self.ready and int(self.dut.out_valid.value):
-            self.words.append((cycle, int(self.dut.out_data.value)))
+        valid, bad = read_bits(self.dut.m_axis_tvalid)
+        if bad:
+            self.x_errors.note(f"cycle {cycle}: m_axis_tvalid is X/Z (read as 0)")
+        stalled, self.stalled = self.stalled, None
+        if not valid:
+            if stalled is not None:
+                self.protocol_errors.note(
+                    f"cycle {cycle}: m_axis_tvalid fell while the word of cycle {stalled[0]} (0x{stalled[1]:x}) "
+                    "waited with m_axis_tready low: it was withdrawn before it was taken"
+                )
+            return
+        tdata, bad = read_bits(self.dut.m_axis_tdata)
+        tlast, bad_last = read_bits(self.dut.m_axis_tlast)
+        if bad or bad_last:
+            where = f"m_axis_tdata bits {bad}" if bad else "m_axis_tlast"
+            self.x_errors.note(f"cycle {cycle}: X/Z on {where} while m_axis_tvalid is 1 (word 0x{tdata:x})")
+        word = tdata & ((1 << self.word_bits) - 1) if self.word_bits else tdata
+        if self.word_bits and tdata >> self.word_bits:
+            self.protocol_errors.note(
+                f"cycle {cycle}: TDATA padding above bit {self.word_bits - 1} is not 0 (0x{tdata:x})"
+            )
+        if self.word_bits and tlast != (word >> self.last_lsb) & 1:
+            self.protocol_errors.note(
+                f"cycle {cycle}: m_axis_tlast = {tlast} but the word's last bit is {(word >> self.last_lsb) & 1} "
+                f"(word 0x{word:x})"
+            )
+        if stalled is not None and (stalled[1], stalled[2]) != (word, bad):
+            self.protocol_errors.note(
+                f"cycle {cycle}: m_axis_tdata changed under back-pressure (TVALID 1, TREADY 0 at cycle "
+                f"{stalled[0]}): 0x{stalled[1]:x} (X/Z bits {stalled[2]}) -> 0x{word:x} (X/Z bits {bad})"
+                + self._changed(stalled[1], word)
+            )
+        if self.ready:
+            self.words.append((cycle, word))
+        else:
+            self.stalled = (cycle, word, bad)
 
 
 class GoldenModel:
@@ -164,17 +301,20 @@ async def run_plan(dut: Any, plan: dict[str, Any]) -> dict[str, Any]:
     golden = GoldenModel(
         [ev["expected"] for ev in plan["events"]], [ev.get("number", e) for e, ev in enumerate(plan["events"])]
     )
-    driver = LaneDriver(dut, lanes, plan["lane_bits"], plan["gap_prob"], rng)
-    monitor = StreamMonitor(dut, plan["backpressure_prob"], rng)
+    driver = LaneDriver(
+        dut, lanes, plan.get("lane_tdata_bits", plan["lane_bits"]), plan["gap_prob"], rng, plan.get("lane_last_lsb", 0)
+    )
     layout = WordLayout.from_fields(plan["out_fields"])
+    monitor = StreamMonitor(dut, plan["backpressure_prob"], rng, layout.unpack, layout.bits, layout.lsb("last"))
     board = Scoreboard(layout)
     last_flag = layout.lsb("last")
 
     cocotb.start_soon(Clock(dut.clk, plan["clock_period_ns"], unit="ns").start())
     dut.rst.value = 1
-    dut.in_valid.value = 0
-    dut.in_data.value = 0
-    dut.out_ready.value = 0
+    dut.s_axis_tvalid.value = 0
+    dut.s_axis_tdata.value = 0
+    dut.s_axis_tlast.value = 0
+    dut.m_axis_tready.value = 0
     for _ in range(3):
         await FallingEdge(dut.clk)
     dut.rst.value = 0
@@ -197,16 +337,40 @@ async def run_plan(dut: Any, plan: dict[str, Any]) -> dict[str, Any]:
                 ends_seen += 1
         else:
             idle += 1
-    # a few more cycles: words the DUT should not send still show up as extra
+    # a few more cycles: words the DUT should not send still show up as extra, and an
+    # input word still waiting keeps being offered (it is counted if the DUT takes it)
     for _ in range(plan.get("drain_cycles", 32)):
         await FallingEdge(dut.clk)
+        driver.drive()
         monitor.drive()
         await ReadOnly()
         cycle += 1
+        driver.sample(cycle)
         monitor.sample(cycle)
     wall = time.perf_counter() - t0
 
     board.compare(golden, monitor.words)
+    unconsumed = driver.unconsumed(golden.numbers)
+    x_errors = ErrorLog("X/Z", driver.x_errors.count + monitor.x_errors.count)
+    x_errors.messages = sorted(
+        driver.x_errors.messages + monitor.x_errors.messages, key=lambda m: int(m.split()[1].rstrip(":"))
+    )[:MAX_MESSAGES]
+    failures = []
+    if not board.passed:
+        failures.append(
+            f"output words differ from the golden model: {board.mismatches} mismatches, "
+            f"{board.missing} missing, {board.extra} extra"
+        )
+    if x_errors.count:
+        failures.append(
+            f"X/Z: {x_errors.count} times X or Z on m_axis_tvalid, m_axis_tdata/tlast (while valid) or s_axis_tready"
+        )
+    if monitor.protocol_errors.count:
+        failures.append(
+            f"protocol: {monitor.protocol_errors.count} output words changed or withdrawn under back-pressure"
+        )
+    if unconsumed.count:
+        failures.append(f"inputs: {unconsumed.count} lane words not consumed by the end of the run")
     last_out: list[int | None] = [None] * n_events
     e = 0
     for c, w in monitor.words:
@@ -220,8 +384,13 @@ async def run_plan(dut: Any, plan: dict[str, Any]) -> dict[str, Any]:
         "mismatches": board.mismatches,
         "missing": board.missing,
         "extra": board.extra,
-        "passed": board.passed,
-        "errors": board.errors,
+        "bit_exact": board.passed,  # the words alone
+        "x_errors": x_errors.count,
+        "protocol_errors": monitor.protocol_errors.count,
+        "unconsumed_words": unconsumed.count,
+        "failures": failures,
+        "passed": not failures,  # words, X/Z, protocol and inputs
+        "errors": x_errors.messages + monitor.protocol_errors.messages + unconsumed.messages + board.errors,
         "inputs_consumed": driver.finished,
         "first_in_cycle": [driver.first_in.get(k) for k in range(n_events)],
         "last_out_cycle": last_out,
@@ -239,7 +408,4 @@ async def cosim(dut: Any) -> None:
     result = await run_plan(dut, plan)
     with open(os.environ["FT_RESULT"], "w") as f:
         json.dump(result, f)
-    assert result["passed"], (
-        f"{result['mismatches']} mismatches, {result['missing']} missing, "
-        f"{result['extra']} extra words: {result['errors'][:5]}"
-    )
+    assert result["passed"], f"{'; '.join(result['failures'])}: {result['errors'][:5]}"

@@ -99,7 +99,7 @@ def test_report_with_firmware_and_scan(tmp_path: Path, capsys: pytest.CaptureFix
     assert {"cosim_throughput.png", "cosim_latency.png", "synth_resources.png"} <= srcs
     assert {"scan_pareto_fake_rate.png", "scan_efficiency_vs_params.png"} <= srcs
     text = path.read_text()
-    assert '<p class="ok"><b>bit-exact with the golden model</b></p>' in text
+    assert '<p class="ok"><b>bit-exact with the golden model, every check passed</b></p>' in text
     assert "<td>cycles_per_event</td><td>37.5</td>" in text
     assert "<td>LUT</td><td>123,456</td><td>14.2 %</td>" in text
     assert "3 points, 1 failed" in text and "Pareto front" in text and "at least 3 cells" in text
@@ -116,6 +116,12 @@ def test_report_takes_algorithm_from_cosim_and_flags_problems(tmp_path: Path) ->
     assert "<h1>fasttrack report: hough on telescope</h1>" in text
     assert '<p class="bad"><b>NOT bit-exact: 3 mismatches</b></p>' in text
     assert "Note: this co-simulation is of config 0123456789abcdef" in text
+
+
+def test_report_fails_a_bit_exact_cosim_whose_other_checks_failed(tmp_path: Path) -> None:
+    bad = {**COSIM, "passed": False, "failures": ["check run: X/Z: 1 times X or Z on out_data"]}
+    path = write_report(tmp_path / "r", cosim_json=_json(tmp_path, "c.json", bad), n_events=100)
+    assert '<p class="bad"><b>FAILED: check run: X/Z: 1 times X or Z on out_data</b></p>' in path.read_text()
 
 
 @pytest.mark.parametrize(

@@ -418,8 +418,10 @@ def _mismatch_note(page: _Page, data: Mapping[str, Any], target: _Target, what: 
 
 
 def _cosim_ok(c: Mapping[str, Any]) -> bool:
-    """Bit-exact, no mismatching, missing or extra output word."""
-    return bool(c["bit_exact"]) and all(int(c.get(k, 0)) == 0 for k in ("mismatches", "missing", "extra"))
+    """Bit-exact, no mismatching, missing or extra output word, and (records that have them)
+    every other check passed: no X/Z, no protocol fault, every input consumed, cycle model exact."""
+    words = bool(c["bit_exact"]) and all(int(c.get(k, 0)) == 0 for k in ("mismatches", "missing", "extra"))
+    return words and bool(c.get("passed", True))
 
 
 def _throughput_figure(c: Mapping[str, Any]) -> Figure:
@@ -457,7 +459,12 @@ def _cosim_section(page: _Page, c: Mapping[str, Any], target: _Target) -> None:
     _mismatch_note(page, c, target, "co-simulation")
     ok = _cosim_ok(c)
     wrong = ", ".join(f"{c[k]} {k}" for k in ("mismatches", "missing", "extra") if int(c.get(k, 0)))
-    verdict = "bit-exact with the golden model" if ok else f"NOT bit-exact: {wrong or 'bit_exact is false'}"
+    if ok:
+        verdict = "bit-exact with the golden model, every check passed"
+    elif not (bool(c["bit_exact"]) and not wrong):
+        verdict = f"NOT bit-exact: {wrong or 'bit_exact is false'}"
+    else:
+        verdict = "FAILED: " + ("; ".join(map(str, c.get("failures") or [])) or "passed is false")
     page.add(f'<p class="{"ok" if ok else "bad"}"><b>{html.escape(verdict)}</b></p>')
     keys = [*COSIM_KEYS, *(k for k in _COSIM_EXTRA_KEYS if k in c)]
     page.add(_table(["quantity", "value"], [[k, c[k]] for k in keys]))

@@ -9,6 +9,11 @@
 * :mod:`.cyclemodel` -- throughput and latency from a cycle schedule;
 * :mod:`.csim`, :mod:`.cosim`, :mod:`.synth` -- C-simulation, RTL co-simulation, yosys
   resource estimates; :mod:`.commands` -- their command-line front ends;
+* :mod:`.timing`, :mod:`.paths`, :mod:`.crosscheck` -- logic depth and an Fmax estimate per
+  RTL module, and its second opinion from nextpnr on a Lattice ECP5;
+* :mod:`.formal` -- formal proofs (SymbiYosys, yices) of the RTL blocks' stream properties;
+* :mod:`.coverage` -- corner-case categories decided from the golden model, directed
+  events that exercise them, and the co-simulation's default event mix;
 * :mod:`.build`, :mod:`.sources` -- cached, locked build folders with logs and progress;
   where ``hdl/``, ``hls/`` and ``sim/`` are.
 """

@@ -67,8 +67,12 @@ def mem_lines(values: Iterable[int], width: int, signed: bool | None = None) -> 
 
 
 def layout_constants(prefix: str, layout: WordLayout, what: str) -> list[Constant]:
-    """<PREFIX>_WORD_BITS and, per field, <PREFIX>_<FIELD>_LSB / _BITS (:mod:`fasttrack.hw.words`)."""
-    out = [(f"{prefix}_WORD_BITS", layout.bits, f"{what}: width")]
+    """<PREFIX>_WORD_BITS, <PREFIX>_TDATA_BITS (the AXI4-Stream TDATA: the word padded to
+    bytes) and, per field, <PREFIX>_<FIELD>_LSB / _BITS (:mod:`fasttrack.hw.words`)."""
+    out = [
+        (f"{prefix}_WORD_BITS", layout.bits, f"{what}: width"),
+        (f"{prefix}_TDATA_BITS", layout.tdata_bits, f"{what}: AXI4-Stream TDATA width (zero padded to bytes)"),
+    ]
     for f in layout.fields:
         kind = "signed" if f.signed else "unsigned"
         out.append((f"{prefix}_{f.name.upper()}_LSB", layout.lsb(f.name), f"{what}: {f.name} ({kind}) from this bit"))

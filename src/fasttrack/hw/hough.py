@@ -116,7 +116,7 @@ def lane_layout(cfg: HoughConfig) -> WordLayout:
     """The hit word of the single input lane."""
     return WordLayout(
         (
-            Field("eoe", 1, doc="1: the end-of-event word (no hit; TLAST carries the same bit)"),
+            Field("eoe", 1, doc="1: the end-of-event word, no hit (on the AXI4-Stream input, TLAST replaces it)"),
             Field("layer", bits_unsigned(cfg.n_layers - 1), doc="hit: layer id"),
             Field(
                 "coord",
@@ -134,7 +134,7 @@ def track_layout(cfg: HoughConfig) -> WordLayout:
     """The output word: a candidate, one of its hit ids, or the end-of-event word."""
     return WordLayout(
         (
-            Field("last", 1, doc="1 on the end-of-event word (TLAST carries the same bit)"),
+            Field("last", 1, doc="1 on the end-of-event word (TLAST repeats it)"),
             Field("kind", bits_unsigned(max(KIND_TRACK, KIND_HIT, KIND_EOE)), doc="0 track, 1 hit id, 2 end of event"),
             Field("cell_a", bits_unsigned(cfg.n_a - 1), doc="track: column"),
             Field("cell_b", bits_unsigned(cfg.n_b - 1), doc="track: bin"),
@@ -385,10 +385,13 @@ def stream_plan(cfg: HoughConfig, vec_dir: Path) -> dict[str, Any]:
         )
         events.append({"lanes": [words], "expected": expected, "number": trk.event_values[e][0]})
     return {
-        "top": "hough_top",
+        "top": "hough_axis",
         "config_hash": h,
         "n_lanes": 1,
         "lane_bits": lane.bits,
+        "lane_tdata_bits": lane.tdata_bits,
+        "lane_last_lsb": lane.lsb("eoe"),
+        "out_tdata_bits": out.tdata_bits,
         "out_fields": out.to_fields(),
         "events": events,
     }

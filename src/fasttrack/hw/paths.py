@@ -61,8 +61,9 @@ class DelayModel:
     timing reports show for moderately filled UltraScale+ designs, where routing is
     60–70 % of a path (UG949, timing closure chapter); with these figures the model puts
     the usual guideline for UltraScale+ -2 (about 6–8 logic levels at 250–300 MHz) at
-    the same place. The ECP5 place-and-route check (:mod:`fasttrack.hw.ecp5`, when run)
-    tests that the model *ranks* paths as a real router does.
+    the same place. The ECP5 place-and-route check (:mod:`fasttrack.hw.crosscheck`,
+    ``fasttrack timing ALG --cross-check-ecp5``) tests that the model *ranks* paths as a
+    real router does.
     """
 
     lut_ns: float = 0.10

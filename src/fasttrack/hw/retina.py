@@ -123,7 +123,7 @@ def lane_layout(cfg: RetinaConfig) -> WordLayout:
     return WordLayout(
         (
             Field("is_hit", 1, doc="1: a hit; 0: the word of a layer without hits in the event (then `last` = 1)"),
-            Field("last", 1, doc="the lane's last word of the event (TLAST carries the same bit)"),
+            Field("last", 1, doc="the lane's last word of the event (on the AXI4-Stream input, TLAST replaces it)"),
             Field(
                 "seq",
                 seq_bits(cfg),
@@ -144,7 +144,7 @@ def track_layout(cfg: RetinaConfig) -> WordLayout:
     """The output word: a track, or the end-of-event word with the event's counters."""
     return WordLayout(
         (
-            Field("last", 1, doc="1 on the end-of-event word (TLAST carries the same bit)"),
+            Field("last", 1, doc="1 on the end-of-event word (TLAST repeats it)"),
             Field("cell_a", bits_unsigned(cfg.n_a - 1), doc="track: cell row (first parameter)"),
             Field("cell_b", bits_unsigned(cfg.n_b - 1), doc="track: cell column (second parameter)"),
             Field(
@@ -374,10 +374,13 @@ def stream_plan(cfg: RetinaConfig, vec_dir: Path) -> dict[str, Any]:
         )
         events.append({"lanes": words, "expected": expected, "number": trk.event_values[e][0]})
     return {
-        "top": "retina_top",
+        "top": "retina_axis",
         "config_hash": h,
         "n_lanes": cfg.n_layers,
         "lane_bits": lane.bits,
+        "lane_tdata_bits": lane.tdata_bits,
+        "lane_last_lsb": lane.lsb("last"),
+        "out_tdata_bits": out.tdata_bits,
         "out_fields": out.to_fields(),
         "events": events,
     }

