@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 PYACTS_VERSION := 48.1.0
 ACTS_VENV := build/pyacts-venv
 
-.PHONY: venv test test-fast test-synth test-longcosim test-acts acts-venv bench demo lint typecheck clean
+.PHONY: venv test test-fast test-synth test-longcosim test-longproof test-acts acts-venv bench demo lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ test: $(STAMP)
 
 # the always-on subset without the long runs
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow and not fullsynth and not acts and not longcosim" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow and not fullsynth and not acts and not longcosim and not longproof" $(PYTEST_ARGS)
 
 # the full-size resource estimates behind the fullsynth marker (yosys, up to about 50 min each)
 test-synth: $(STAMP)
@@ -35,6 +35,10 @@ test-synth: $(STAMP)
 # the 10^5-event co-simulations of both kernels behind the longcosim marker
 test-longcosim: $(STAMP)
 	$(BIN)/python -m pytest -m longcosim -s $(PYTEST_ARGS)
+
+# the longest formal runs behind the longproof marker
+test-longproof: $(STAMP)
+	$(BIN)/python -m pytest -m longproof $(PYTEST_ARGS)
 
 # ACTS' Fatras through pyacts, read back by fasttrack.io (pyacts lives in its own venv)
 $(ACTS_VENV)/bin/python:

@@ -12,6 +12,7 @@ Subcommands::
     fasttrack cosim ALGORITHM INPUTS -n N              RTL co-simulation: bit-exact, cycles, latency
     fasttrack synth ALGORITHM INPUTS                   RTL resource estimate (yosys), share of a U50
     fasttrack timing ALGORITHM INPUTS                  logic depth per RTL module, estimated Fmax (yosys)
+    fasttrack formal [fifo|frac_div|retina|hough|all]  formal proofs of the RTL stream properties (SymbiYosys)
     fasttrack scan SPEC.toml [--out DIR] [--scheduler ADDR|--serial]  parameter scan on Dask
     fasttrack report [--algorithm A] [INPUTS] --out DIR HTML physics + firmware report
 
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .hw import commands
+from .hw import commands, formal
 from .hw.commands import add_algorithm
 from .inputs import _events_value, add_inputs, positive, resolve, writable_dir, writable_file
 
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--workers", type=int, default=2, help="worker processes of the local cluster (default 2)")
 
     commands.add_parsers(sub, presets, _add_mix_overrides)
+    formal.add_parser(sub)
     _add_scan_report_parsers(sub, presets)
     return parser
 
@@ -422,6 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cosim": commands.cmd_cosim,
             "synth": commands.cmd_synth,
             "timing": commands.cmd_timing,
+            "formal": formal.cmd_formal,
         }[args.command]
         return handler(args)
     except (ValueError, RuntimeError, OSError) as err:
