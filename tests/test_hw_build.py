@@ -224,7 +224,7 @@ def test_a_broken_rtl_source_fails_the_build_naming_its_log(tmp_path: Path, monk
     with pytest.raises(build.BuildError) as err:
         cosim.build_rtl("retina", _tiny_retina(), "icarus")
     text = str(err.value)
-    assert "building retina_top on icarus failed" in text and "build.log" in text
+    assert "building retina_axis on icarus failed" in text and "build.log" in text  # the AXI4-Stream top
     assert "retina_engine.sv" in text and "last lines of the log" in text
 
 
