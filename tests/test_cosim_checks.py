@@ -24,34 +24,18 @@ import pytest
 from fasttrack import detector, generate
 from fasttrack.algorithms import get
 from fasttrack.events import Events
-from fasttrack.hough import HoughConfig
-from fasttrack.hough.config import DuplicateRule
 from fasttrack.hw import build, cosim, coverage, rtlsim, sources
 from fasttrack.hw import retina as retina_hw
 from fasttrack.hw.codegen import write_files
 from fasttrack.hw.words import WordLayout
 from fasttrack.retina import RetinaConfig
+from rtl_configs import hough_stress_config
 
 
 def _tiny_retina() -> RetinaConfig:
     """The small retina config of tests/test_rtl_retina.py (its builds are shared)."""
     return RetinaConfig.for_rtl(
         detector.telescope(), n_a=6, n_b=12, sigma=4.0, max_hits=12, max_tracks=2, drop_count_bits=2
-    )
-
-
-def _small_hough(rule: DuplicateRule) -> HoughConfig:
-    """The stress config of tests/test_rtl_hough.py (its builds are shared: rule "sharing"
-    on Verilator, "none" on Icarus)."""
-    return HoughConfig.for_rtl(
-        detector.telescope(),
-        max_hits=96,
-        max_hits_per_cell=4,
-        max_tracks=3,
-        max_bins_per_column=1,
-        duplicate_rule=rule,
-        mini_hough=False,
-        drop_count_bits=5,
     )
 
 
@@ -90,7 +74,7 @@ def test_icarus_four_state_run_has_no_x_and_passes_every_check(algorithm: str) -
     """Icarus keeps X and Z: from the first cycle after reset no X/Z on out_valid, in_ready
     or a valid output word, on a mix with every corner case the small configs allow."""
     _need("icarus")
-    cfg = _tiny_retina() if algorithm == "retina" else _small_hough("none")
+    cfg = _tiny_retina() if algorithm == "retina" else hough_stress_config("none")
     mix = _mix(algorithm, cfg, 12, seed=31)
     r = cosim.run_cosim(algorithm, "telescope", events=mix, config=cfg, sim="icarus", seed=31, backpressure_prob=0.4)
     _assert_clean(r)
@@ -105,7 +89,7 @@ def test_verilator_random_initial_state_passes_every_check(algorithm: str, seed:
     _need("verilator")
     assert {"--x-assign", "--x-initial"} <= set(rtlsim.VERILATOR_ARGS)
     assert rtlsim.VERILATOR_ARGS[rtlsim.VERILATOR_ARGS.index("--x-initial") + 1] == "unique"
-    cfg = _tiny_retina() if algorithm == "retina" else _small_hough("sharing")
+    cfg = _tiny_retina() if algorithm == "retina" else hough_stress_config("sharing")
     mix = _mix(algorithm, cfg, 16, seed=seed)
     r = cosim.run_cosim(algorithm, "telescope", events=mix, config=cfg, seed=seed, backpressure_prob=0.4)
     _assert_clean(r)

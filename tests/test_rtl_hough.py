@@ -20,10 +20,10 @@ import pytest
 from fasttrack import detector, generate, metrics
 from fasttrack.events import Events
 from fasttrack.hough import Hough, HoughConfig
-from fasttrack.hough.config import DuplicateRule
 from fasttrack.hw import cosim, sources
 from fasttrack.hw import hough as hough_hw
 from fasttrack.hw.codegen import write_files
+from rtl_configs import hough_stress_config
 
 LATENCY_BUDGET = 250  # 1 us at 250 MHz, first stub in to last word out
 
@@ -42,22 +42,6 @@ def _busy_stream(n_normal: int, n_busy: int, seed: int) -> Events:
     return Events.from_hits(det, ak.concatenate(parts))
 
 
-def _stress_config(rule: DuplicateRule = "sharing") -> HoughConfig:
-    """Small capacities on the telescope so that every one of them overflows: MAX_HITS
-    (and the 5-bit dropped-hit counter saturates), MAX_HITS_PER_CELL, one bin per column
-    (fills capped) and MAX_TRACKS; no mini-Hough (it would lose the one-bin candidates)."""
-    return HoughConfig.for_rtl(
-        detector.telescope(),
-        max_hits=96,
-        max_hits_per_cell=4,
-        max_tracks=3,
-        max_bins_per_column=1,
-        duplicate_rule=rule,
-        mini_hough=False,
-        drop_count_bits=5,
-    )
-
-
 @pytest.fixture(scope="module")
 def barrel_run() -> cosim.CosimResult:
     """500 barrel events at pile-up 200 (the preset's mix)."""
@@ -74,7 +58,7 @@ def telescope_run() -> tuple[cosim.CosimResult, Events]:
 @pytest.fixture(scope="module")
 def stress_run() -> tuple[HoughConfig, cosim.CosimResult, Events]:
     """Every capacity overflows (rule "sharing"), 250 events, 50 of them busy."""
-    cfg = _stress_config()
+    cfg = hough_stress_config()
     ev = _busy_stream(200, 50, seed=23)
     return cfg, cosim.run_cosim("hough", "telescope", events=ev, config=cfg, seed=23), ev
 
@@ -82,7 +66,7 @@ def stress_run() -> tuple[HoughConfig, cosim.CosimResult, Events]:
 # ------------------------------------------------------------------------------------------
 def test_rtl_lints_clean_with_verilator_wall(tmp_path: Path) -> None:
     cfgs = {p: HoughConfig.for_rtl(detector.preset(p)) for p in ("barrel", "telescope")}
-    cfgs |= {"stress_sharing": _stress_config(), "stress_none": _stress_config("none")}
+    cfgs |= {"stress_sharing": hough_stress_config(), "stress_none": hough_stress_config("none")}
     for name, cfg in cfgs.items():
         write_files(hough_hw.files(cfg), tmp_path / name)
         proc = subprocess.run(
@@ -212,7 +196,7 @@ def test_micro_architecture_reaches_the_rtl_through_the_package(tmp_path: Path) 
 def test_icarus_bit_exact() -> None:
     if not cosim.simulator_available("icarus"):
         pytest.skip("icarus is not installed (.ci/run installs iverilog)")
-    cfg = _stress_config("none")  # duplicate rule "none" (Verilator runs "sharing")
+    cfg = hough_stress_config("none")  # duplicate rule "none" (Verilator runs "sharing")
     ev = _busy_stream(16, 4, seed=24)
     r = cosim.run_cosim("hough", "telescope", events=ev, config=cfg, sim="icarus", seed=24)
     assert r.bit_exact, r.errors
@@ -231,7 +215,7 @@ def test_max_candidates_bound_is_the_hls_one() -> None:
 # ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def small_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[HoughConfig, dict[str, Any]]:
-    cfg = _stress_config()  # the stress run's build
+    cfg = hough_stress_config()  # the stress run's build
     ev = _busy_stream(30, 5, seed=25)
     vdir = tmp_path_factory.mktemp("hough_vectors")
     hough_hw.write_vectors(cfg, ev, vdir)
