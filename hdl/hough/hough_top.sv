@@ -9,12 +9,14 @@
 //   in ─► stage A (register) ─► stage B: every column fills its <= F bins (hough_column),
 //         hit buffer, counters      │ bank 0 / bank 1 (double buffer: the next event fills
 //                                   ▼ one bank while the readout works on the other)
-//   readout FSM: LIST candidate cells (raster order: the columns mask the cells up to the
-//   last one listed; two-level priority encoder over the flags) ─► [MINI: refill the cell
-//   2x2, MINI_LANES listed hits per clock; the refilled cell goes to a store queue that
-//   writes its passing sub-cells, one per clock, while the next cell is refilled]
-//   ─► candidate buffer ─► [VISIT: rank order by per-key linked lists, CMP_LANES kept
-//   candidates compared per clock (rule "sharing")] ─► EMIT: track word, hit-id words, end word.
+//   front readout (one event): LIST candidate cells (raster order: the columns mask the
+//   cells up to the last one listed; two-level priority encoder over the flags) ─►
+//   [MINI: refill the cell 2x2, MINI_LANES listed hits per clock; the refilled cell goes
+//   to a store queue that writes its passing sub-cells, one per clock, while the next
+//   cell is refilled] ─► candidate bank ─► [VISIT: rank order by per-key linked lists,
+//   CMP_LANES kept candidates compared per clock (rule "sharing")] ─► hand-over register
+//   ─► emission (the event before, from the other candidate bank, while the front readout
+//   works on the next): track word, hit-id words, end word.
 //
 // Input: one lane; one word per hit in input order, then the end-of-event word (eoe = 1;
 // an empty event is just that word). Hits after the first MAX_HITS are consumed, counted
@@ -29,7 +31,8 @@
 // the stream modulo 2^EVENT_TAG_BITS. Every field width is the package's OUT_<FIELD>_BITS.
 //
 // Literal widths left in this file are local to its micro-architecture, not config values:
-// the two event banks ([1:0] full, [2] counters), the 2x2 split of the mini-Hough (four
+// the two cell banks ([1:0] full, [2] counters), the four hit-id banks ([1:0] fhb, rhb, j_hb,
+// e_hb: events modulo 4), the 2x2 split of the mini-Hough (four
 // sub-cells: [4] arrays, [3:0] masks, the 2-bit q_sel, three half-column edges per layer),
 // the readout FSM's state encoding, and datapath intermediates (EW = COORD_BITS + 4 for
 // line ends and bin indexes).
@@ -38,14 +41,16 @@
 // this RTL does not have: rejected at elaboration.
 //
 // Timing (no back-pressure; fasttrack.hw.hough.schedule states the clocks of
-// each readout step exactly): a word per clock in; the readout of an event starts two
-// clocks after its end word is accepted (or one after the previous readout ends) and takes
+// each readout step exactly): a word per clock in; the front readout of an event starts
+// two clocks after its end word is accepted (or two after it handed over the event
+// before, or one after the emission of the event two before ends) and takes
 //   LIST + [mini: sum over cells max(refill clocks, sub-cells of the cell before, 1) +
-//   the last cell's sub-cells] + [sharing: keys + 1 + compare clocks]
-//   + (skipped candidates + output words + 1) + 1 clocks;
-// the input of event e waits only for the readout of event e - 2 (two banks). The output
-// port is one word per clock and one word per hit id, so the latency of an event is at
-// least its input words plus its output words.
+//   the last cell's sub-cells] + [sharing: keys + 1 + compare clocks] clocks;
+// the emission starts two clocks after the hand-over (or after its own event before)
+// and takes (skipped candidates + output words + 1) + 1 clocks. The input of event e
+// waits only for the front readout of event e - 2 (two cell banks). The output port is
+// one word per clock and one word per hit id, so the latency of an event is at least its
+// input words plus its output words.
 `default_nettype none
 `include "ft_checks.svh"
 
@@ -148,8 +153,10 @@ module hough_top
 
   // ---- stage A: the input register ------------------------------------------------------
   logic fb;                   // bank the next accepted word belongs to
-  logic [1:0] full;           // bank filled, waiting for or under readout
+  logic [1:0] full;           // bank filled, waiting for or under the front readout
+  logic [1:0] fhb;            // hit-id bank of the next accepted word (events modulo 4)
   logic a_valid, a_bank, a_eoe;
+  logic [1:0] a_hb;
   logic [LB-1:0] a_layer;
   logic signed [CB-1:0] a_coord;
   logic signed [BEND_BITS-1:0] a_bend;
@@ -161,8 +168,10 @@ module hough_top
   always_ff @(posedge clk) begin
     if (rst) begin
       fb <= 1'b0;
+      fhb <= '0;
       a_valid <= 1'b0;
       a_bank <= 1'b0;
+      a_hb <= '0;
       a_eoe <= 1'b0;
       a_layer <= '0;
       a_coord <= '0;
@@ -172,12 +181,16 @@ module hough_top
       a_valid <= take;
       if (take) begin
         a_bank <= fb;
+        a_hb <= fhb;
         a_eoe <= in_data[IN_EOE_LSB];
         a_layer <= in_data[IN_LAYER_LSB +: IN_LAYER_BITS];
         a_coord <= in_data[IN_COORD_LSB +: IN_COORD_BITS];
         a_bend <= in_data[IN_BEND_LSB +: IN_BEND_BITS];
         a_id <= in_data[IN_HIT_ID_LSB +: IN_HIT_ID_BITS];
-        if (in_data[IN_EOE_LSB]) fb <= !fb;
+        if (in_data[IN_EOE_LSB]) begin
+          fb <= !fb;
+          fhb <= fhb + 1'b1;
+        end
       end
     end
   end
@@ -237,20 +250,23 @@ module hough_top
   assign hit_capped = sum_capped(capped_flat);
   assign hit_ovf = sum_ovf(ovf_flat);
 
-  // hit buffer, both banks. Hit ids (read by the emission) at bank * MAX_HITS + slot; layer
-  // and coordinate (read by the mini-Hough, MINI_LANES hits per clock) in MINI_LANES
-  // memories, slot s in memory s % MINI_LANES at word bank * HBD + s / MINI_LANES, so the
-  // lanes read distinct memories
-  logic [IDW-1:0] hb_id [2 * MH];
+  // hit buffer. Hit ids (read by the emission) in four banks, event e in bank e % 4 at
+  // bank * MAX_HITS + slot: the emission of event e overlaps the front readout of e + 1 and
+  // the fill of e + 2 (and e + 4 cannot start before the emission of e ends: its cell bank
+  // waits for the front readout of e + 2, which waits for the emission of e). Layer and
+  // coordinate (read by the mini-Hough, MINI_LANES hits per clock) in the two cell banks,
+  // in MINI_LANES memories, slot s in memory s % MINI_LANES at word bank * HBD + s /
+  // MINI_LANES, so the lanes read distinct memories
+  logic [IDW-1:0] hb_id [4 * MH];
   always_ff @(posedge clk) begin
-    if (b_keep) hb_id[int'(a_bank) * MH + int'(slot)] <= a_id;
+    if (b_keep) hb_id[int'(a_hb) * MH + int'(slot)] <= a_id;
   end
 
   // per-bank event counters
   logic [DRW-1:0] st_drop [2];
   logic [CAPW-1:0] st_capped [2];
   logic [OVFW-1:0] st_ovf [2];
-  logic finish;  // the readout issues its end word this clock
+  logic finish;  // the front readout hands its event to the emission this clock
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -282,17 +298,26 @@ module hough_top
     end
   end
 
-  // ---- readout -------------------------------------------------------------------------------
-  typedef enum logic [3:0] {
-    R_IDLE, R_LIST, R_MINI, R_DRAIN, R_VPICK, R_VCMP, R_ECAND, R_EHITS, R_EEOE
+  // ---- readout: two units ------------------------------------------------------------------
+  // The front readout (LIST, MINI, DRAIN, VPICK, VCMP) works on one cell bank and writes
+  // the event's candidates into one of two candidate banks; when it is done it releases
+  // the cell bank and hands the event (candidate bank, hit-id bank, counters) to the
+  // emission, which writes the words while the front readout works on the next event.
+  typedef enum logic [2:0] {
+    R_IDLE, R_LIST, R_MINI, R_DRAIN, R_VPICK, R_VCMP
   } rstate_t;
   rstate_t st;
+  typedef enum logic [1:0] {
+    E_IDLE, E_CAND, E_HITS, E_EOE
+  } estate_t;
+  estate_t est;
 
-  // candidate buffer (raster order of creation = output order)
-  logic [INFO-1:0] c_info [MC];
-  logic [MH-1:0] c_hits [MC];
+  // candidate buffer (raster order of creation = output order), two banks: candidate k of
+  // bank b at b * MAX_CAND + k
+  logic [INFO-1:0] c_info [2 * MC];
+  logic [MH-1:0] c_hits [2 * MC];
   logic [NCW-1:0] c_next [MC];
-  logic c_keep [MC];
+  logic c_keep [2 * MC];
   logic [NCW-1:0] n_cand, n_kept;
   logic [NK-1:0] key_present;
   logic [NCW-1:0] key_head [NK];
@@ -316,8 +341,27 @@ module hough_top
   logic [CNTW-1:0] qn [4];
   logic [3:0] q_pend;  // passing sub-cells not yet stored
 
-  // visit (rule 2) and emit
+  // visit (rule 2)
   logic [NCW-1:0] vcur, vtail, ka;  // ka: kept candidates ka*P .. ka*P+P-1 under comparison
+  logic [1:0] rhb;                  // hit-id bank of the event under the front readout
+
+  // the hand-over register: an event the front readout has finished, not yet taken by the
+  // emission (its candidate bank, hit-id bank, candidates, candidates reported, counters)
+  logic j_valid, j_bank;
+  logic [1:0] j_hb;
+  logic [NCW-1:0] j_n_cand, j_n_report;
+  logic [DRW-1:0] j_drop;
+  logic [CAPW-1:0] j_capped;
+  logic [OVFW-1:0] j_ovf;
+
+  // the emission: the event it writes, the candidate it is at, tracks written so far, the
+  // hit ids of the track not yet written
+  logic e_bank;
+  logic [1:0] e_hb;
+  logic [NCW-1:0] e_n_cand, e_n_report, ecur;
+  logic [DRW-1:0] e_drop;
+  logic [CAPW-1:0] e_capped;
+  logic [OVFW-1:0] e_ovf;
   logic [NCW-1:0] e_m;
   logic [MH-1:0] e_rem;
   logic [EVENT_TAG_BITS-1:0] ev_tag;
@@ -469,14 +513,20 @@ module hough_top
     st_key = KW'((NL - int'(popcount_nl(mk))) * (ML + 1) + int'(nh));
   end
 
-  // ---- candidate read ports: port A serves VCMP (the candidate visited) and EMIT (the
-  //      candidate output), which never overlap (vcur is the candidate visited, then the
-  //      candidate output; a register is the read address of every read port of c_hits,
-  //      c_info and the kept-candidate memories, so synthesis can put them in block RAM)
-  logic [MH-1:0] ca_hits;
-  logic [INFO-1:0] ca_info;
-  assign ca_hits = c_hits[CIW'(vcur)];
-  assign ca_info = c_info[CIW'(vcur)];
+  // ---- candidate read ports: port A serves VCMP (the candidate visited, in the front's
+  //      bank), port B the emission (the candidate output, in the emission's bank); a
+  //      register is the read address of every read port of c_hits, c_info, c_keep and the
+  //      kept-candidate memories, so synthesis can put them in block RAM
+  function automatic int cand_addr(input logic bank, input logic [CIW-1:0] k);
+    cand_addr = int'(bank) * MC + int'(k);
+  endfunction
+  logic [MH-1:0] ca_hits, eb_hits;
+  logic [INFO-1:0] eb_info;
+  logic [CNTW-1:0] ca_nh;  // VCMP reads only the visited candidate's hit count
+  assign ca_hits = c_hits[cand_addr(rb, CIW'(vcur))];
+  assign ca_nh = c_info[cand_addr(rb, CIW'(vcur))][CNTW-1:0];
+  assign eb_hits = c_hits[cand_addr(e_bank, CIW'(ecur))];
+  assign eb_info = c_info[cand_addr(e_bank, CIW'(ecur))];
 
   // ---- VCMP: compare with CMP_LANES kept candidates (rank order) per clock; kept
   //      candidate k lives in lane k % CMP_LANES at word k / CMP_LANES ----
@@ -485,7 +535,7 @@ module hough_top
   logic [P-1:0] v_dupl;
   logic v_dup, v_cover;
   assign v_hits = ca_hits;
-  assign v_nh = ca_info[CNTW-1:0];
+  assign v_nh = ca_nh;
   for (genvar p = 0; p < P; p++) begin : g_cmp
     logic [MH-1:0] kh_mem [MCP];
     always_ff @(posedge clk) begin
@@ -512,45 +562,57 @@ module hough_top
   logic [SB-1:0] e_s;
   logic [MH-1:0] e_rem_next;
   assign adv = !out_valid || out_ready;
-  assign e_info = ca_info;
-  assign e_keep = DUPLICATE_RULE == 2 ? c_keep[CIW'(vcur)] : 1'b1;
+  assign e_info = eb_info;
+  assign e_keep = DUPLICATE_RULE == 2 ? c_keep[cand_addr(e_bank, CIW'(ecur))] : 1'b1;
   assign e_s = lowest_mh(e_rem);
   assign e_rem_next = e_rem & ~(MH'(1) << e_s);
   logic e_stop;
-  assign e_stop = vcur == n_cand || e_m == NCW'(MAX_TRACKS);
+  assign e_stop = ecur == e_n_cand || e_m == NCW'(MAX_TRACKS);
 
   always_comb begin
     word = '0;
     issue = 1'b0;
-    finish = 1'b0;
     word[OUT_EVENT_LSB +: OUT_EVENT_BITS] = ev_tag;
-    case (st)
-      R_ECAND: if (!e_stop && e_keep && adv) begin
+    case (est)
+      E_CAND: if (!e_stop && e_keep && adv) begin
         issue = 1'b1;
         word[OUT_KIND_LSB +: OUT_KIND_BITS] = OUT_KIND_BITS'(WORD_KIND_TRACK);
         {word[OUT_CELL_A_LSB +: OUT_CELL_A_BITS], word[OUT_CELL_B_LSB +: OUT_CELL_B_BITS],
          word[OUT_SUB_LSB +: OUT_SUB_BITS], word[OUT_LAYER_MASK_LSB +: OUT_LAYER_MASK_BITS],
          word[OUT_N_HITS_LSB +: OUT_N_HITS_BITS]} = e_info;
       end
-      R_EHITS: if (adv) begin
+      E_HITS: if (adv) begin
         issue = 1'b1;
         word[OUT_KIND_LSB +: OUT_KIND_BITS] = OUT_KIND_BITS'(WORD_KIND_HIT);
-        word[OUT_HIT_ID_LSB +: OUT_HIT_ID_BITS] = hb_id[int'(rb) * MH + int'(e_s)];
+        word[OUT_HIT_ID_LSB +: OUT_HIT_ID_BITS] = hb_id[int'(e_hb) * MH + int'(e_s)];
       end
-      R_EEOE: if (adv) begin
+      E_EOE: if (adv) begin
         issue = 1'b1;
-        finish = 1'b1;
         word[OUT_LAST_LSB] = 1'b1;
         word[OUT_KIND_LSB +: OUT_KIND_BITS] = OUT_KIND_BITS'(WORD_KIND_EOE);
         word[OUT_N_TRACKS_LSB +: OUT_N_TRACKS_BITS] = OUT_N_TRACKS_BITS'(e_m);
-        word[OUT_N_HITS_DROPPED_LSB +: OUT_N_HITS_DROPPED_BITS] = st_drop[rb];
-        word[OUT_N_CANDIDATES_LSB +: OUT_N_CANDIDATES_BITS] = DUPLICATE_RULE == 2 ? n_kept : n_cand;
-        word[OUT_N_FILLS_CAPPED_LSB +: OUT_N_FILLS_CAPPED_BITS] = st_capped[rb];
-        word[OUT_N_LIST_OVERFLOWS_LSB +: OUT_N_LIST_OVERFLOWS_BITS] = st_ovf[rb];
+        word[OUT_N_HITS_DROPPED_LSB +: OUT_N_HITS_DROPPED_BITS] = e_drop;
+        word[OUT_N_CANDIDATES_LSB +: OUT_N_CANDIDATES_BITS] = e_n_report;
+        word[OUT_N_FILLS_CAPPED_LSB +: OUT_N_FILLS_CAPPED_BITS] = e_capped;
+        word[OUT_N_LIST_OVERFLOWS_LSB +: OUT_N_LIST_OVERFLOWS_BITS] = e_ovf;
       end
       default: ;
     endcase
   end
+
+  // the front readout's last clock of an event: LIST or DRAIN find nothing left (and rule
+  // "sharing" is off), or VPICK finds no rank key left
+  always_comb begin
+    case (st)
+      R_LIST: finish = !any_cell && DUPLICATE_RULE != 2;
+      R_DRAIN: finish = q_free && DUPLICATE_RULE != 2;
+      R_VPICK: finish = key_present == '0;
+      default: finish = 1'b0;
+    endcase
+  end
+  // the emission is writing the event of cell bank `rb`'s candidate bank
+  logic e_holds_rb;
+  assign e_holds_rb = est != E_IDLE && e_bank == rb;
   // a cell is listed (the cursor moves to it) in LIST, and with the mini-Hough also in
   // the clock that hands the cell refilled before to the store queue
   logic list_now;
@@ -588,11 +650,11 @@ module hough_top
       key_tail[KIW'(st_key)] <= n_cand;
     end
     if (st_en) begin
-      c_info[CIW'(n_cand)] <= st_info;
-      c_hits[CIW'(n_cand)] <= st_hits;
+      c_info[cand_addr(rb, CIW'(n_cand))] <= st_info;
+      c_hits[cand_addr(rb, CIW'(n_cand))] <= st_hits;
       if (DUPLICATE_RULE == 2 && key_present[KIW'(st_key)]) c_next[CIW'(key_tail[KIW'(st_key)])] <= n_cand;
     end
-    if (st == R_VCMP && (v_dup || v_cover)) c_keep[CIW'(vcur)] <= !v_dup;
+    if (st == R_VCMP && (v_dup || v_cover)) c_keep[cand_addr(rb, CIW'(vcur))] <= !v_dup;
   end
 
   // the cell's half-column edges, loaded when it is listed
@@ -609,7 +671,7 @@ module hough_top
     if (rst) begin
       st <= R_IDLE;
       rb <= 1'b0;
-      ev_tag <= '0;
+      rhb <= '0;
       n_cand <= '0;
       n_kept <= '0;
       key_present <= '0;
@@ -622,8 +684,6 @@ module hough_top
       vcur <= '0;
       vtail <= '0;
       ka <= '0;
-      e_m <= '0;
-      e_rem <= '0;
       for (int k = 0; k < 4; k++) begin
         sm[k] <= '0;
         sl[k] <= '0;
@@ -649,7 +709,7 @@ module hough_top
         end
       end
       case (st)
-        R_IDLE: if (full[rb]) begin
+        R_IDLE: if (full[rb] && !e_holds_rb) begin
           st <= R_LIST;
           n_cand <= '0;
           n_kept <= '0;
@@ -657,9 +717,7 @@ module hough_top
         end
         R_LIST: begin
           if (!any_cell) begin
-            st <= DUPLICATE_RULE == 2 ? R_VPICK : R_ECAND;
-            vcur <= '0;
-            e_m <= '0;
+            st <= DUPLICATE_RULE == 2 ? R_VPICK : R_IDLE;
           end else if (MINI_HOUGH != 0) begin
             st <= R_MINI;
           end
@@ -685,14 +743,11 @@ module hough_top
           end
         end
         R_DRAIN: if (q_free) begin
-          st <= DUPLICATE_RULE == 2 ? R_VPICK : R_ECAND;
-          vcur <= '0;
-          e_m <= '0;
+          st <= DUPLICATE_RULE == 2 ? R_VPICK : R_IDLE;
         end
         R_VPICK: begin
           if (key_present == '0) begin
-            st <= R_ECAND;
-            vcur <= '0;
+            st <= R_IDLE;
           end else begin
             key_present[KIW'(lowest_nk(key_present))] <= 1'b0;
             vcur <= key_head[KIW'(lowest_nk(key_present))];
@@ -711,35 +766,93 @@ module hough_top
             ka <= ka + 1'b1;
           end
         end
-        R_ECAND: begin
+        default: st <= R_IDLE;
+      endcase
+      if (finish) begin  // release the cell bank, hand the event over
+        rb <= !rb;
+        rhb <= rhb + 1'b1;
+      end
+    end
+  end
+
+  // ---- the hand-over register and the emission ----
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      j_valid <= 1'b0;
+      j_bank <= 1'b0;
+      j_hb <= '0;
+      j_n_cand <= '0;
+      j_n_report <= '0;
+      j_drop <= '0;
+      j_capped <= '0;
+      j_ovf <= '0;
+      est <= E_IDLE;
+      e_bank <= 1'b0;
+      e_hb <= '0;
+      e_n_cand <= '0;
+      e_n_report <= '0;
+      e_drop <= '0;
+      e_capped <= '0;
+      e_ovf <= '0;
+      ecur <= '0;
+      e_m <= '0;
+      e_rem <= '0;
+      ev_tag <= '0;
+    end else begin
+      // the front readout finishes an event only once the emission has taken the one
+      // before (it started after the emission left its candidate bank): never both here
+      if (est == E_IDLE && j_valid) j_valid <= 1'b0;
+      if (finish) begin
+        j_valid <= 1'b1;
+        j_bank <= rb;
+        j_hb <= rhb;
+        j_n_cand <= n_cand;
+        j_n_report <= DUPLICATE_RULE == 2 ? n_kept : n_cand;
+        j_drop <= st_drop[rb];
+        j_capped <= st_capped[rb];
+        j_ovf <= st_ovf[rb];
+      end
+      case (est)
+        E_IDLE: if (j_valid) begin
+          est <= E_CAND;
+          e_bank <= j_bank;
+          e_hb <= j_hb;
+          e_n_cand <= j_n_cand;
+          e_n_report <= j_n_report;
+          e_drop <= j_drop;
+          e_capped <= j_capped;
+          e_ovf <= j_ovf;
+          ecur <= '0;
+          e_m <= '0;
+        end
+        E_CAND: begin
           if (e_stop) begin
-            st <= R_EEOE;
+            est <= E_EOE;
           end else if (!e_keep) begin
-            vcur <= vcur + 1'b1;
+            ecur <= ecur + 1'b1;
           end else if (adv) begin
-            e_rem <= ca_hits;
-            if (ca_hits == '0) begin
-              vcur <= vcur + 1'b1;
+            e_rem <= eb_hits;
+            if (eb_hits == '0) begin
+              ecur <= ecur + 1'b1;
               e_m <= e_m + 1'b1;
             end else begin
-              st <= R_EHITS;
+              est <= E_HITS;
             end
           end
         end
-        R_EHITS: if (adv) begin
+        E_HITS: if (adv) begin
           e_rem <= e_rem_next;
           if (e_rem_next == '0) begin
-            vcur <= vcur + 1'b1;
+            ecur <= ecur + 1'b1;
             e_m <= e_m + 1'b1;
-            st <= R_ECAND;
+            est <= E_CAND;
           end
         end
-        R_EEOE: if (adv) begin
-          st <= R_IDLE;
-          rb <= !rb;
+        E_EOE: if (adv) begin
+          est <= E_IDLE;
           ev_tag <= ev_tag + 1'b1;
         end
-        default: st <= R_IDLE;
+        default: est <= E_IDLE;
       endcase
     end
   end

@@ -431,8 +431,8 @@ PLANTED_FAULTS: dict[str, tuple[Fault, ...]] = {
         Fault(
             "eoe_ignores_back_pressure",
             "hough_top.sv",
-            "R_EEOE: if (adv) begin\n        issue = 1'b1;",
-            "R_EEOE: if (1'b1) begin\n        issue = 1'b1;",
+            "E_EOE: if (adv) begin\n        issue = 1'b1;",
+            "E_EOE: if (1'b1) begin\n        issue = 1'b1;",
             "the end word replaces the offered word under back-pressure",
             ("hough_out_stall_data", "hough_out_stall_valid"),
         ),
@@ -441,8 +441,8 @@ PLANTED_FAULTS: dict[str, tuple[Fault, ...]] = {
         Fault(
             "eoe_ignores_back_pressure",
             "hough_top.sv",
-            "R_EEOE: if (adv) begin\n        issue = 1'b1;",
-            "R_EEOE: if (1'b1) begin\n        issue = 1'b1;",
+            "E_EOE: if (adv) begin\n        issue = 1'b1;",
+            "E_EOE: if (1'b1) begin\n        issue = 1'b1;",
             "the end word replaces the offered word under back-pressure",
             ("hough_out_stall_data", "hough_out_stall_valid"),
         ),

@@ -407,9 +407,14 @@ def max_idle_cycles(cfg: HoughConfig) -> int:
 # ---------------------------------------------------------------------------------------
 def readout_cycles(
     hough: Hough, hits: hough_engine.Hits, h0: int, mask: np.ndarray, count: np.ndarray, lists: np.ndarray
-) -> int:
-    """Clocks of the readout FSM for one event (its hits from ``h0``; its filled cells
-    ``mask``, ``count``, ``lists``) from LIST to the end word, no back-pressure.
+) -> tuple[int, int]:
+    """Clocks of the two readout units for one event (its hits from ``h0``; its filled
+    cells ``mask``, ``count``, ``lists``), no back-pressure: ``(front, emission)``.
+
+    ``front``: the front readout from its first LIST clock to its last clock (the one that
+    hands the event to the emission), inclusive. ``emission``: the clocks that visit a
+    candidate or write a track or hit-id word (the clock that stops and the end word's
+    clock come on top: :func:`schedule`).
 
     Without the mini-Hough, LIST stores one candidate cell per clock and one more clock
     finds none left. With it, LIST loads the first cell (one clock); each cell c is refilled
@@ -422,7 +427,7 @@ def readout_cycles(
     per rank key present and one that finds none, and per candidate in rank order
     ``q // CMP_LANES + 1`` clocks when kept candidate ``q`` is the first it duplicates,
     else ``max(1, ceil(kept / CMP_LANES))``. Emission: one clock per candidate visited
-    and per hit-id word, the clock that stops, the end word.
+    and per hit-id word.
     """
     cfg = hough.config
     ml, nl_min = cfg.max_hits_per_cell, cfg.min_layers
@@ -476,26 +481,28 @@ def readout_cycles(
             keep[c] = dup_at < 0
             if dup_at < 0:
                 kept.append(c)
-    n_out = 0
-    for c, (_nl, nh, _h) in enumerate(cands):  # ECAND / EHITS
+    n_out, emit = 0, 0
+    for c, (_nl, nh, _h) in enumerate(cands):  # E_CAND / E_HITS
         if n_out == cfg.max_tracks:
             break
         if keep[c]:
-            cyc += 1 + nh
+            emit += 1 + nh
             n_out += 1
         else:
-            cyc += 1
-    return cyc + 2  # the ECAND clock that stops, the end word
+            emit += 1
+    return cyc, emit
 
 
-def event_loads(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray]:
-    """Per event: input words (hits + the end word) and readout clocks."""
+def event_loads(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per event: input words (hits + the end word), front-readout clocks and emission
+    clocks (:func:`readout_cycles`)."""
     h = Hough(cfg)
     hits = h._inputs(events)
     offsets = hits.offsets
     n_ev = len(offsets) - 1
     words = np.diff(offsets).astype(np.int64) + 1
-    readout = np.zeros(n_ev, dtype=np.int64)
+    front = np.zeros(n_ev, dtype=np.int64)
+    emit = np.zeros(n_ev, dtype=np.int64)
     n_a, n_b, ml = cfg.n_a, cfg.n_b, cfg.max_hits_per_cell
     for e in range(n_ev):
         h0, h1 = int(offsets[e]), int(offsets[e + 1])
@@ -506,33 +513,42 @@ def event_loads(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarra
         st = np.zeros(3, dtype=np.int64)
         # the fixed-point fill of the golden model: the RTL's cells
         hough_engine._fill_event(hits, h0, n_use, True, h._tables, h._params, mask, count, lists, st)
-        readout[e] = readout_cycles(h, hits, h0, mask, count, lists)
-    return words, readout
+        front[e], emit[e] = readout_cycles(h, hits, h0, mask, count, lists)
+    return words, front, emit
 
 
 def schedule(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray]:
     """(first word accepted, end word out) per event, back to back without back-pressure.
 
-    Event ``e`` has ``W(e)`` input words (hits and the end word) and a readout of
-    ``R(e)`` clocks (:func:`event_loads`); two banks, so::
+    Event ``e`` has ``W(e)`` input words (hits and the end word), a front readout of
+    ``F(e)`` clocks and an emission of ``M(e)`` clocks (:func:`event_loads`). Two cell
+    banks (the fill of ``e`` waits for the front readout of ``e - 2``), two candidate
+    banks (the front readout of ``e`` waits for the emission of ``e - 2``), the hand-over
+    register between the units::
 
-        A(e) = max(A(e-1) + W(e-1), D(e-2) + 1)      A(0) = 1   first word accepted
-        S(e) = max(A(e) + W(e), D(e-1)) + 1                     readout enters LIST
-        D(e) = S(e) + R(e)                                      end word issued
+        A(e) = max(A(e-1) + W(e-1), H(e-2) + 2)      A(0) = 1   first word accepted
+        S(e) = max(A(e) + W(e) + 1, H(e-1) + 2, D(e-2) + 1)     front readout enters LIST
+        H(e) = S(e) + F(e) - 1                                  front hands the event over
+        X(e) = max(H(e), D(e-1) - 1) + 2                        emission's first clock
+        D(e) = X(e) + M(e) + 2                                  end word issued
         out(e) = D(e) + 1                                       end word taken
     """
-    words, readout = event_loads(cfg, events)
+    words, front, emit = event_loads(cfg, events)
     n = len(words)
     first = np.zeros(n, dtype=np.int64)
     out = np.zeros(n, dtype=np.int64)
-    d = [0, 0]  # D(e-2), D(e-1)
+    never = -(10**9)
+    h = [never, never]  # H(e-2), H(e-1)
+    d = [never, never]  # D(e-2), D(e-1)
     a_prev, w_prev = 1, 0
     for e in range(n):
-        a = max(a_prev + w_prev, d[0] + 1)
-        s = max(a + int(words[e]), d[1]) + 1
-        de = s + int(readout[e])
+        a = max(a_prev + w_prev, h[0] + 2)
+        s = max(a + int(words[e]) + 1, h[1] + 2, d[0] + 1)
+        he = s + int(front[e]) - 1
+        x = max(he, d[1] - 1) + 2
+        de = x + int(emit[e]) + 2
         first[e], out[e] = a, de + 1
-        d = [d[1], de]
+        h, d = [h[1], he], [d[1], de]
         a_prev, w_prev = a, int(words[e])
     return first, out
 
