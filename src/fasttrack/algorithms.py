@@ -290,7 +290,13 @@ def variants(det: Detector) -> list[Variant]:
     """The truth reference, then every algorithm serving ``det`` in float and fixed point."""
     from . import truthtrack
 
-    out = [Variant("truth", "ideal pattern recognition (truth hits) + linear least-squares fit", truthtrack.find)]
+    out = [
+        Variant(
+            "truth",
+            "ideal pattern recognition (truth hits) + full-covariance fit (hits, multiple scattering)",
+            truthtrack.find,
+        )
+    ]
     for algo in serving(det):
         out += [_variant(algo, mode) for mode in MODES]
     return out

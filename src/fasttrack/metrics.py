@@ -7,8 +7,9 @@ events (one list of tracks per event, ``len(tracks) == len(events)``) with optio
 
 * ``hit_ids``: ``var * int``, the ``hit_id`` values of the event's hits on the track;
 * track parameters named like the truth parameters of the particles (``tx, x_ref_mm`` |
-  ``qoverpt, phi_t`` | ``u_mm, v_mm``, see :mod:`fasttrack.trackmodel`; also ``z0_mm``,
-  ``cot_theta``), optionally with their errors ``<param>_err``.
+  ``qoverpt, phi_t`` | ``u_mm, v_mm``, see :mod:`fasttrack.trackmodel`; also ``ty``,
+  ``z0_mm``, ``cot_theta``, which the truth fit gives), optionally with their errors
+  ``<param>_err``.
 
 Matching
 --------
@@ -44,7 +45,7 @@ Example
 -------
 >>> from fasttrack import detector, generate, metrics, truthtrack
 >>> ev = generate.generate(detector.telescope(), 100, seed=1)
->>> tracks = truthtrack.find(ev)  # ideal pattern recognition + straight-line fit
+>>> tracks = truthtrack.find(ev)  # ideal pattern recognition + the truth fit
 >>> perf = metrics.evaluate(ev, tracks)
 >>> perf.efficiency, perf.fake_rate, perf.duplicate_rate
 (1.0, 0.0, 0.0)
@@ -77,7 +78,7 @@ __all__ = [
 ]
 
 #: truth parameters that tracks may carry, in display order (see :mod:`fasttrack.trackmodel`)
-TRUTH_PARAMS = ("tx", "x_ref_mm", "u_mm", "v_mm", "qoverpt", "phi_t", "z0_mm", "cot_theta")
+TRUTH_PARAMS = ("tx", "x_ref_mm", "u_mm", "v_mm", "ty", "qoverpt", "phi_t", "z0_mm", "cot_theta")
 #: parameters that are angles: differences are wrapped into [−π, π)
 ANGLE_PARAMS = frozenset({"phi", "phi_t"})
 #: per-particle quantities kept for efficiency curves (when the particles carry them)

@@ -37,7 +37,10 @@ Semantics (both modes; integer details in :mod:`fasttrack.hough.config`):
    mini-Hough refills a cell from the turn of the line that reaches it; ``"localmax"``
    neighbours wrap around; φ_T is reported in (−π, π].
 
-A candidate's parameters are its cell's (or sub-cell's) centre.
+A candidate's parameters are the centre of its region: the (sub-)cells next to it that its
+listed hits fill on the same layers (:mod:`fasttrack.hough.params`, which says why: the
+cell the duplicate removal keeps is the first of equal ones, so its centre is biased).
+They are computed from the output (cell, sub-cell, listed hits) and change none of it.
 
 Example
 -------
@@ -64,6 +67,7 @@ from ..events import Events
 from ..finder import Mode, OverflowFlags, ReferenceFinder
 from . import engine
 from .config import HoughConfig
+from .params import region_centres
 
 __all__ = ["TRACK_RECORD", "Hough", "HoughOutput"]
 
@@ -218,20 +222,20 @@ class Hough(ReferenceFinder):
         in_list = np.arange(ml)[None, :] < t_nh[:, None]
         local = t_hits[in_list]
         hit_ids = ak.unflatten(hits.hit_id[local + np.repeat(offsets[:-1][track_event], t_nh)].astype(np.int32), t_nh)
-        # parameters: cell centre, or the sub-cell's with the mini-Hough
-        half = t_sub >= 0
-        a_off = np.where(half, 0.25 + 0.5 * (t_sub // 2), 0.5)
-        b_off = np.where(half, 0.25 + 0.5 * (t_sub % 2), 0.5)
+        # parameters: the centre of the candidate's region (fasttrack.hough.params)
+        a_cells, b_cells, _ = region_centres(
+            hits, self._tables, self._params, mode == "fixed", offsets[:-1][track_event], t_i, t_j, t_sub, t_nh, t_hits
+        )
         n_layers = np.array([bin(int(m)).count("1") for m in t_mask], dtype=np.int32)
         a_name, b_name = cfg.param_names
-        b_val = cfg.b_min + (t_j + b_off) * cfg.delta_b
+        b_val = cfg.b_min + b_cells * cfg.delta_b
         if cfg.phi_wrap:
             b_val = azimuth.wrap_pi(b_val)
         fields = {
             "cell_a": t_i.astype(np.int32),
             "cell_b": t_j.astype(np.int32),
             "sub": t_sub.astype(np.int8),
-            a_name: cfg.a_min + (t_i + a_off) * cfg.delta_a,
+            a_name: cfg.a_min + a_cells * cfg.delta_a,
             b_name: b_val,
             "layer_mask": t_mask.astype(np.int64),
             "n_layers": n_layers,
