@@ -6,7 +6,7 @@ defaults from here, so a detector of one's own works without tuning. The three p
 (``telescope``, ``barrel``, ``velo``) keep their tuned values on top of the derivation
 (:func:`tuned_preset`): their golden outputs, test vectors and hardware builds depend on
 those exact figures, and tuning beat these formulas where it was done (the barrel's
-sector and bend window, the VELO's threshold against its pile-up); a detector that is
+sector and bend window, the VELO's grid and threshold against its pile-up); a detector that is
 not geometrically a preset gets the derived values.
 
 What is derived, step by step (:func:`figures` computes the detector's numbers):
