@@ -99,9 +99,12 @@ module hough_column #(
   localparam logic signed [DW-1:0] BEND_LO = DW'(BEND_LO_INT < -DW_MAX ? -DW_MAX : BEND_LO_INT);
   localparam logic signed [DW-1:0] BEND_HI = DW'(BEND_HI_INT > DW_MAX ? DW_MAX : BEND_HI_INT);
 
-  // ---- bin range of the hit ----------------------------------------------------------
-  logic signed [EW-1:0] e0, e1, lo_r, hi_r, lo, hi, last;
-  logic bend_ok, pass, o;
+  // ---- fill pipeline: F1 the hit's bin range (clamped to the array) and bend filter,
+  //      F2 its bins per memory, F3 the read-modify-write of the cells; the capped bins
+  //      and list overflows of a hit leave registered after F3 (FILL_STAGES clocks
+  //      after the hit enters, the package constant the top and the cycle model use) ----
+  logic signed [EW-1:0] e0, e1, lo_r, hi_r, lo_c, hi_c;
+  logic bend_ok, o;
   logic [LAYER_BITS-1:0] ly;
   always_comb begin
     ly = int'(fill_layer) < NL ? fill_layer : '0;
@@ -110,13 +113,43 @@ module hough_column #(
     e1 = EW'(fill_coord) - sh1[ly];
     lo_r = (o ? e0 : e1) >>> BIN_SHIFT;
     hi_r = (o ? e1 : e0) >>> BIN_SHIFT;
-    lo = lo_r < 0 ? '0 : lo_r;
-    hi = hi_r > EW'(NB - 1) ? EW'(NB - 1) : hi_r;
-    last = (hi - lo < EW'(MAX_BINS_PER_COLUMN - 1)) ? hi : lo + EW'(MAX_BINS_PER_COLUMN - 1);
+    lo_c = lo_r < 0 ? '0 : lo_r;
+    hi_c = hi_r > EW'(NB - 1) ? EW'(NB - 1) : hi_r;
     // |bend - A_BEND[COL]| <= BEND_WINDOW
     bend_ok = (BEND_FILTER == 0) || (DW'(fill_bend) >= BEND_LO && DW'(fill_bend) <= BEND_HI);
-    pass = fill_en && bend_ok && lo <= hi;
-    capped = pass ? (BIN_BITS + 1)'(hi - last) : '0;
+  end
+  logic f1_en, f1_bank;
+  logic [LAYER_BITS-1:0] f1_layer;
+  logic [MAX_HITS-1:0] f1_slot_bit;
+  logic signed [EW-1:0] lo, hi;
+  always_ff @(posedge clk) begin
+    if (rst) f1_en <= 1'b0;
+    else f1_en <= fill_en && bend_ok;
+    f1_bank <= fill_bank;
+    f1_layer <= fill_layer;
+    f1_slot_bit <= fill_slot_bit;
+    lo <= lo_c;
+    hi <= hi_c;
+  end
+
+  logic signed [EW-1:0] last;
+  logic pass;
+  logic [BIN_BITS:0] capped_c;
+  always_comb begin
+    last = (hi - lo < EW'(MAX_BINS_PER_COLUMN - 1)) ? hi : lo + EW'(MAX_BINS_PER_COLUMN - 1);
+    pass = f1_en && lo <= hi;
+    capped_c = pass ? (BIN_BITS + 1)'(hi - last) : '0;
+  end
+  logic f2_bank;
+  logic [LAYER_BITS-1:0] fill_layer_f2;
+  logic [MAX_HITS-1:0] slot_bit_f2;
+  logic [BIN_BITS:0] capped_f2;
+  always_ff @(posedge clk) begin
+    f2_bank <= f1_bank;
+    fill_layer_f2 <= f1_layer;
+    slot_bit_f2 <= f1_slot_bit;
+    if (rst) capped_f2 <= '0;
+    else capped_f2 <= capped_c;
   end
 
   // ---- banks of cells ----------------------------------------------------------------
@@ -130,8 +163,8 @@ module hough_column #(
   for (genvar p = 0; p < F; p++) begin : g_mem
     logic signed [EW-1:0] k, jb;
     logic [BIN_BITS-1:0] j;
-    logic en;
-    logic [BAW-1:0] waddr, raddr;
+    logic en_c, en;
+    logic [BAW-1:0] waddr_c, waddr, raddr;
     logic [CW-1:0] q [2];  // read data of each bank's memory
     logic [NL+CNTW-1:0] old;  // {count, mask} before the fill (the list: hough_list_rmw)
     logic [CW-1:0] wword;
@@ -145,8 +178,13 @@ module hough_column #(
       k = EW'((p - int'(lo)) & (F - 1));
       jb = lo + k;
       j = jb[BIN_BITS-1:0];
-      en = pass && jb <= last;
-      waddr = BAW'(32'(j) >> FB2);
+      en_c = pass && jb <= last;
+      waddr_c = BAW'(32'(j) >> FB2);
+    end
+    always_ff @(posedge clk) begin
+      if (rst) en <= 1'b0;
+      else en <= en_c;
+      waddr <= waddr_c;
     end
     assign raddr = BAW'(32'(rd_bin) >> FB2);
     // one memory per bank, one read port each: the fill never works on the bank under
@@ -154,7 +192,7 @@ module hough_column #(
     for (genvar b = 0; b < 2; b++) begin : g_bank
       logic [CW-1:0] mem [NBP];
       logic we;
-      assign we = en && fill_bank == 1'(b);
+      assign we = en && f2_bank == 1'(b);
       assign q[b] = mem[we ? waddr : raddr];
       always_ff @(posedge clk) begin
         if (we) mem[waddr] <= wword;
@@ -168,7 +206,7 @@ module hough_column #(
       // rd_above.)
       logic en_b, clr_b;
       logic [NBP-1:0] wdec_b;
-      assign en_b = en && fill_bank == 1'(b);
+      assign en_b = en && f2_bank == 1'(b);
       assign clr_b = rst || (bank_clr && rd_bank == 1'(b));
       for (genvar w = 0; w < NBP; w++) begin : g_bit
         assign wdec_b[w] = en_b && waddr == BAW'(w);
@@ -187,9 +225,9 @@ module hough_column #(
     end
     logic ok, full;
     always_comb begin
-      ok = vld[fill_bank][waddr];
-      old = ok ? q[fill_bank][NL+CNTW-1:0] : '0;
-      mask = old[NL-1:0] | (NL'(1) << fill_layer);
+      ok = vld[f2_bank][waddr];
+      old = ok ? q[f2_bank][NL+CNTW-1:0] : '0;
+      mask = old[NL-1:0] | (NL'(1) << fill_layer_f2);
       cnt = old[NL +: CNTW];
       full = cnt == CNTW'(MAX_HITS_PER_CELL);
       wr_ovf[p] = en && full;
@@ -198,8 +236,8 @@ module hough_column #(
     end
     assign wword = {list, cnt, mask};
     hough_list_rmw #(.W(MH)) u_list (
-        .q0(q[0][NL + CNTW +: MH]), .q1(q[1][NL + CNTW +: MH]), .bank(fill_bank), .valid(ok),
-        .full(full), .slot_bit(fill_slot_bit), .list(list)
+        .q0(q[0][NL + CNTW +: MH]), .q1(q[1][NL + CNTW +: MH]), .bank(f2_bank), .valid(ok),
+        .full(full), .slot_bit(slot_bit_f2), .list(list)
     );
     assign rd_p[p] = q[rd_bank];
   end
@@ -208,7 +246,15 @@ module hough_column #(
     count_ovf = '0;
     for (int p = 0; p < F; p++) count_ovf = count_ovf + FILL_BINS_BITS'(v[p]);
   endfunction
-  assign overflows = count_ovf(wr_ovf);
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      capped <= '0;
+      overflows <= '0;
+    end else begin
+      capped <= capped_f2;
+      overflows <= count_ovf(wr_ovf);
+    end
+  end
 
   // the readout reads flagged cells only, and a flagged cell's word is meaningful
   assign rd_word = rd_p[32'(rd_bin) & (F - 1)];

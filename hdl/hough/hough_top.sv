@@ -121,6 +121,9 @@ module hough_top
   if (MINI_HOUGH != 0 && BIN_SHIFT < 1) begin : g_bad_mini
     `FT_ELAB_ERROR(("hough_top: the mini-Hough needs BIN_SHIFT >= 1"))
   end
+  if (FILL_DELAY < 3) begin : g_bad_fill_delay
+    `FT_ELAB_ERROR(("hough_top: FILL_DELAY = %0d; the fill pipeline and the counter sums need 3", FILL_DELAY))
+  end
   if ((1 << KB) != K || (1 << PB) != P || K > MH) begin : g_bad_lanes
     `FT_ELAB_ERROR(("hough_top: MINI_LANES = %0d and CMP_LANES = %0d must be powers of two, MINI_LANES <= MAX_HITS", K, P))
   end
@@ -153,7 +156,7 @@ module hough_top
 
   // ---- stage A: the input register ------------------------------------------------------
   logic fb;                   // bank the next accepted word belongs to
-  logic [1:0] full;           // bank filled, waiting for or under the front readout
+  logic [1:0] full;           // bank closed to input (its end word came) until the front readout releases it
   logic [1:0] fhb;            // hit-id bank of the next accepted word (events modulo 4)
   logic a_valid, a_bank, a_eoe;
   logic [1:0] a_hb;
@@ -235,20 +238,50 @@ module hough_top
     );
   end
 
-  // the hit's capped bins and list overflows over all columns (functions on packed
-  // vectors: an always_comb accumulating in a loop does not settle in Icarus 11)
-  function automatic [CAPW-1:0] sum_capped(input [NA*(BB+1)-1:0] v);
+  // the capped bins and list overflows of the hit in stage B three clocks ago (the
+  // columns' registered fill outputs) over all columns, summed in two registered steps:
+  // groups of CGRP columns, then the groups; added to the bank's counters in the clock
+  // after (5 clocks after stage B). Functions on packed vectors: an always_comb
+  // accumulating in a loop does not settle in Icarus 11.
+  localparam int CGRP = 8;
+  localparam int NCG = (NA + CGRP - 1) / CGRP;
+  function automatic [CAPW-1:0] sum_capped(input [NA*(BB+1)-1:0] v, input int g);
     sum_capped = '0;
-    for (int i = 0; i < NA; i++) sum_capped = sum_capped + CAPW'(v[i*(BB+1) +: BB+1]);
+    for (int i = g * CGRP; i < NA && i < (g + 1) * CGRP; i++) sum_capped = sum_capped + CAPW'(v[i*(BB+1) +: BB+1]);
   endfunction
-  function automatic [OVFW-1:0] sum_ovf(input [NA*FBW-1:0] v);
+  function automatic [OVFW-1:0] sum_ovf(input [NA*FBW-1:0] v, input int g);
     sum_ovf = '0;
-    for (int i = 0; i < NA; i++) sum_ovf = sum_ovf + OVFW'(v[i*FBW +: FBW]);
+    for (int i = g * CGRP; i < NA && i < (g + 1) * CGRP; i++) sum_ovf = sum_ovf + OVFW'(v[i*FBW +: FBW]);
   endfunction
+  function automatic [CAPW-1:0] sum_cap_groups(input [NCG*CAPW-1:0] v);
+    sum_cap_groups = '0;
+    for (int g = 0; g < NCG; g++) sum_cap_groups = sum_cap_groups + v[g*CAPW +: CAPW];
+  endfunction
+  function automatic [OVFW-1:0] sum_ovf_groups(input [NCG*OVFW-1:0] v);
+    sum_ovf_groups = '0;
+    for (int g = 0; g < NCG; g++) sum_ovf_groups = sum_ovf_groups + v[g*OVFW +: OVFW];
+  endfunction
+  logic [NCG*CAPW-1:0] cap_grp;
+  logic [NCG*OVFW-1:0] ovf_grp;
   logic [CAPW-1:0] hit_capped;
   logic [OVFW-1:0] hit_ovf;
-  assign hit_capped = sum_capped(capped_flat);
-  assign hit_ovf = sum_ovf(ovf_flat);
+  // stage B's kept hit and its bank, carried along to the counter update
+  logic [4:0] cnt_keep, cnt_bank;
+  always_ff @(posedge clk) begin
+    for (int g = 0; g < NCG; g++) begin
+      cap_grp[g*CAPW +: CAPW] <= sum_capped(capped_flat, g);
+      ovf_grp[g*OVFW +: OVFW] <= sum_ovf(ovf_flat, g);
+    end
+    hit_capped <= sum_cap_groups(cap_grp);
+    hit_ovf <= sum_ovf_groups(ovf_grp);
+    if (rst) begin
+      cnt_keep <= '0;
+      cnt_bank <= '0;
+    end else begin
+      cnt_keep <= {cnt_keep[3:0], b_keep};
+      cnt_bank <= {cnt_bank[3:0], a_bank};
+    end
+  end
 
   // hit buffer. Hit ids (read by the emission) in four banks, event e in bank e % 4 at
   // bank * MAX_HITS + slot: the emission of event e overlaps the front readout of e + 1 and
@@ -267,30 +300,46 @@ module hough_top
   logic [CAPW-1:0] st_capped [2];
   logic [OVFW-1:0] st_ovf [2];
   logic finish;  // the front readout hands its event to the emission this clock
+  // the end-of-event token of stage A, FILL_DELAY clocks late: a full bank (no more input
+  // into it) is filled, ready for the front readout, once the columns have written the
+  // event's last hit (3 clocks after stage B) and its counters are summed (5 clocks after
+  // stage B, the clock the front readout can finish at the earliest when the token sets
+  // `filled` 3 clocks after stage A)
+  logic [FILL_DELAY-1:0] eoe_dly, eoe_bank;
+  logic [1:0] filled;
 
   always_ff @(posedge clk) begin
     if (rst) begin
       slot <= '0;
       full <= '0;
+      filled <= '0;
+      eoe_dly <= '0;
+      eoe_bank <= '0;
       for (int b = 0; b < 2; b++) begin
         st_drop[b] <= '0;
         st_capped[b] <= '0;
         st_ovf[b] <= '0;
       end
     end else begin
+      eoe_dly <= {eoe_dly[FILL_DELAY-2:0], a_valid && a_eoe};
+      eoe_bank <= {eoe_bank[FILL_DELAY-2:0], a_bank};
+      if (eoe_dly[FILL_DELAY-1]) filled[eoe_bank[FILL_DELAY-1]] <= 1'b1;
       if (a_valid && a_eoe) begin
         full[a_bank] <= 1'b1;
         slot <= '0;
       end
       if (b_keep) begin
         slot <= slot + 1'b1;
-        st_capped[a_bank] <= st_capped[a_bank] + hit_capped;
-        st_ovf[a_bank] <= st_ovf[a_bank] + hit_ovf;
       end else if (b_hit && st_drop[a_bank] != '1) begin
         st_drop[a_bank] <= st_drop[a_bank] + 1'b1;
       end
+      if (cnt_keep[4]) begin
+        st_capped[cnt_bank[4]] <= st_capped[cnt_bank[4]] + hit_capped;
+        st_ovf[cnt_bank[4]] <= st_ovf[cnt_bank[4]] + hit_ovf;
+      end
       if (finish) begin
         full[rb] <= 1'b0;
+        filled[rb] <= 1'b0;
         st_drop[rb] <= '0;
         st_capped[rb] <= '0;
         st_ovf[rb] <= '0;
@@ -709,7 +758,7 @@ module hough_top
         end
       end
       case (st)
-        R_IDLE: if (full[rb] && !e_holds_rb) begin
+        R_IDLE: if (filled[rb] && !e_holds_rb) begin
           st <= R_LIST;
           n_cand <= '0;
           n_kept <= '0;

@@ -54,6 +54,7 @@ from .words import EVENT_TAG_BITS, Field, WordLayout
 
 __all__ = [
     "CMP_LANES",
+    "FILL_DELAY",
     "KIND_EOE",
     "KIND_HIT",
     "KIND_TRACK",
@@ -90,6 +91,10 @@ SUB_MAX = 3  # the largest `sub`: the mini-Hough splits a cell 2x2
 # duplicate check compares per clock. Powers of two.
 MINI_LANES = 4
 CMP_LANES = 2
+# clocks the end-of-event token waits after stage A before the bank counts as full: the
+# columns' fill pipeline (bin range, bins, read-modify-write) and the two registered sums
+# of the counters over the columns must be done when the front readout reads them
+FILL_DELAY = 3
 
 
 def fill_bins(cfg: HoughConfig) -> int:
@@ -219,6 +224,7 @@ def constants(cfg: HoughConfig) -> list[codegen.Constant]:
         ),
         ("MINI_LANES", MINI_LANES, "RTL: listed hits the mini-Hough refills per clock (a power of two)"),
         ("CMP_LANES", CMP_LANES, "RTL: kept candidates one duplicate check compares per clock (a power of two)"),
+        ("FILL_DELAY", FILL_DELAY, "RTL: clocks from an end word in stage A to its bank counting as full"),
         ("MAX_CAND_CELLS", max_candidate_cells(cfg), "candidate cells per event (worst case)"),
         ("MAX_CAND", max_candidates(cfg), "candidates per event before duplicate removal (worst case)"),
         ("N_CAND_BITS", bits_unsigned(max_candidates(cfg)), "candidate counter 0..MAX_CAND"),
@@ -527,7 +533,7 @@ def schedule(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray]:
     register between the units::
 
         A(e) = max(A(e-1) + W(e-1), H(e-2) + 2)      A(0) = 1   first word accepted
-        S(e) = max(A(e) + W(e) + 1, H(e-1) + 2, D(e-2) + 1)     front readout enters LIST
+        S(e) = max(A(e) + W(e) + 1 + FILL_DELAY, H(e-1) + 2, D(e-2) + 1)   front enters LIST
         H(e) = S(e) + F(e) - 1                                  front hands the event over
         X(e) = max(H(e), D(e-1) - 1) + 2                        emission's first clock
         D(e) = X(e) + M(e) + 2                                  end word issued
@@ -543,7 +549,7 @@ def schedule(cfg: HoughConfig, events: Events) -> tuple[np.ndarray, np.ndarray]:
     a_prev, w_prev = 1, 0
     for e in range(n):
         a = max(a_prev + w_prev, h[0] + 2)
-        s = max(a + int(words[e]) + 1, h[1] + 2, d[0] + 1)
+        s = max(a + int(words[e]) + 1 + FILL_DELAY, h[1] + 2, d[0] + 1)
         he = s + int(front[e]) - 1
         x = max(he, d[1] - 1) + 2
         de = x + int(emit[e]) + 2
