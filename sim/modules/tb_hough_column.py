@@ -15,9 +15,11 @@ three parts:
 * **clear**: ``bank_clr`` for one clock; afterwards the bank has no flag.
 
 Every clock, ``rd_flags`` is compared with the model's flags of ``rd_bank`` under the
-mask inputs, and ``capped`` / ``overflows`` with the model's for the hit presented (0 on
-idle clocks, when the fill inputs carry X on Icarus). Random idle clocks in the readout
-drive random readout inputs.
+mask inputs, and ``capped`` / ``overflows`` with the model's for the hit presented
+``FILL_STAGES`` clocks before (the column's fill pipeline; 0 for idle clocks, when the fill
+inputs carry X on Icarus). A bank is read out ``FILL_STAGES`` clocks after its last hit,
+once the pipeline has written it. Random idle clocks in the readout drive random readout
+inputs.
 
 Model: the column's fill written out from the golden semantics (``fasttrack.hough``: the
 line's bins between the column's edges, clipped, at most ``MAX_BINS_PER_COLUMN`` from the
@@ -32,6 +34,7 @@ the reference cells, the column's edges and the package's widths.
 from __future__ import annotations
 
 import random
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -40,6 +43,7 @@ from cocotb.triggers import FallingEdge, ReadOnly, Timer
 from tb_util import Scoreboard, clock_and_reset, fault, idle_value, plan, rng, run_and_report
 
 FILL_GAP = 0.3  # idle clock before a hit
+FILL_STAGES = 3  # clocks from a hit at the fill inputs to its cells written and its counts out
 READ_IDLE = 0.2  # readout clock with random inputs and nothing read
 
 
@@ -272,6 +276,7 @@ class TB:
         self.fill = FillDriver(dut, p, self.rng)
         self.read = ReadDriver(dut, self.board, p["n_b"], p["bin_bits"], self.rng)
         self.cycle = 0
+        self.in_pipe: deque[tuple[int, int, int, int, int] | None] = deque()  # hits driven, per clock
         self.list_got: list[tuple[int, CellWord | None]] = []  # (bin, word) of the cells listed
         self.n = {
             "fills": 0,
@@ -295,15 +300,18 @@ class TB:
         await ReadOnly()
         self.cycle += 1
         c = self.cycle
-        # fill side: the hit's capped bins and list overflows (0 on idle clocks)
-        capped = b.value(d.capped, f"clock {c}: capped")
-        ovf = b.value(d.overflows, f"clock {c}: overflows")
+        # fill side: the hit driven FILL_STAGES clocks ago is written now, and its capped
+        # bins and list overflows are out (0 for an idle clock): the model takes it now
+        self.in_pipe.append(hit)
+        hit = self.in_pipe.popleft() if len(self.in_pipe) > FILL_STAGES else None
         want = (0, 0)
         if hit is not None:
-            want = m.fill(*hit)  # the model's state changes at this clock's rising edge
+            want = m.fill(*hit)
             self.n["fills"] += 1
             self.n["fills_capped"] += int(want[0] > 0)
             self.n["fills_overflowing"] += int(want[1] > 0)
+        capped = b.value(d.capped, f"clock {c}: capped")
+        ovf = b.value(d.overflows, f"clock {c}: overflows")
         b.compare(f"clock {c}: (capped, overflows) of {hit}", (capped, ovf), want)
         # readout side: the flags under the mask inputs, every clock
         flags = b.value(d.rd_flags, f"clock {c}: rd_flags")
@@ -357,6 +365,8 @@ class TB:
                 self.fill.queue = [(e % 2, la, co, be, s) for s, (la, co, be) in enumerate(hits[:mh])]
             if e >= 1:
                 bank = (e - 1) % 2
+                for _ in range(FILL_STAGES):  # the pipeline writes the bank's last hits
+                    await self.clock()
                 self._check_reference(e - 1, bank)
                 listed = self.model.flagged(bank)
                 self.n["flagged_cells"] += len(listed)
