@@ -17,9 +17,9 @@
 // clears its valid bits and flags in one clock (so the next event need not wait for the
 // memories to be wiped). The list update is its own module (hough_list_rmw).
 //
-// Readout side (hough_top's readout FSM): the flags of one bank not yet listed (the
-// readout lists in raster order and says which cells it has passed: rd_past, rd_cur,
-// rd_above), one cell word {list, count, mask} at (rd_bank, rd_bin), a bank clear.
+// Readout side (hough_top's front readout and hough_lister): the flags of one bank (the
+// lister lists the flagged cells in raster order from them), one cell word {list, count,
+// mask} at (rd_bank, rd_bin), a bank clear.
 `default_nettype none
 `include "ft_checks.svh"
 
@@ -45,10 +45,7 @@ module hough_column #(
     input  wire logic                          rd_bank,
     input  wire logic [BIN_BITS-1:0]           rd_bin,
     output logic      [CELL_WORD_BITS-1:0]     rd_word,      // {list, count, mask} of a flagged cell
-    output logic      [N_B-1:0]                rd_flags,     // candidate flags of rd_bank not yet listed
-    input  wire logic                          rd_past,      // this column is before the last cell listed
-    input  wire logic                          rd_cur,       // ... is the last cell's column
-    input  wire logic [N_B-1:0]                rd_above,     // bins after the last cell's bin
+    output logic      [N_B-1:0]                rd_flags,     // candidate flags of rd_bank
     input  wire logic                          bank_clr      // clear every cell of rd_bank
 );
   localparam int NL = int'(N_LAYERS);
@@ -202,8 +199,7 @@ module hough_column #(
       // grows within an event, so the last write's answer is the OR of all of them; the
       // flag needs no read of itself, and a flip-flop with enable (the word decoder) and
       // synchronous reset takes both bits without a LUT of their own. (The readout lists
-      // the flagged cells in raster order and masks those it has listed: rd_past, rd_cur,
-      // rd_above.)
+      // the flagged cells in raster order from these flags: hough_lister.)
       logic en_b, clr_b;
       logic [NBP-1:0] wdec_b;
       assign en_b = en && f2_bank == 1'(b);
@@ -258,7 +254,7 @@ module hough_column #(
 
   // the readout reads flagged cells only, and a flagged cell's word is meaningful
   assign rd_word = rd_p[32'(rd_bin) & (F - 1)];
-  assign rd_flags = rd_past ? '0 : flags_b[rd_bank] & (rd_cur ? rd_above : '1);
+  assign rd_flags = flags_b[rd_bank];
 endmodule
 
 `default_nettype wire

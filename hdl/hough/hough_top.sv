@@ -9,8 +9,8 @@
 //   in ─► stage A (register) ─► stage B: every column fills its <= F bins (hough_column),
 //         hit buffer, counters      │ bank 0 / bank 1 (double buffer: the next event fills
 //                                   ▼ one bank while the readout works on the other)
-//   front readout (one event): LIST candidate cells (raster order: the columns mask the
-//   cells up to the last one listed; two-level priority encoder over the flags) ─►
+//   front readout (one event): LIST candidate cells (raster order, made ahead by
+//   hough_lister from the bank's flags, popped from its FIFO) ─►
 //   [MINI: refill the cell 2x2, MINI_LANES listed hits per clock; the refilled cell goes
 //   to a store queue that writes its passing sub-cells, one per clock, while the next
 //   cell is refilled] ─► candidate bank ─► [VISIT: rank order by per-key linked lists,
@@ -42,9 +42,9 @@
 //
 // Timing (no back-pressure; fasttrack.hw.hough.schedule states the clocks of
 // each readout step exactly): a word per clock in; the front readout of an event starts
-// two clocks after its end word is accepted (or two after it handed over the event
-// before, or one after the emission of the event two before ends) and takes
-//   LIST + [mini: sum over cells max(refill clocks, sub-cells of the cell before, 1) +
+// FILL_DELAY + 2 clocks after its end word is accepted (or two after it handed over the
+// event before, or one after the emission of the event two before ends) and takes
+//   LIST (+ LIST_LATENCY if the event has candidate cells) + [mini: sum over cells max(refill clocks, sub-cells of the cell before, 1) +
 //   the last cell's sub-cells] + [sharing: keys + 1 + compare clocks] clocks;
 // the emission starts two clocks after the hand-over (or after its own event before)
 // and takes (skipped candidates + output words + 1) + 1 clocks. The input of event e
@@ -209,20 +209,10 @@ module hough_top
 
   // readout-side signals the columns see
   logic rb;                                   // bank under readout
-  logic [AB-1:0] rd_i;
-  logic [BB-1:0] rd_j;
+  logic [BB-1:0] rd_bin;                      // the lister's read address
   logic bank_clr;
-  // the last cell listed (cursor of the raster-order listing): the columns mask it and the
-  // cells before it
-  logic lc_any;
-  logic [AB-1:0] lc_i;
-  logic [BB-1:0] lc_j;
-  logic [NB-1:0] lc_above;  // bins after lc_j
-  logic [NA-1:0] lc_past;   // columns before lc_i
-  assign lc_above = {NB{1'b1}} << (32'(lc_j) + 1);
-  assign lc_past = NA'((NA'(1) << lc_i) - 1'b1);
-  logic [CW-1:0] col_word [NA];
-  logic [NB-1:0] col_flags [NA];
+  logic [NA*CW-1:0] col_words;   // column i's word at rd_bin, at [i*CW +: CW]
+  logic [NA*NB-1:0] col_flags;   // column i's flags of bank rb, at [i*NB +: NB]
   logic [NA*(BB+1)-1:0] capped_flat;  // column i at [i*(BB+1) +: BB+1]
   logic [NA*FBW-1:0] ovf_flat;   // column i at [i*FBW +: FBW]
 
@@ -232,8 +222,7 @@ module hough_top
         .fill_en(b_fill), .fill_bank(a_bank), .fill_layer(a_layer), .fill_coord(a_coord),
         .fill_bend(a_bend), .fill_slot_bit(b_slot_bit),
         .capped(capped_flat[i*(BB+1) +: BB+1]), .overflows(ovf_flat[i*FBW +: FBW]),
-        .rd_bank(rb), .rd_bin(rd_j), .rd_word(col_word[i]), .rd_flags(col_flags[i]),
-        .rd_past(lc_any && lc_past[i]), .rd_cur(lc_any && lc_i == AB'(i)), .rd_above(lc_above),
+        .rd_bank(rb), .rd_bin(rd_bin), .rd_word(col_words[i*CW +: CW]), .rd_flags(col_flags[i*NB +: NB]),
         .bank_clr(bank_clr)
     );
   end
@@ -415,17 +404,16 @@ module hough_top
   logic [MH-1:0] e_rem;
   logic [EVENT_TAG_BITS-1:0] ev_tag;
 
-  // ---- LIST: the next candidate cell in raster order ----
-  logic [NA-1:0] col_nz;
-  logic any_cell;
-  always_comb begin
-    for (int i = 0; i < NA; i++) col_nz[i] = |col_flags[i];
-    any_cell = |col_nz;
-    rd_i = lowest_na(col_nz);
-    rd_j = lowest_nb(col_flags[rd_i]);
-  end
+  // ---- LIST: the candidate cells in raster order, made ahead by hough_lister (its FIFO
+  //      head is the next cell; `l_done`: none left of this event) ----
+  logic any_cell, l_done, list_now, l_start;
+  logic [AB-1:0] rd_i;
+  logic [BB-1:0] rd_j;
   logic [CW-1:0] cell_w;
-  assign cell_w = col_word[rd_i];
+  hough_lister u_lister (
+      .clk(clk), .rst(rst), .start(l_start), .flags(col_flags), .rd_bin(rd_bin), .col_words(col_words),
+      .pop(list_now), .head_valid(any_cell), .head_i(rd_i), .head_j(rd_j), .head_word(cell_w), .done(l_done)
+  );
   logic [NL-1:0] cell_mask;
   logic [CNTW-1:0] cell_cnt;
   logic [MH-1:0] cell_list;
@@ -535,7 +523,9 @@ module hough_top
   end
   logic m_done, m_hand;
   assign m_done = m_rem_next == '0;
-  assign m_hand = st == R_MINI && m_done && q_free;  // the cell moves to the queue, the next is listed
+  // the cell moves to the queue, the next is listed (the lister is ahead of the refill:
+  // its next cell, or `l_done`, is there by then)
+  assign m_hand = st == R_MINI && m_done && q_free && (any_cell || l_done);
   logic st_en;
   logic [INFO-1:0] st_info;
   logic [MH-1:0] st_hits;
@@ -653,7 +643,7 @@ module hough_top
   // "sharing" is off), or VPICK finds no rank key left
   always_comb begin
     case (st)
-      R_LIST: finish = !any_cell && DUPLICATE_RULE != 2;
+      R_LIST: finish = !any_cell && l_done && DUPLICATE_RULE != 2;
       R_DRAIN: finish = q_free && DUPLICATE_RULE != 2;
       R_VPICK: finish = key_present == '0;
       default: finish = 1'b0;
@@ -662,21 +652,11 @@ module hough_top
   // the emission is writing the event of cell bank `rb`'s candidate bank
   logic e_holds_rb;
   assign e_holds_rb = est != E_IDLE && e_bank == rb;
-  // a cell is listed (the cursor moves to it) in LIST, and with the mini-Hough also in
-  // the clock that hands the cell refilled before to the store queue
-  logic list_now;
+  // a cell is listed (popped from the lister) in LIST, and with the mini-Hough also in
+  // the clock that hands the cell refilled before to the store queue; the lister starts
+  // in the clock the front readout leaves IDLE
   assign list_now = (st == R_LIST || (MINI_HOUGH != 0 && m_hand)) && any_cell;
-  always_ff @(posedge clk) begin
-    if (rst || (st == R_IDLE)) begin
-      lc_any <= 1'b0;
-      lc_i <= '0;
-      lc_j <= '0;
-    end else if (list_now) begin
-      lc_any <= 1'b1;
-      lc_i <= rd_i;
-      lc_j <= rd_j;
-    end
-  end
+  assign l_start = st == R_IDLE && filled[rb] && !e_holds_rb;
   assign bank_clr = finish;
 
   always_ff @(posedge clk) begin
@@ -758,15 +738,15 @@ module hough_top
         end
       end
       case (st)
-        R_IDLE: if (filled[rb] && !e_holds_rb) begin
+        R_IDLE: if (l_start) begin
           st <= R_LIST;
           n_cand <= '0;
           n_kept <= '0;
           key_present <= '0;
         end
         R_LIST: begin
-          if (!any_cell) begin
-            st <= DUPLICATE_RULE == 2 ? R_VPICK : R_IDLE;
+          if (!any_cell) begin  // the lister's first cell comes LIST_LATENCY clocks after start
+            if (l_done) st <= DUPLICATE_RULE == 2 ? R_VPICK : R_IDLE;
           end else if (MINI_HOUGH != 0) begin
             st <= R_MINI;
           end

@@ -6,20 +6,18 @@ the hit's position in its event, the first ``MAX_HITS`` hits only), the event be
 read out of the other bank and the bank is cleared (``bank_clr``). The readout is in
 three parts:
 
-* **list**: as hough_top's LIST state, with a cursor (the last cell listed: ``rd_cur``,
-  ``rd_above``), the lowest flag of ``rd_flags`` is read at ``rd_bin`` until no flag is
-  left; the cells listed and their words must be the model's flagged cells, in bin order;
-* **scan**: every bin in random order, with random ``rd_past`` / ``rd_cur`` /
-  ``rd_above``; every filled cell's word {list, count, mask} is compared (unfilled cells'
-  words are stale by design and are not read for meaning);
+* **list**: as hough_lister does, the flags ``rd_flags`` of the bank are read and every
+  flagged bin is read at ``rd_bin``, in bin order; the cells listed and their words must
+  be the model's flagged cells, in bin order;
+* **scan**: every bin in random order; every filled cell's word {list, count, mask} is
+  compared (unfilled cells' words are stale by design and are not read for meaning);
 * **clear**: ``bank_clr`` for one clock; afterwards the bank has no flag.
 
-Every clock, ``rd_flags`` is compared with the model's flags of ``rd_bank`` under the
-mask inputs, and ``capped`` / ``overflows`` with the model's for the hit presented
-``FILL_STAGES`` clocks before (the column's fill pipeline; 0 for idle clocks, when the fill
-inputs carry X on Icarus). A bank is read out ``FILL_STAGES`` clocks after its last hit,
-once the pipeline has written it. Random idle clocks in the readout drive random readout
-inputs.
+Every clock, ``rd_flags`` is compared with the model's flags of ``rd_bank``, and
+``capped`` / ``overflows`` with the model's for the hit presented ``FILL_STAGES`` clocks
+before (the column's fill pipeline; 0 for idle clocks, when the fill inputs carry X on
+Icarus). A bank is read out ``FILL_STAGES`` clocks after its last hit, once the pipeline
+has written it. Random idle clocks in the readout drive random readout inputs.
 
 Model: the column's fill written out from the golden semantics (``fasttrack.hough``: the
 line's bins between the column's edges, clipped, at most ``MAX_BINS_PER_COLUMN`` from the
@@ -114,9 +112,8 @@ class Model:
     def clear(self, bank: int) -> None:
         self.banks[bank] = {}
 
-    def flags(self, bank: int, past: int, cur: int, above: int) -> int:
-        f = sum(1 << j for j, c in self.banks[bank].items() if popcount(c.mask) >= self.min_layers)
-        return 0 if past else f & (above if cur else (1 << self.n_b) - 1)
+    def flags(self, bank: int) -> int:
+        return sum(1 << j for j, c in self.banks[bank].items() if popcount(c.mask) >= self.min_layers)
 
     def flagged(self, bank: int) -> list[int]:
         return sorted(j for j, c in self.banks[bank].items() if popcount(c.mask) >= self.min_layers)
@@ -179,9 +176,6 @@ class Read:
     """What the readout did in one clock: its inputs and what it read."""
 
     bank: int
-    past: int
-    cur: int
-    above: int
     kind: str = ""  # "list", "scan" or "" (nothing read)
     bin: int = -1
     clear: bool = False
@@ -193,40 +187,35 @@ class ReadDriver:
 
     def __init__(self, dut: Any, board: Scoreboard, n_b: int, bin_bits: int, r: random.Random):
         self.dut, self.board, self.n_b, self.bin_bits, self.rng = dut, board, n_b, bin_bits, r
-        self.ones = (1 << n_b) - 1
         self.bank = 1
         self.state = "done"
-        self.cursor: int | None = None
-        self.listed = 0
+        self.to_list: list[int] | None = None  # flagged bins not yet listed
         self.order: list[int] = []
 
     def start(self, bank: int) -> None:
-        self.bank, self.state, self.cursor, self.listed = bank, "list", None, 0
+        self.bank, self.state, self.to_list = bank, "list", None
         self.order = self.rng.sample(range(self.n_b), self.n_b)
 
     @property
     def done(self) -> bool:
         return self.state == "done"
 
-    def _inputs(self, past: int, cur: int, above: int, rd_bin: int, clear: bool = False) -> None:
+    def _inputs(self, rd_bin: int, clear: bool = False) -> None:
         d = self.dut
         d.rd_bank.value = self.bank
-        d.rd_past.value, d.rd_cur.value, d.rd_above.value = past, cur, above
         d.rd_bin.value = rd_bin
         d.bank_clr.value = int(clear)
 
     def _random(self) -> Read:
-        past, cur = int(self.rng.random() < 0.25), self.rng.getrandbits(1)
-        above = self.rng.getrandbits(self.n_b)
-        self._inputs(past, cur, above, self.rng.getrandbits(self.bin_bits) % self.n_b)
-        return Read(self.bank, past, cur, above)
+        self._inputs(self.rng.getrandbits(self.bin_bits) % self.n_b)
+        return Read(self.bank)
 
     async def drive(self) -> Read:
         """Drive this clock's readout inputs (awaits within the clock to follow the flags)."""
         if self.state in ("done", "post"):
             self.state = "done" if self.state == "post" else self.state
-            self._inputs(0, 0, self.rng.getrandbits(self.n_b), 0)
-            return Read(self.bank, 0, 0, 0)
+            self._inputs(0)
+            return Read(self.bank)
         if self.state == "clear":
             self.state = "post"
             rd = self._random()
@@ -236,34 +225,25 @@ class ReadDriver:
         if self.rng.random() < READ_IDLE:
             return self._random()
         if self.state == "list":
-            cur = int(self.cursor is not None)
-            above = (
-                (self.ones << (self.cursor + 1)) & self.ones
-                if self.cursor is not None
-                else self.rng.getrandbits(self.n_b)
-            )
-            self._inputs(0, cur, above, 0)
-            await Timer(1, "ns")  # the flags settle; the cell to read is their lowest bit
-            flags = self.board.value(self.dut.rd_flags, f"rd_flags (bank {self.bank}, listing)")
-            rd = Read(self.bank, 0, cur, above)
-            if not flags:
+            self._inputs(0)
+            if self.to_list is None:  # the DUT's flags of the bank, as the lister takes them
+                await Timer(1, "ns")
+                flags = self.board.value(self.dut.rd_flags, f"rd_flags (bank {self.bank}, listing)") or 0
+                self.to_list = [j for j in range(self.n_b) if flags >> j & 1]
+            rd = Read(self.bank)
+            if not self.to_list:
                 self.state = "scan"
                 return rd
-            j = (flags & -flags).bit_length() - 1
+            j = self.to_list.pop(0)
             self.dut.rd_bin.value = j
-            self.cursor = j
-            self.listed += 1
-            if self.listed > self.n_b:  # flags that never go: stop (the words are extra)
-                self.state = "scan"
             rd.kind, rd.bin = "list", j
             return rd
-        # scan: every bin, random mask inputs
+        # scan: every bin
         j = self.order.pop()
-        past, cur, above = int(self.rng.random() < 0.25), self.rng.getrandbits(1), self.rng.getrandbits(self.n_b)
-        self._inputs(past, cur, above, j)
+        self._inputs(j)
         if not self.order:
             self.state = "clear"
-        return Read(self.bank, past, cur, above, "scan", j)
+        return Read(self.bank, "scan", j)
 
 
 class TB:
@@ -316,7 +296,7 @@ class TB:
         # readout side: the flags under the mask inputs, every clock
         flags = b.value(d.rd_flags, f"clock {c}: rd_flags")
         self.n["flag_checks"] += 1
-        b.compare(f"clock {c}: rd_flags of bank {rd.bank} (past {rd.past}, cur {rd.cur})", flags, self._flags(rd, hit))
+        b.compare(f"clock {c}: rd_flags of bank {rd.bank}", flags, self._flags(rd, hit))
         # cell words: every cell listed, and in the scan every filled cell (an unfilled
         # cell's word is stale, X on Icarus before its first write: not read)
         what = f"clock {c}: rd_word (bank {rd.bank}, bin {rd.bin})"
@@ -334,7 +314,7 @@ class TB:
         """The model's flags of the bank read; the fill never works on that bank, so the
         hit of this clock (already applied to the model) cannot change them."""
         assert hit is None or hit[0] != rd.bank, "the testbench filled the bank under readout"
-        return self.model.flags(rd.bank, rd.past, rd.cur, rd.above)
+        return self.model.flags(rd.bank)
 
     def _check_reference(self, e: int, bank: int) -> None:
         """The model's cells of event e against the golden model's (masks and hit counts)."""
@@ -352,9 +332,6 @@ class TB:
         d.bank_clr.value = 0
         d.rd_bank.value = 0
         d.rd_bin.value = 0
-        d.rd_past.value = 0
-        d.rd_cur.value = 0
-        d.rd_above.value = 0
         await clock_and_reset(d)
         events = self.p["events"]
         mh = self.p["max_hits"]

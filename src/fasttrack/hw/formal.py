@@ -291,7 +291,7 @@ def proofs(block: str, *, div_stages: int = 7) -> list[Proof]:
                   algorithm="retina"),
         ]  # fmt: skip
     if block == "hough":
-        rtl = ("hough/hough_list_rmw.sv", "hough/hough_column.sv", "hough/hough_top.sv")
+        rtl = ("hough/hough_list_rmw.sv", "hough/hough_column.sv", "hough/hough_lister.sv", "hough/hough_top.sv")
         return [
             Proof("hough_stream", "hough", "hough_top_formal", "prove", 3,
                   "hough_top: output held under back-pressure (real RTL)", rtl, ("hough_top_formal.sv",),

@@ -58,6 +58,7 @@ __all__ = [
     "KIND_EOE",
     "KIND_HIT",
     "KIND_TRACK",
+    "LIST_LATENCY",
     "MINI_LANES",
     "STAGES",
     "SUB_MAX",
@@ -95,6 +96,9 @@ CMP_LANES = 2
 # columns' fill pipeline (bin range, bins, read-modify-write) and the two registered sums
 # of the counters over the columns must be done when the front readout reads them
 FILL_DELAY = 3
+# clocks from the front readout's first LIST clock to the first listed cell at the head of
+# hough_lister's FIFO (an event without candidate cells has its answer in that first clock)
+LIST_LATENCY = 6
 
 
 def fill_bins(cfg: HoughConfig) -> int:
@@ -225,6 +229,7 @@ def constants(cfg: HoughConfig) -> list[codegen.Constant]:
         ("MINI_LANES", MINI_LANES, "RTL: listed hits the mini-Hough refills per clock (a power of two)"),
         ("CMP_LANES", CMP_LANES, "RTL: kept candidates one duplicate check compares per clock (a power of two)"),
         ("FILL_DELAY", FILL_DELAY, "RTL: clocks from an end word in stage A to its bank counting as full"),
+        ("LIST_LATENCY", LIST_LATENCY, "RTL: clocks from the front readout's start to its first listed cell"),
         ("MAX_CAND_CELLS", max_candidate_cells(cfg), "candidate cells per event (worst case)"),
         ("MAX_CAND", max_candidates(cfg), "candidates per event before duplicate removal (worst case)"),
         ("N_CAND_BITS", bits_unsigned(max_candidates(cfg)), "candidate counter 0..MAX_CAND"),
@@ -422,8 +427,9 @@ def readout_cycles(
     candidate or write a track or hit-id word (the clock that stops and the end word's
     clock come on top: :func:`schedule`).
 
-    Without the mini-Hough, LIST stores one candidate cell per clock and one more clock
-    finds none left. With it, LIST loads the first cell (one clock); each cell c is refilled
+    An event with candidate cells waits ``LIST_LATENCY`` clocks in LIST for the lister's
+    first cell. Without the mini-Hough, LIST stores one candidate cell per clock and one
+    more clock finds none left. With it, LIST loads the first cell (one clock); each cell c is refilled
     in ``m(c)`` clocks (its listed hits over ``MINI_LANES`` lanes: the most any lane
     holds, at least 1) and handed, in its last clock, to the store queue while the next
     cell is listed; the queue writes one passing sub-cell per clock, and a cell can be
@@ -441,6 +447,8 @@ def readout_cycles(
     cell_i, cell_j = np.nonzero(pc >= nl_min)  # raster order
     cells = [(int(i), int(j)) for i, j in zip(cell_i, cell_j, strict=True)]
     cyc = 1 if cfg.mini_hough else len(cells) + 1
+    if cells:  # LIST waits for hough_lister's first cell
+        cyc += LIST_LATENCY
     cands: list[tuple[int, int, frozenset[int]]] = []  # (layers, listed hits, hit set)
     if cfg.mini_hough:  # the golden model's 2x2 refill of every cell, in one call
         sub_mask = np.zeros((len(cells), 2, 2), dtype=np.int64)
