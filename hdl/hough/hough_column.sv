@@ -138,12 +138,12 @@ module hough_column #(
     capped_c = pass ? (BIN_BITS + 1)'(hi - last) : '0;
   end
   logic f2_bank;
-  logic [LAYER_BITS-1:0] fill_layer_f2;
+  logic [NL-1:0] layer_bit_f2;  // the hit's layer, one-hot
   logic [MAX_HITS-1:0] slot_bit_f2;
   logic [BIN_BITS:0] capped_f2;
   always_ff @(posedge clk) begin
     f2_bank <= f1_bank;
-    fill_layer_f2 <= f1_layer;
+    layer_bit_f2 <= NL'(1) << f1_layer;
     slot_bit_f2 <= f1_slot_bit;
     if (rst) capped_f2 <= '0;
     else capped_f2 <= capped_c;
@@ -160,7 +160,7 @@ module hough_column #(
   for (genvar p = 0; p < F; p++) begin : g_mem
     logic signed [EW-1:0] k, jb;
     logic [BIN_BITS-1:0] j;
-    logic en_c, en;
+    logic en_c, en, ok_c, ok;
     logic [BAW-1:0] waddr_c, waddr, raddr;
     logic [CW-1:0] q [2];  // read data of each bank's memory
     logic [NL+CNTW-1:0] old;  // {count, mask} before the fill (the list: hough_list_rmw)
@@ -178,10 +178,14 @@ module hough_column #(
       en_c = pass && jb <= last;
       waddr_c = BAW'(32'(j) >> FB2);
     end
+    // the word's valid bit, looked up a clock ahead (with the write of this clock, to the
+    // same bank and word, forwarded): the read-modify-write need not select it
+    assign ok_c = vld[f1_bank][waddr_c] || (en && f2_bank == f1_bank && waddr == waddr_c);
     always_ff @(posedge clk) begin
       if (rst) en <= 1'b0;
       else en <= en_c;
       waddr <= waddr_c;
+      ok <= ok_c;
     end
     assign raddr = BAW'(32'(rd_bin) >> FB2);
     // one memory per bank, one read port each: the fill never works on the bank under
@@ -219,11 +223,10 @@ module hough_column #(
         end
       end
     end
-    logic ok, full;
+    logic full;
     always_comb begin
-      ok = vld[f2_bank][waddr];
       old = ok ? q[f2_bank][NL+CNTW-1:0] : '0;
-      mask = old[NL-1:0] | (NL'(1) << fill_layer_f2);
+      mask = old[NL-1:0] | layer_bit_f2;
       cnt = old[NL +: CNTW];
       full = cnt == CNTW'(MAX_HITS_PER_CELL);
       wr_ovf[p] = en && full;
