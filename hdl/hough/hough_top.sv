@@ -254,8 +254,10 @@ module hough_top
   logic [NCG*OVFW-1:0] ovf_grp;
   logic [CAPW-1:0] hit_capped;
   logic [OVFW-1:0] hit_ovf;
-  // stage B's kept hit and its bank, carried along to the counter update
-  logic [4:0] cnt_keep, cnt_bank;
+  // stage B's kept hit and its bank, carried along to the counter update: the columns'
+  // three fill steps, then the two registered sums
+  localparam int CNT_STAGES = 5;
+  logic [CNT_STAGES-1:0] cnt_keep, cnt_bank;
   always_ff @(posedge clk) begin
     for (int g = 0; g < NCG; g++) begin
       cap_grp[g*CAPW +: CAPW] <= sum_capped(capped_flat, g);
@@ -267,8 +269,8 @@ module hough_top
       cnt_keep <= '0;
       cnt_bank <= '0;
     end else begin
-      cnt_keep <= {cnt_keep[3:0], b_keep};
-      cnt_bank <= {cnt_bank[3:0], a_bank};
+      cnt_keep <= {cnt_keep[CNT_STAGES-2:0], b_keep};
+      cnt_bank <= {cnt_bank[CNT_STAGES-2:0], a_bank};
     end
   end
 
@@ -322,9 +324,9 @@ module hough_top
       end else if (b_hit && st_drop[a_bank] != '1) begin
         st_drop[a_bank] <= st_drop[a_bank] + 1'b1;
       end
-      if (cnt_keep[4]) begin
-        st_capped[cnt_bank[4]] <= st_capped[cnt_bank[4]] + hit_capped;
-        st_ovf[cnt_bank[4]] <= st_ovf[cnt_bank[4]] + hit_ovf;
+      if (cnt_keep[CNT_STAGES-1]) begin
+        st_capped[cnt_bank[CNT_STAGES-1]] <= st_capped[cnt_bank[CNT_STAGES-1]] + hit_capped;
+        st_ovf[cnt_bank[CNT_STAGES-1]] <= st_ovf[cnt_bank[CNT_STAGES-1]] + hit_ovf;
       end
       if (finish) begin
         full[rb] <= 1'b0;
