@@ -141,14 +141,6 @@ module hough_top
     lowest_mh = '0;
     for (int b = MH - 1; b >= 0; b--) if (x[b]) lowest_mh = SB'(b);
   endfunction
-  function automatic [AB-1:0] lowest_na(input [NA-1:0] x);  // lowest set bit (0 if none)
-    lowest_na = '0;
-    for (int b = NA - 1; b >= 0; b--) if (x[b]) lowest_na = AB'(b);
-  endfunction
-  function automatic [BB-1:0] lowest_nb(input [NB-1:0] x);  // lowest set bit (0 if none)
-    lowest_nb = '0;
-    for (int b = NB - 1; b >= 0; b--) if (x[b]) lowest_nb = BB'(b);
-  endfunction
   function automatic [KW-1:0] lowest_nk(input [NK-1:0] x);  // lowest set bit (0 if none)
     lowest_nk = '0;
     for (int b = NK - 1; b >= 0; b--) if (x[b]) lowest_nk = KW'(b);
