@@ -125,6 +125,18 @@ def _bin_range_float(m: float, s0: float, s1: float, b_min: float, db: float) ->
     return int(math.floor(min(e0, e1))), int(math.floor(max(e0, e1)))
 
 
+@nb.njit(cache=True, inline="always")
+def _half_bins_in_cell(lo: int, hi: int, j: int, n_b: int, phi_wrap: bool) -> tuple:
+    """A refilled hit's half bins ``lo..hi`` on the turn of the line that reaches cell row
+    ``j`` (half bins modulo 2·n_b when φ wraps), clipped to the cell's half bins 2j, 2j+1."""
+    if phi_wrap:
+        period = 2 * n_b
+        k = (2 * j + 1 - lo) // period
+        lo += k * period
+        hi += k * period
+    return max(lo, 2 * j), min(hi, 2 * j + 1)
+
+
 @nb.njit(cache=True)
 def _fill_event(
     hits: Hits,
@@ -240,13 +252,7 @@ def _mini_fill(
                 lo, hi = _bin_range_fixed(hw[h], sub_shift_hw[l, c], sub_shift_hw[l, c + 1], b_min_hw, bin_shift - 1)
             else:
                 lo, hi = _bin_range_float(meas[h], sub_shift_f[l, c], sub_shift_f[l, c + 1], b_min, db / 2.0)
-            if par.phi_wrap:  # the turn of the line that reaches the cell: half bins modulo 2·n_b
-                period = 2 * par.n_b
-                k = (2 * j + 1 - lo) // period
-                lo += k * period
-                hi += k * period
-            lo = max(lo, 2 * j)
-            hi = min(hi, 2 * j + 1)
+            lo, hi = _half_bins_in_cell(lo, hi, j, par.n_b, par.phi_wrap)
             last = min(hi, lo + cap - 1)
             for sj in range(lo - 2 * j, last - 2 * j + 1):
                 sub_mask[si, sj] |= np.int64(1) << l

@@ -41,7 +41,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .engine import Hits, Params, Tables, _bin_range_fixed, _bin_range_float
+from .engine import Hits, Params, Tables, _bin_range_fixed, _bin_range_float, _half_bins_in_cell
 
 __all__ = ["REGION_WINDOW", "region_centres"]
 
@@ -93,13 +93,7 @@ def _fills_sub(hits: Hits, h: int, fixed: bool, tab: Tables, par: Params, p: int
         lo, hi = _bin_range_float(
             hits.meas[h], tab.sub_shift[l, p], tab.sub_shift[l, p + 1], par.b_min, par.delta_b / 2.0
         )
-    if par.phi_wrap:  # the turn of the line that reaches the cell, as the refill takes it
-        period = 2 * par.n_b
-        k = (2 * j + 1 - lo) // period
-        lo += k * period
-        hi += k * period
-    lo = max(lo, 2 * j)
-    hi = min(hi, 2 * j + 1)
+    lo, hi = _half_bins_in_cell(lo, hi, j, par.n_b, par.phi_wrap)  # as the refill takes it
     return lo <= q <= min(hi, lo + par.max_bins_per_column - 1)
 
 
