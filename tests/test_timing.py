@@ -214,7 +214,7 @@ def test_yosys_timing_of_a_small_hough_reports_every_module():
     cfg = HoughConfig.for_rtl(detector.telescope(), n_a=8, n_b=8, max_hits=16, max_hits_per_cell=4, max_tracks=2)
     rep = timing("hough", "telescope", config=cfg)
     rows = {r.module: r for r in rep.rows}
-    assert {"hough_top", "hough_column", "hough_list_rmw"} <= set(rows)
+    assert {"hough_top", "hough_column", "hough_list_rmw", "hough_lister"} <= set(rows)
     assert "hough_column: 3 of 8 copies" in rep.sampled
     col = rows["hough_column"].timing
     assert col.in_to_reg is not None and col.in_to_reg.carry_cells > 0  # the fill compares coordinates
