@@ -5,9 +5,10 @@ Each group ``hough-<preset>-<mode>`` holds two benchmarks on the same events:
 all columns at once, numpy) and ``test_hough_numba`` (``Hough(cfg).run``, the reference,
 parallel over events). Every timed result is checked against the other implementation,
 exactly in both modes: the layer-count maps, layer masks and per-cell hit counts, the
-candidates (column, bin, sub-cell, layer mask, parameters, hit ids) and the per-event
-counters. Float mode is exact too: both evaluate the same formulas in the same order on
-the same doubles. The Hough has no ``velo`` config (it needs a 1D measurement).
+candidates (column, bin, sub-cell, layer mask, hit ids) and the per-event counters (the
+parameters, the centres of the candidates' regions, are checked by tests/test_hough.py).
+Float mode is exact too: both evaluate the same formulas in the same order on the same
+doubles. The Hough has no ``velo`` config (it needs a 1D measurement).
 
 ``make bench`` times them; under ``make test`` (``--benchmark-disable``) each runs once
 as a test. Compare the two rows of a group with ``--benchmark-group-by=group``; events/s
@@ -89,9 +90,10 @@ def assert_same(out: HoughOutput, naive: NaiveOutput, cfg: HoughConfig) -> None:
     for field, naive_field in (("cell_a", "column"), ("cell_b", "bin"), ("sub", "sub"), ("layer_mask", "layer_mask")):
         eq(_flat(out.tracks, field), getattr(naive, naive_field), err_msg=field)
     eq(_flat(out.tracks, "n_layers"), [int(m).bit_count() for m in naive.layer_mask], err_msg="n_layers")
-    a_name, b_name = cfg.param_names
-    eq(_flat(out.tracks, a_name), naive.a, err_msg=a_name)
-    eq(_flat(out.tracks, b_name), naive.b, err_msg=b_name)
+    # parameters: the reference reports the centre of each candidate's region
+    # (fasttrack.hough.params), computed from the output compared above; the naive baseline
+    # keeps the (sub-)cell centre, so they are not compared here. tests/test_hough.py checks
+    # the region centres against its own golden model (configs without the φ wrap).
     eq(np.asarray(ak.flatten(ak.num(out.tracks.hit_ids, axis=2))), naive.n_hit_ids, err_msg="listed hits")
     eq(np.asarray(ak.flatten(out.tracks.hit_ids, axis=None)), naive.hit_ids, err_msg="hit ids")
 
