@@ -145,6 +145,29 @@ def test_every_capacity_overflows_bit_exact(stress_run: tuple[HoughConfig, cosim
     assert int((res.n_candidates > cfg.max_tracks).sum()) >= 20  # MAX_TRACKS
 
 
+def test_refill_replay_by_hand() -> None:
+    """The mini-Hough refill's clocks (LIST with the mini-Hough), worked out by hand from
+    hough_top.sv: the first cell is loaded at LIST_LATENCY (6), its tokens follow, a cell is
+    complete REFILL_STAGES (5) clocks after its last token; the store writes one passing
+    sub-cell per clock; a cell is loaded only with one of the REFILL_QUEUE (8) credits. The
+    co-simulations check the same replay on every event."""
+    assert (hough_hw.LIST_LATENCY, hough_hw.REFILL_STAGES, hough_hw.REFILL_QUEUE) == (6, 5, 8)
+    assert hough_hw.refill_clocks([], []) == 1  # the lister's answer in the first clock
+    # load 6, token 7, complete 12, no passing sub-cell: empty at 13
+    assert hough_hw.refill_clocks([1], [0]) == 14
+    # ... one passing sub-cell: FIFO head at 13, taken at 13, written at 14
+    assert hough_hw.refill_clocks([1], [1]) == 15
+    # tokens 7, 8, 9; the second cell loaded at 9, its token at 10, complete 15
+    assert hough_hw.refill_clocks([3, 1], [0, 0]) == 17
+    # eight cells of four sub-cells: the store takes cell k at 13 + 4k, the last at 41
+    assert hough_hw.refill_clocks([1] * 8, [4] * 8) == 46
+    # a ninth waits for the first credit back (taken at 13, usable at 14); the store is
+    # still the bottleneck: cell 8 taken at 45, written at 46..49
+    assert hough_hw.refill_clocks([1] * 9, [4] * 9) == 50
+    # the slot walk is: 2 + 1 + 4 clocks of tokens from 7, the last at 13, complete 18
+    assert hough_hw.refill_clocks([2, 1, 4], [0, 0, 0]) == 20
+
+
 def test_cycle_model_alone_on_the_barrel() -> None:
     det = detector.barrel()
     est = hough_hw.cycle_estimate(HoughConfig.for_rtl(det), generate.generate(det, 300, seed=5))

@@ -11,9 +11,9 @@
 //                                   ▼ one bank while the readout works on the other)
 //   front readout (one event): LIST candidate cells (raster order, made ahead by
 //   hough_lister from the bank's flags, popped from its FIFO) ─►
-//   [MINI: refill the cell 2x2, MINI_LANES listed hits per clock; the refilled cell goes
-//   to a store queue that writes its passing sub-cells, one per clock, while the next
-//   cell is refilled] ─► candidate bank ─► [VISIT: rank order by per-key linked lists,
+//   [MINI: refill each cell 2x2 in a pipeline, MINI_LANES listed hits per clock; refilled
+//   cells wait in a FIFO in front of the store, which writes their passing sub-cells one
+//   per clock] ─► candidate bank ─► [VISIT: rank order by per-key linked lists,
 //   CMP_LANES kept candidates compared per clock (rule "sharing")] ─► hand-over register
 //   ─► emission (the event before, from the other candidate bank, while the front readout
 //   works on the next): track word, hit-id words, end word.
@@ -44,8 +44,10 @@
 // each readout step exactly): a word per clock in; the front readout of an event starts
 // FILL_DELAY + 2 clocks after its end word is accepted (or two after it handed over the
 // event before, or one after the emission of the event two before ends) and takes
-//   LIST (+ LIST_LATENCY if the event has candidate cells) + [mini: sum over cells max(refill clocks, sub-cells of the cell before, 1) +
-//   the last cell's sub-cells] + [sharing: keys + 1 + compare clocks] clocks;
+//   LIST (without the mini-Hough: + LIST_LATENCY if the event has candidate cells, one
+//   clock per cell and one more; with it, until the refill pipeline and the store are
+//   empty: fasttrack.hw.hough.refill_clocks replays it) + [sharing: keys + 1 + compare
+//   clocks] clocks;
 // the emission starts two clocks after the hand-over (or after its own event before)
 // and takes (skipped candidates + output words + 1) + 1 clocks. The input of event e
 // waits only for the front readout of event e - 2 (two cell banks). The output port is
@@ -144,6 +146,11 @@ module hough_top
   function automatic [KW-1:0] lowest_nk(input [NK-1:0] x);  // lowest set bit (0 if none)
     lowest_nk = '0;
     for (int b = NK - 1; b >= 0; b--) if (x[b]) lowest_nk = KW'(b);
+  endfunction
+  // rank key of a candidate (rule "sharing" visits them in key order): fewer missing
+  // layers first, then fewer listed hits
+  function automatic [KW-1:0] rank_key(input [NL-1:0] m, input [CNTW-1:0] nh);
+    rank_key = KW'((NL - int'(popcount_nl(m))) * (ML + 1) + int'(nh));
   endfunction
 
   // ---- stage A: the input register ------------------------------------------------------
@@ -331,12 +338,12 @@ module hough_top
   end
 
   // ---- readout: two units ------------------------------------------------------------------
-  // The front readout (LIST, MINI, DRAIN, VPICK, VCMP) works on one cell bank and writes
+  // The front readout (LIST with the refill, VPICK, VCMP) works on one cell bank and writes
   // the event's candidates into one of two candidate banks; when it is done it releases
   // the cell bank and hands the event (candidate bank, hit-id bank, counters) to the
   // emission, which writes the words while the front readout works on the next event.
-  typedef enum logic [2:0] {
-    R_IDLE, R_LIST, R_MINI, R_DRAIN, R_VPICK, R_VCMP
+  typedef enum logic [1:0] {
+    R_IDLE, R_LIST, R_VPICK, R_VCMP
   } rstate_t;
   rstate_t st;
   typedef enum logic [1:0] {
@@ -355,22 +362,14 @@ module hough_top
   logic [NCW-1:0] key_head [NK];
   logic [NCW-1:0] key_tail [NK];
 
-  // cell being refilled (mini-Hough): its place, the listed hits not yet refilled, the
-  // four sub-cells so far, and its half-column edges per layer (+ B_MIN), loaded with it
-  logic [AB-1:0] ci;
-  logic [BB-1:0] cj;
-  logic [MH-1:0] rem;
-  logic [NL-1:0] sm [4];
-  logic [MH-1:0] sl [4];
-  logic [CNTW-1:0] sn [4];
-  logic signed [EW-1:0] tab [NL * 3];  // [layer * 3 + k]: SUB_SHIFT[layer][2 * ci + k] + B_MIN
-  // store queue: the sub-cells of the cell refilled before, written one per clock while
-  // the next cell is refilled
+  // the candidate store (mini-Hough): the refilled cell whose passing sub-cells it writes,
+  // one per clock, with their rank keys
   logic [AB-1:0] qi;
   logic [BB-1:0] qj;
   logic [NL-1:0] qm [4];
   logic [MH-1:0] ql [4];
   logic [CNTW-1:0] qn [4];
+  logic [KW-1:0] qk [4];
   logic [3:0] q_pend;  // passing sub-cells not yet stored
 
   // visit (rule 2)
@@ -421,14 +420,127 @@ module hough_top
     assign sub_rom[x] = EW'($signed(SUB_SHIFT_FLAT[x * CB +: CB])) + EW'(B_MIN);
   end
 
-  // ---- MINI: up to MINI_LANES listed hits of the cell per clock (lane t: the lowest
-  //      remaining slot s with s % MINI_LANES = t), both sub-columns each ----
-  logic [HBD*K-1:0] rem_pad;
-  assign rem_pad = (HBD * K)'(rem);
-  logic [HBD*K-1:0] m_take;   // slots refilled this clock (bit u*K + t: lane t, word u)
-  logic [K*4-1:0] m_hitv;     // lane t fills sub-cell q: bit t*4 + q
-  logic [K*NL-1:0] m_lbit;    // lane t's layer bit
+  // ---- MINI (mini-Hough): the refill of the listed cells, a pipeline whose only loops are
+  //      the slot walk and the accumulation:
+  //   SEQ   the cell being refilled: per lane t the lowest of its listed slots s
+  //         (s % MINI_LANES = t) not yet issued, one token per clock; the next cell is
+  //         loaded (popped from the lister, with a credit of the result FIFO) in the clock
+  //         of the last token
+  //   T1    the token: the cell, the slot of each lane
+  //   T2    each lane's layer and coordinate (hit-buffer read at the registered slot); the
+  //         cell's half-column edges (+ B_MIN: a constant table of the column) and its
+  //         three sub-bin thresholds ((2 * bin + m) << (BIN_SHIFT - 1), m = 0..2)
+  //   T3    each hit's distance to the three half-column edges of its layer
+  //   T4    the sub-cells each hit fills, from the distances against the thresholds
+  //   ACC   the cell's four sub-cells, accumulated token by token (REFILL_STAGES clocks
+  //         after the last token they are complete); a cell with a passing sub-cell goes
+  //         into the result FIFO with its rank keys, one without gives its credit back
+  //   STORE one passing sub-cell per clock into the candidate bank
+  localparam int RSTAGES = 5;  // last token -> ACC complete
+  localparam int DQ = 8;       // result FIFO entries
+  localparam int DQW = $clog2(DQ);
+  localparam int TW = EW + 2;  // distances and thresholds, compared without overflow
+  if (RSTAGES != int'(REFILL_STAGES) || DQ != int'(REFILL_QUEUE)) begin : g_bad_refill
+    `FT_ELAB_ERROR(("hough_top: REFILL_STAGES, REFILL_QUEUE = %0d, %0d in the package, %0d, %0d in this RTL", REFILL_STAGES, REFILL_QUEUE, RSTAGES, DQ))
+  end
+  if (MINI_HOUGH != 0 && (MAX_BINS_PER_COLUMN < 1 || ((longint'(N_B) + 1) << BIN_SHIFT) >= (longint'(1) << (TW - 1)))) begin : g_bad_thresholds
+    `FT_ELAB_ERROR(("hough_top: the mini-Hough needs MAX_BINS_PER_COLUMN >= 1 and (N_B + 1) << BIN_SHIFT < 2^%0d", TW - 1))
+  end
+  // whether at most one bit is set; a one-hot word as its bit's index
+  function automatic logic at_most_one(input [HBD-1:0] x);
+    logic any, many;
+    any = 1'b0;
+    many = 1'b0;
+    for (int b = 0; b < HBD; b++) begin
+      many = many | (any & x[b]);
+      any = any | x[b];
+    end
+    at_most_one = !many;
+  endfunction
+  function automatic [HUW-1:0] encode_hbd(input [HBD-1:0] onehot);
+    encode_hbd = '0;
+    for (int w = 0; w < HBD; w++) encode_hbd = encode_hbd | (onehot[w] ? HUW'(w) : '0);
+  endfunction
+
+  // SEQ
+  logic s_on, s_first, s_last, s_load;
+  logic [MH-1:0] s_rem;       // listed slots of the cell not yet issued
+  logic [AB-1:0] s_i;
+  logic [BB-1:0] s_j;
+  logic [HBD*K-1:0] s_rem_pad, s_take;  // bit u*K + t: lane t, word u
+  logic [K-1:0] s_one, s_lv;
+  logic [K*HUW-1:0] s_u;
+  logic [DQW:0] r_credits;    // result FIFO entries free, less the cells loaded and not through ACC
+  logic refill_done;          // nothing of the event left in the lister, the refill or the store
+  assign s_rem_pad = (HBD * K)'(s_rem);
+  for (genvar t = 0; t < K; t++) begin : g_seq
+    logic [HBD-1:0] r, low;
+    for (genvar w = 0; w < HBD; w++) begin : g_bit
+      assign r[w] = s_rem_pad[w * K + t];
+      assign s_take[w * K + t] = low[w];
+    end
+    assign low = r & (~r + 1'b1);  // lowest remaining slot of the lane, one-hot
+    assign s_one[t] = at_most_one(r);
+    assign s_lv[t] = |r;
+    assign s_u[t * HUW +: HUW] = encode_hbd(low);
+  end
+  assign s_last = &s_one;  // this clock's token is the cell's last
+  assign s_load = MINI_HOUGH != 0 && st == R_LIST && any_cell && r_credits != '0 && (!s_on || s_last);
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      s_on <= 1'b0;
+      s_first <= 1'b0;
+      s_rem <= '0;
+      s_i <= '0;
+      s_j <= '0;
+    end else if (s_load) begin
+      s_on <= 1'b1;
+      s_first <= 1'b1;
+      s_rem <= cell_list;
+      s_i <= rd_i;
+      s_j <= rd_j;
+    end else if (s_on) begin
+      s_first <= 1'b0;
+      s_rem <= s_rem & ~(MH'(s_take));
+      if (s_last) s_on <= 1'b0;
+    end
+  end
+
+  // T1 .. T4: the token's cell and slots travel with it
+  logic t1_v, t2_v, t3_v, t4_v;
+  logic t1_first, t2_first, t3_first, t4_first;
+  logic t1_last, t2_last, t3_last, t4_last;
+  logic [AB-1:0] t1_i, t2_i, t3_i, t4_i;
+  logic [BB-1:0] t1_j, t2_j, t3_j, t4_j;
+  logic [HBD*K-1:0] t1_take, t2_take, t3_take, t4_take;
+  logic [K-1:0] t1_lv, t2_lv, t3_lv;
+  logic [K*HUW-1:0] t1_u;
+  logic signed [EW-1:0] t2_tab [NL * 3];  // [layer * 3 + k]: SUB_SHIFT[layer][2 * i + k] + B_MIN
+  logic signed [TW-1:0] t2_c [3], t3_c [3];
+  logic [K*4-1:0] t4_hit;   // lane t fills sub-cell q: bit t*4 + q
+  logic [K*NL-1:0] t4_lbit;  // lane t's layer bit
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      {t1_v, t2_v, t3_v, t4_v} <= '0;
+    end else begin
+      {t1_v, t2_v, t3_v, t4_v} <= {s_on, t1_v, t2_v, t3_v};
+    end
+    {t1_first, t2_first, t3_first, t4_first} <= {s_first, t1_first, t2_first, t3_first};
+    {t1_last, t2_last, t3_last, t4_last} <= {s_last, t1_last, t2_last, t3_last};
+    {t1_i, t2_i, t3_i, t4_i} <= {s_i, t1_i, t2_i, t3_i};
+    {t1_j, t2_j, t3_j, t4_j} <= {s_j, t1_j, t2_j, t3_j};
+    {t1_take, t2_take, t3_take, t4_take} <= {s_take, t1_take, t2_take, t3_take};
+    {t1_lv, t2_lv, t3_lv} <= {s_lv, t1_lv, t2_lv};
+    t1_u <= s_u;
+    for (int l = 0; l < NL; l++) begin
+      for (int k = 0; k < 3; k++) t2_tab[l * 3 + k] <= sub_rom[l * SUBW + 2 * int'(t1_i) + k];
+    end
+    for (int m = 0; m < 3; m++) t2_c[m] <= TW'(2 * int'(t1_j) + m) <<< (BIN_SHIFT - 1);
+    for (int m = 0; m < 3; m++) t3_c[m] <= t2_c[m];
+  end
+
   for (genvar t = 0; t < K; t++) begin : g_lane
+    // the lane's hit buffer: slot s = u * K + t of bank b at word b * HBD + u
     logic [LB-1:0] lay_mem [2 * HBD];
     logic signed [CB-1:0] co_mem [2 * HBD];
     always_ff @(posedge clk) begin
@@ -437,47 +549,57 @@ module hough_top
         co_mem[int'(a_bank) * HBD + (int'(slot) >> KB)] <= a_coord;
       end
     end
-    logic [HBD-1:0] r, low;
-    logic [HUW-1:0] u;
-    logic [LB-1:0] lay;
-    logic signed [CB-1:0] co;
-    for (genvar w = 0; w < HBD; w++) begin : g_bit
-      assign r[w] = rem_pad[w * K + t];
-      assign m_take[w * K + t] = low[w];
+    // T2
+    logic [LB-1:0] t2_lay;
+    logic signed [CB-1:0] t2_co;
+    always_ff @(posedge clk) begin
+      t2_lay <= lay_mem[int'(rb) * HBD + int'(t1_u[t * HUW +: HUW])];
+      t2_co <= co_mem[int'(rb) * HBD + int'(t1_u[t * HUW +: HUW])];
     end
-    assign low = r & (~r + 1'b1);  // lowest remaining slot of the lane, one-hot
+    // T3: distances to the half-column edges k = 0..2 of the hit's layer
+    logic signed [EW-1:0] e_d [3];
+    logic signed [EW-1:0] t3_e [3];
+    logic [NL-1:0] t3_lbit;
     always_comb begin
-      u = '0;
-      for (int w = HBD - 1; w >= 0; w--) if (r[w]) u = HUW'(w);
-    end
-    assign lay = lay_mem[int'(rb) * HBD + int'(u)];
-    assign co = co_mem[int'(rb) * HBD + int'(u)];
-    assign m_lbit[t * NL +: NL] = NL'(1) << lay;
-    logic [3:0] hit;
-    always_comb begin
-      logic signed [EW-1:0] e0, e1, lo, hi, last, b0, b1;
       int l;
-      hit = '0;
-      l = int'(lay) < NL ? int'(lay) : 0;
-      b0 = EW'(2 * int'(cj));
-      b1 = b0 + 1;
+      l = int'(t2_lay) < NL ? int'(t2_lay) : 0;
+      for (int k = 0; k < 3; k++) e_d[k] = EW'(t2_co) - t2_tab[l * 3 + k];
+    end
+    always_ff @(posedge clk) begin
+      for (int k = 0; k < 3; k++) t3_e[k] <= e_d[k];
+      t3_lbit <= NL'(1) << t2_lay;
+    end
+    // T4: the hit's line through sub-column si runs from e[si] to e[si + 1] (in sub-bins
+    // after >>> (BIN_SHIFT - 1)); it fills sub-bin 2 * bin + sj of the cell when that
+    // lies between the ends (clamped to the cell, at most MAX_BINS_PER_COLUMN from the
+    // lower end). With ge[k][m] = e[k] >= threshold m, "lower end <= sub-bin x" is
+    // "not both ends >= threshold of x + 1" and "x <= upper end" is "either end >=
+    // threshold of x" (floor division).
+    logic [3:0] hit_d, hit_q;
+    logic [NL-1:0] lbit_q;
+    always_comb begin
+      logic [8:0] ge;  // [k * 3 + m]
+      for (int k = 0; k < 3; k++) begin
+        for (int m = 0; m < 3; m++) ge[k * 3 + m] = TW'(t3_e[k]) >= t3_c[m];
+      end
       for (int si = 0; si < 2; si++) begin
-        e0 = EW'(co) - tab[l * 3 + si];
-        e1 = EW'(co) - tab[l * 3 + si + 1];
-        lo = (e0 < e1 ? e0 : e1) >>> (BIN_SHIFT - 1);
-        hi = (e0 < e1 ? e1 : e0) >>> (BIN_SHIFT - 1);
-        if (lo < b0) lo = b0;
-        if (hi > b1) hi = b1;
-        last = (hi - lo < EW'(MAX_BINS_PER_COLUMN - 1)) ? hi : lo + EW'(MAX_BINS_PER_COLUMN - 1);
-        for (int sj = 0; sj < 2; sj++) begin
-          if (lo <= hi && b0 + EW'(sj) >= lo && b0 + EW'(sj) <= last) hit[2 * si + sj] = 1'b1;
+        hit_d[2 * si] = !(ge[si * 3 + 1] && ge[si * 3 + 4]) && (ge[si * 3] || ge[si * 3 + 3]);
+        if (MAX_BINS_PER_COLUMN >= 2) begin
+          hit_d[2 * si + 1] = !(ge[si * 3 + 2] && ge[si * 3 + 5]) && (ge[si * 3 + 1] || ge[si * 3 + 4]);
+        end else begin  // one sub-bin from the lower end: sub-bin 1 only if the lower end is there
+          hit_d[2 * si + 1] = ge[si * 3 + 1] && ge[si * 3 + 4] && !(ge[si * 3 + 2] && ge[si * 3 + 5]);
         end
       end
     end
-    assign m_hitv[t * 4 +: 4] = (|r) ? hit : 4'b0;
+    always_ff @(posedge clk) begin
+      hit_q <= t3_lv[t] ? hit_d : 4'b0;
+      lbit_q <= t3_lbit;
+    end
+    assign t4_hit[t * 4 +: 4] = hit_q;
+    assign t4_lbit[t * NL +: NL] = lbit_q;
   end
 
-  // the sub-cells after this clock's lanes (functions over packed vectors: Icarus 11)
+  // ACC (functions over packed vectors: Icarus 11)
   function automatic [NL-1:0] or_layers(input [K*4-1:0] hv, input [K*NL-1:0] lb, input int q);
     or_layers = '0;
     for (int t = 0; t < K; t++) if (hv[t * 4 + q]) or_layers = or_layers | lb[t * NL +: NL];
@@ -486,40 +608,102 @@ module hough_top
     count_lanes = '0;
     for (int t = 0; t < K; t++) count_lanes = count_lanes + CNTW'(hv[t * 4 + q]);
   endfunction
-  logic [MH-1:0] m_rem_next;
-  logic [NL-1:0] sm_next [4];
-  logic [MH-1:0] sl_next [4];
-  logic [CNTW-1:0] sn_next [4];
-  logic [3:0] s_pass;
-  assign m_rem_next = rem & ~(MH'(m_take));
+  logic a_done;  // the accumulator holds a complete cell
+  logic [AB-1:0] a_i;
+  logic [BB-1:0] a_j;
+  logic [NL-1:0] a_sm [4];
+  logic [MH-1:0] a_sl [4];
+  logic [CNTW-1:0] a_sn [4];
+  logic [NL-1:0] a_sm_next [4];
+  logic [MH-1:0] a_sl_next [4];
+  logic [CNTW-1:0] a_sn_next [4];
   for (genvar q = 0; q < 4; q++) begin : g_sub
     logic [HBD*K-1:0] add;
     for (genvar t = 0; t < K; t++) begin : g_l
       for (genvar w = 0; w < HBD; w++) begin : g_w
-        assign add[w * K + t] = m_take[w * K + t] & m_hitv[t * 4 + q];
+        assign add[w * K + t] = t4_take[w * K + t] & t4_hit[t * 4 + q];
       end
     end
-    assign sm_next[q] = sm[q] | or_layers(m_hitv, m_lbit, q);
-    assign sl_next[q] = sl[q] | MH'(add);
-    assign sn_next[q] = sn[q] + count_lanes(m_hitv, q);
-    assign s_pass[q] = int'(popcount_nl(sm_next[q])) >= int'(MIN_LAYERS);
+    assign a_sm_next[q] = (t4_first ? '0 : a_sm[q]) | or_layers(t4_hit, t4_lbit, q);
+    assign a_sl_next[q] = (t4_first ? '0 : a_sl[q]) | MH'(add);
+    assign a_sn_next[q] = (t4_first ? '0 : a_sn[q]) + count_lanes(t4_hit, q);
+  end
+  always_ff @(posedge clk) begin
+    if (rst) a_done <= 1'b0;
+    else a_done <= t4_v && t4_last;
+    if (t4_v) begin
+      a_i <= t4_i;
+      a_j <= t4_j;
+      for (int q = 0; q < 4; q++) begin
+        a_sm[q] <= a_sm_next[q];
+        a_sl[q] <= a_sl_next[q];
+        a_sn[q] <= a_sn_next[q];
+      end
+    end
   end
 
-  // ---- candidate store (LIST without the mini-Hough; with it, the store queue: one clock
-  //      per passing sub-cell) ----
+  // the complete cell: which sub-cells pass, their rank keys; into the result FIFO
+  logic [3:0] a_pass;
+  logic [KW-1:0] a_key [4];
+  logic a_push, a_drop;
+  for (genvar q = 0; q < 4; q++) begin : g_pass
+    assign a_pass[q] = int'(popcount_nl(a_sm[q])) >= int'(MIN_LAYERS);
+    assign a_key[q] = rank_key(a_sm[q], a_sn[q]);
+  end
+  assign a_push = a_done && a_pass != '0;
+  assign a_drop = a_done && a_pass == '0;
+
+  logic [AB-1:0] r_i [DQ];
+  logic [BB-1:0] r_j [DQ];
+  logic [3:0] r_pass [DQ];
+  logic [NL-1:0] r_m [DQ * 4];  // entry e, sub-cell q at e * 4 + q
+  logic [MH-1:0] r_l [DQ * 4];
+  logic [CNTW-1:0] r_n [DQ * 4];
+  logic [KW-1:0] r_k [DQ * 4];
+  logic [DQW-1:0] r_wr, r_rd;
+  logic [DQW:0] r_count;
+  always_ff @(posedge clk) begin
+    if (a_push) begin
+      r_i[r_wr] <= a_i;
+      r_j[r_wr] <= a_j;
+      r_pass[r_wr] <= a_pass;
+      for (int q = 0; q < 4; q++) begin
+        r_m[int'(r_wr) * 4 + q] <= a_sm[q];
+        r_l[int'(r_wr) * 4 + q] <= a_sl[q];
+        r_n[int'(r_wr) * 4 + q] <= a_sn[q];
+        r_k[int'(r_wr) * 4 + q] <= a_key[q];
+      end
+    end
+  end
+
+  // ---- candidate store (LIST without the mini-Hough; with it, one clock per passing
+  //      sub-cell of the refilled cell at the head of the result FIFO) ----
   logic [1:0] q_sel;
   logic [3:0] q_pend_next;
-  logic q_free;  // the queue is empty after this clock
+  logic q_free;  // the store is empty after this clock
+  logic q_load;  // ... and takes the FIFO's head
   always_comb begin
     q_sel = q_pend[0] ? 2'd0 : q_pend[1] ? 2'd1 : q_pend[2] ? 2'd2 : 2'd3;
     q_pend_next = q_pend & ~(4'b1 << q_sel);
     q_free = q_pend_next == '0;
   end
-  logic m_done, m_hand;
-  assign m_done = m_rem_next == '0;
-  // the cell moves to the queue, the next is listed (the lister is ahead of the refill:
-  // its next cell, or `l_done`, is there by then)
-  assign m_hand = st == R_MINI && m_done && q_free && (any_cell || l_done);
+  assign q_load = MINI_HOUGH != 0 && q_free && r_count != '0;
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      q_pend <= '0;
+      r_wr <= '0;
+      r_rd <= '0;
+      r_count <= '0;
+      r_credits <= (DQW + 1)'(DQ);
+    end else begin
+      q_pend <= q_load ? r_pass[r_rd] : q_pend_next;
+      if (a_push) r_wr <= r_wr + 1'b1;
+      if (q_load) r_rd <= r_rd + 1'b1;
+      r_count <= r_count + (DQW + 1)'(a_push) - (DQW + 1)'(q_load);
+      r_credits <= r_credits - (DQW + 1)'(s_load) + (DQW + 1)'(a_drop) + (DQW + 1)'(q_load);
+    end
+  end
+  assign refill_done = l_done && !s_on && !t1_v && !t2_v && !t3_v && !t4_v && !a_done && r_count == '0 && q_free;
   logic st_en;
   logic [INFO-1:0] st_info;
   logic [MH-1:0] st_hits;
@@ -535,6 +719,7 @@ module hough_top
       st_hits = ql[q_sel];
       st_en = q_pend != '0;
       st_info = {qi, qj, sub, mk, nh};
+      st_key = qk[q_sel];  // computed before the result FIFO
     end else begin
       mk = cell_mask;
       nh = cell_cnt;
@@ -542,8 +727,8 @@ module hough_top
       st_hits = cell_list;
       st_en = st == R_LIST && any_cell;
       st_info = {rd_i, rd_j, sub, mk, nh};
+      st_key = rank_key(mk, nh);
     end
-    st_key = KW'((NL - int'(popcount_nl(mk))) * (ML + 1) + int'(nh));
   end
 
   // ---- candidate read ports: port A serves VCMP (the candidate visited, in the front's
@@ -637,8 +822,7 @@ module hough_top
   // "sharing" is off), or VPICK finds no rank key left
   always_comb begin
     case (st)
-      R_LIST: finish = !any_cell && l_done && DUPLICATE_RULE != 2;
-      R_DRAIN: finish = q_free && DUPLICATE_RULE != 2;
+      R_LIST: finish = (MINI_HOUGH != 0 ? refill_done : !any_cell && l_done) && DUPLICATE_RULE != 2;
       R_VPICK: finish = key_present == '0;
       default: finish = 1'b0;
     endcase
@@ -646,10 +830,10 @@ module hough_top
   // the emission is writing the event of cell bank `rb`'s candidate bank
   logic e_holds_rb;
   assign e_holds_rb = est != E_IDLE && e_bank == rb;
-  // a cell is listed (popped from the lister) in LIST, and with the mini-Hough also in
-  // the clock that hands the cell refilled before to the store queue; the lister starts
-  // in the clock the front readout leaves IDLE
-  assign list_now = (st == R_LIST || (MINI_HOUGH != 0 && m_hand)) && any_cell;
+  // a cell is listed (popped from the lister) in LIST: without the mini-Hough one per
+  // clock into the candidate bank, with it when the refill loads it; the lister starts in
+  // the clock the front readout leaves IDLE
+  assign list_now = MINI_HOUGH != 0 ? s_load : st == R_LIST && any_cell;
   assign l_start = st == R_IDLE && filled[rb] && !e_holds_rb;
   assign bank_clr = finish;
 
@@ -680,15 +864,6 @@ module hough_top
     if (st == R_VCMP && (v_dup || v_cover)) c_keep[cand_addr(rb, CIW'(vcur))] <= !v_dup;
   end
 
-  // the cell's half-column edges, loaded when it is listed
-  always_ff @(posedge clk) begin
-    if (list_now) begin
-      for (int l = 0; l < NL; l++) begin
-        for (int k = 0; k < 3; k++) tab[l * 3 + k] <= sub_rom[l * SUBW + 2 * int'(rd_i) + k];
-      end
-    end
-  end
-
   // ---- the FSM ----
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -698,37 +873,30 @@ module hough_top
       n_cand <= '0;
       n_kept <= '0;
       key_present <= '0;
-      ci <= '0;
-      cj <= '0;
-      rem <= '0;
       qi <= '0;
       qj <= '0;
-      q_pend <= '0;
       vcur <= '0;
       vtail <= '0;
       ka <= '0;
       for (int k = 0; k < 4; k++) begin
-        sm[k] <= '0;
-        sl[k] <= '0;
-        sn[k] <= '0;
         qm[k] <= '0;
         ql[k] <= '0;
         qn[k] <= '0;
+        qk[k] <= '0;
       end
     end else begin
       if (st_en) begin
         n_cand <= n_cand + 1'b1;
         if (DUPLICATE_RULE == 2) key_present[KIW'(st_key)] <= 1'b1;
       end
-      if (MINI_HOUGH != 0) q_pend <= q_pend_next;
-      if (list_now && MINI_HOUGH != 0) begin  // load the listed cell
-        ci <= rd_i;
-        cj <= rd_j;
-        rem <= cell_list;
+      if (q_load) begin  // the store takes the next refilled cell
+        qi <= r_i[r_rd];
+        qj <= r_j[r_rd];
         for (int k = 0; k < 4; k++) begin
-          sm[k] <= '0;
-          sl[k] <= '0;
-          sn[k] <= '0;
+          qm[k] <= r_m[int'(r_rd) * 4 + k];
+          ql[k] <= r_l[int'(r_rd) * 4 + k];
+          qn[k] <= r_n[int'(r_rd) * 4 + k];
+          qk[k] <= r_k[int'(r_rd) * 4 + k];
         end
       end
       case (st)
@@ -738,34 +906,10 @@ module hough_top
           n_kept <= '0;
           key_present <= '0;
         end
-        R_LIST: begin
-          if (!any_cell) begin  // the lister's first cell comes LIST_LATENCY clocks after start
-            if (l_done) st <= DUPLICATE_RULE == 2 ? R_VPICK : R_IDLE;
-          end else if (MINI_HOUGH != 0) begin
-            st <= R_MINI;
-          end
-        end
-        R_MINI: begin
-          if (m_hand) begin  // the cell to the queue; the next cell (if any) loaded above
-            qi <= ci;
-            qj <= cj;
-            for (int k = 0; k < 4; k++) begin
-              qm[k] <= sm_next[k];
-              ql[k] <= sl_next[k];
-              qn[k] <= sn_next[k];
-            end
-            q_pend <= s_pass;
-            if (!any_cell) st <= R_DRAIN;
-          end else begin
-            rem <= m_rem_next;
-            for (int k = 0; k < 4; k++) begin
-              sm[k] <= sm_next[k];
-              sl[k] <= sl_next[k];
-              sn[k] <= sn_next[k];
-            end
-          end
-        end
-        R_DRAIN: if (q_free) begin
+        // the lister's first cell comes LIST_LATENCY clocks after start; without the
+        // mini-Hough LIST stores a cell per clock, with it LIST lasts until the refill
+        // pipeline, its FIFO and the store are empty
+        R_LIST: if (MINI_HOUGH != 0 ? refill_done : !any_cell && l_done) begin
           st <= DUPLICATE_RULE == 2 ? R_VPICK : R_IDLE;
         end
         R_VPICK: begin

@@ -36,6 +36,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ SUB_MAX = 3  # the largest `sub`: the mini-Hough splits a cell 2x2
 # carries them, the cycle model reads them here): listed hits the mini-Hough refills per
 # clock (lane t takes the slots s with s % MINI_LANES == t), and kept candidates one
 # duplicate check compares per clock. Powers of two.
-MINI_LANES = 4
+MINI_LANES = 8
 CMP_LANES = 2
 # clocks the end-of-event token waits after stage A before the bank counts as full: the
 # columns' fill pipeline (bin range, bins, read-modify-write) and the two registered sums
@@ -99,6 +100,12 @@ FILL_DELAY = 3
 # clocks from the front readout's first LIST clock to the first listed cell at the head of
 # hough_lister's FIFO (an event without candidate cells has its answer in that first clock)
 LIST_LATENCY = 6
+# the mini-Hough refill pipeline: clocks from a cell's last token (the slot walk's last
+# clock) to its refilled sub-cells in the accumulator (token, hit-buffer read, distances
+# to the half-column edges, sub-cell hits, accumulate), and the entries of the FIFO of
+# refilled cells in front of the candidate store (a cell is loaded only with a credit)
+REFILL_STAGES = 5
+REFILL_QUEUE = 8
 
 
 def fill_bins(cfg: HoughConfig) -> int:
@@ -230,6 +237,8 @@ def constants(cfg: HoughConfig) -> list[codegen.Constant]:
         ("CMP_LANES", CMP_LANES, "RTL: kept candidates one duplicate check compares per clock (a power of two)"),
         ("FILL_DELAY", FILL_DELAY, "RTL: clocks from an end word in stage A to its bank counting as full"),
         ("LIST_LATENCY", LIST_LATENCY, "RTL: clocks from the front readout's start to its first listed cell"),
+        ("REFILL_STAGES", REFILL_STAGES, "RTL: clocks from a cell's last refill token to its sub-cells accumulated"),
+        ("REFILL_QUEUE", REFILL_QUEUE, "RTL: refilled cells the FIFO in front of the candidate store holds"),
         ("MAX_CAND_CELLS", max_candidate_cells(cfg), "candidate cells per event (worst case)"),
         ("MAX_CAND", max_candidates(cfg), "candidates per event before duplicate removal (worst case)"),
         ("N_CAND_BITS", bits_unsigned(max_candidates(cfg)), "candidate counter 0..MAX_CAND"),
@@ -416,6 +425,66 @@ def max_idle_cycles(cfg: HoughConfig) -> int:
 # ---------------------------------------------------------------------------------------
 # cycle model
 # ---------------------------------------------------------------------------------------
+def refill_clocks(refill: Sequence[int], passing: Sequence[int]) -> int:
+    """Clocks of LIST with the mini-Hough, from its first clock to the one it ends in
+    (inclusive), for cells that take ``refill[c]`` slot-walk clocks (at least 1) and have
+    ``passing[c]`` passing sub-cells, in raster order.
+
+    A clock-by-clock replay of ``hdl/hough/hough_top.sv``'s refill pipeline:
+
+    * the slot walk loads cell ``c`` (pops it from the lister, whose ``c``-th cell is at the
+      FIFO head from clock ``LIST_LATENCY + c``) when it is idle or in the previous cell's
+      last token clock, and a result-FIFO credit is left; it issues one token per clock from
+      the clock after;
+    * ``REFILL_STAGES`` clocks after its last token the cell is complete: with a passing
+      sub-cell it is written into the result FIFO (its head one clock later), without one
+      its credit comes back (one clock later);
+    * the store writes one passing sub-cell per clock and takes the FIFO head (giving its
+      credit back) in the clock its last one is written, or at once when it is empty;
+    * LIST ends in the first clock with every cell loaded, no token in flight, the FIFO
+      empty and the store's last sub-cell written (that clock).
+    """
+    n = len(refill)
+    credits = REFILL_QUEUE
+    k = 0  # next cell to load
+    s_left = 0  # tokens of the loaded cell still to issue (0: idle)
+    cur = -1
+    flight: list[tuple[int, int]] = []  # (clock its ACC is complete, cell)
+    fifo: list[tuple[int, int]] = []  # (clock from which it is the head's candidate, cell)
+    q_left = 0  # sub-cells the store still writes
+    c = 0
+    while True:
+        # registered state of clock c -> this clock's decisions
+        done_now = [cell for (t, cell) in flight if t == c]
+        q_next = max(q_left - 1, 0)
+        q_load = q_next == 0 and bool(fifo) and fifo[0][0] <= c
+        last = s_left == 1
+        load = k < n and c >= LIST_LATENCY + k and credits > 0 and (s_left == 0 or last)
+        in_flight = any(t >= c for (t, _cell) in flight)
+        if k == n and s_left == 0 and not in_flight and not fifo and q_next == 0:
+            return c + 1
+        # updates at the clock edge
+        if s_left:
+            if last:
+                flight.append((c + REFILL_STAGES, cur))
+            s_left -= 1
+        if load:
+            cur, s_left, k = k, max(int(refill[k]), 1), k + 1
+            credits -= 1
+        for cell in done_now:
+            if passing[cell]:
+                fifo.append((c + 1, cell))
+            else:
+                credits += 1
+        flight = [(t, cell) for (t, cell) in flight if t > c]
+        if q_load:
+            q_left = int(passing[fifo.pop(0)[1]])
+            credits += 1
+        else:
+            q_left = q_next
+        c += 1
+
+
 def readout_cycles(
     hough: Hough, hits: hough_engine.Hits, h0: int, mask: np.ndarray, count: np.ndarray, lists: np.ndarray
 ) -> tuple[int, int]:
@@ -429,13 +498,10 @@ def readout_cycles(
 
     An event with candidate cells waits ``LIST_LATENCY`` clocks in LIST for the lister's
     first cell. Without the mini-Hough, LIST stores one candidate cell per clock and one
-    more clock finds none left. With it, LIST loads the first cell (one clock); each cell c is refilled
-    in ``m(c)`` clocks (its listed hits over ``MINI_LANES`` lanes: the most any lane
-    holds, at least 1) and handed, in its last clock, to the store queue while the next
-    cell is listed; the queue writes one passing sub-cell per clock, and a cell can be
-    handed over only once the queue empties in that clock, so cell c ends
-    ``max(m(c), p(c-1), 1)`` clocks after cell c-1 (``p``: passing sub-cells); after the
-    last cell the queue drains in ``max(p(last), 1)`` clocks. Rule "sharing": one clock
+    more clock finds none left. With it, each cell is refilled in ``m(c)`` slot-walk clocks
+    (its listed hits over ``MINI_LANES`` lanes: the most any lane holds, at least 1)
+    and its passing sub-cells are stored one per clock behind the refill pipeline
+    (:func:`refill_clocks`). Rule "sharing": one clock
     per rank key present and one that finds none, and per candidate in rank order
     ``q // CMP_LANES + 1`` clocks when kept candidate ``q`` is the first it duplicates,
     else ``max(1, ceil(kept / CMP_LANES))``. Emission: one clock per candidate visited
@@ -446,8 +512,8 @@ def readout_cycles(
     pc = np.vectorize(lambda m: int(m).bit_count())(mask) if mask.size else mask
     cell_i, cell_j = np.nonzero(pc >= nl_min)  # raster order
     cells = [(int(i), int(j)) for i, j in zip(cell_i, cell_j, strict=True)]
-    cyc = 1 if cfg.mini_hough else len(cells) + 1
-    if cells:  # LIST waits for hough_lister's first cell
+    cyc = 0 if cfg.mini_hough else len(cells) + 1
+    if cells and not cfg.mini_hough:  # LIST waits for hough_lister's first cell
         cyc += LIST_LATENCY
     cands: list[tuple[int, int, frozenset[int]]] = []  # (layers, listed hits, hit set)
     if cfg.mini_hough:  # the golden model's 2x2 refill of every cell, in one call
@@ -457,7 +523,7 @@ def readout_cycles(
         hough_engine._mini_fill_cells(
             cell_i, cell_j, count, lists, hits, h0, True, hough._tables, hough._params, sub_mask, sub_count, sub_lists
         )
-    p_prev = 0
+    refill, passing = [], []
     for k, (i, j) in enumerate(cells):
         n_list = min(int(count[i, j]), ml)
         if cfg.mini_hough:
@@ -471,12 +537,12 @@ def readout_cycles(
                         ns = int(sub_count[k, si, sj])
                         cands.append((n_l, ns, frozenset(int(h) for h in sub_lists[k, si, sj, :ns])))
                         n_pass += 1
-            cyc += max(m, p_prev, 1)  # MINI, handed to the store queue in its last clock
-            p_prev = n_pass
+            refill.append(m)
+            passing.append(n_pass)
         else:
             cands.append((int(pc[i, j]), n_list, frozenset(int(h) for h in lists[i, j, :n_list])))
-    if cfg.mini_hough and cells:
-        cyc += max(p_prev, 1)  # DRAIN: the last cell's sub-cells
+    if cfg.mini_hough:
+        cyc += refill_clocks(refill, passing)
     keep = [True] * len(cands)
     if cfg.duplicate_rule == "sharing":
         keys = sorted({(-nl, nh) for nl, nh, _ in cands})
