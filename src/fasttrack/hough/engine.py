@@ -26,6 +26,8 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
+from .._blocks import block_events, n_blocks
+
 # duplicate rules as the kernels see them (Params.duplicate_rule)
 RULE_NONE, RULE_LOCALMAX, RULE_SHARING = 0, 1, 2
 DUPLICATE_RULES = {"none": RULE_NONE, "localmax": RULE_LOCALMAX, "sharing": RULE_SHARING}
@@ -321,12 +323,122 @@ def _sharing_keep(
         keep[c] = ok
 
 
+class _Work(NamedTuple):
+    """Work arrays of one block of events (:mod:`fasttrack._blocks`), reused event after
+    event; only ``mask`` and ``fills`` need zeroing, the rest is read below its counts."""
+
+    mask: np.ndarray  # int64 (n_a, n_b) layer masks
+    fills: np.ndarray  # int64 (n_a, n_b) hits that filled each cell
+    lists: np.ndarray  # int64 (n_a, n_b, max_list) hit lists
+    nl: np.ndarray  # int64 (n_a, n_b) layers per cell
+    c_i: np.ndarray  # int64 (n_slots,) the candidates, raster order: cell along a
+    c_j: np.ndarray  # ... along b
+    c_sub: np.ndarray  # mini-Hough sub-cell, or −1
+    c_mask: np.ndarray  # layer mask
+    c_nh: np.ndarray  # listed hits
+    c_nl: np.ndarray  # layers
+    c_hits: np.ndarray  # int64 (n_slots, max_list) listed hits
+    keep: np.ndarray  # bool (n_slots,) survives the duplicate removal
+    sub_mask: np.ndarray  # int64 (2, 2) the mini-Hough's refill of one cell
+    sub_count: np.ndarray  # int64 (2, 2)
+    sub_lists: np.ndarray  # int64 (2, 2, max_list)
+    stats: np.ndarray  # int64 (3,) fills capped, list overflows, hits filling nothing
+
+
+@nb.njit(cache=True)
+def _new_work(par: Params) -> _Work:
+    n_a, n_b, max_list = par.n_a, par.n_b, par.max_hits_per_cell
+    n_slots = n_a * n_b * (4 if par.mini_hough else 1)
+    i64 = np.int64
+    return _Work(
+        np.empty((n_a, n_b), dtype=i64),
+        np.empty((n_a, n_b), dtype=i64),
+        np.empty((n_a, n_b, max_list), dtype=i64),
+        np.empty((n_a, n_b), dtype=i64),
+        np.empty(n_slots, dtype=i64),
+        np.empty(n_slots, dtype=i64),
+        np.empty(n_slots, dtype=i64),
+        np.empty(n_slots, dtype=i64),
+        np.empty(n_slots, dtype=i64),
+        np.empty(n_slots, dtype=i64),
+        np.empty((n_slots, max_list), dtype=i64),
+        np.empty(n_slots, dtype=np.bool_),
+        np.empty((2, 2), dtype=i64),
+        np.empty((2, 2), dtype=i64),
+        np.empty((2, 2, max_list), dtype=i64),
+        np.empty(3, dtype=i64),
+    )
+
+
+@nb.njit(cache=True)
+def _candidates(hits: Hits, h0: int, fixed: bool, tab: Tables, par: Params, w: _Work) -> int:
+    """The event's candidates (before duplicate removal) into ``w.c_*``, raster order;
+    returns their number."""
+    n_a, n_b, max_list, min_layers = par.n_a, par.n_b, par.max_hits_per_cell, par.min_layers
+    mask, count, lists, nl = w.mask, w.fills, w.lists, w.nl
+    localmax = par.duplicate_rule == RULE_LOCALMAX
+    n_c = 0
+    for i in range(n_a):
+        for j in range(n_b):
+            if nl[i, j] < min_layers:
+                continue
+            if localmax and not _is_localmax(nl, i, j, par.phi_wrap):
+                continue
+            n_list = min(count[i, j], max_list)
+            if par.mini_hough:
+                _mini_fill(lists[i, j], n_list, hits, h0, fixed, tab, par, i, j, w.sub_mask, w.sub_count, w.sub_lists)
+                for si in range(2):
+                    for sj in range(2):
+                        pc = _popcount(w.sub_mask[si, sj])
+                        if pc < min_layers:
+                            continue
+                        ns = w.sub_count[si, sj]
+                        w.c_i[n_c], w.c_j[n_c], w.c_sub[n_c], w.c_mask[n_c] = i, j, 2 * si + sj, w.sub_mask[si, sj]
+                        w.c_nh[n_c], w.c_nl[n_c] = ns, pc
+                        w.c_hits[n_c, :ns] = w.sub_lists[si, sj, :ns]
+                        n_c += 1
+            else:
+                w.c_i[n_c], w.c_j[n_c], w.c_sub[n_c], w.c_mask[n_c] = i, j, -1, mask[i, j]
+                w.c_nh[n_c], w.c_nl[n_c] = n_list, nl[i, j]
+                w.c_hits[n_c, :n_list] = lists[i, j, :n_list]
+                n_c += 1
+    return n_c
+
+
+@nb.njit(cache=True)
+def _emit(
+    w: _Work,
+    n_c: int,
+    s: int,
+    max_tracks: int,
+    t_i: np.ndarray,
+    t_j: np.ndarray,
+    t_sub: np.ndarray,
+    t_mask: np.ndarray,
+    t_nhits: np.ndarray,
+    t_hits: np.ndarray,
+) -> int:
+    """The kept candidates into the event's track slots ``s ...`` (at most ``max_tracks``);
+    returns how many were kept."""
+    n_out = 0
+    for c in range(n_c):
+        if not w.keep[c]:
+            continue
+        if n_out < max_tracks:
+            t = s + n_out
+            t_i[t], t_j[t], t_sub[t], t_mask[t] = w.c_i[c], w.c_j[c], w.c_sub[c], w.c_mask[c]
+            nh = w.c_nh[c]
+            t_nhits[t] = nh
+            t_hits[t, :nh] = w.c_hits[c, :nh]
+        n_out += 1
+    return n_out
+
+
 @nb.njit(parallel=True, cache=True)
 def run(hits: Hits, tab: Tables, par: Params, fixed: bool, out: Buffers) -> None:
     """All events into ``out`` (see :class:`Buffers`), in integer arithmetic on
     ``coord_hw``, ``bend_hw`` (``fixed``) or in float on ``meas``, ``bend``."""
     offsets, max_hits, n_a, n_b = hits.offsets, par.max_hits, par.n_a, par.n_b
-    max_list, min_layers, rule, mini = par.max_hits_per_cell, par.min_layers, par.duplicate_rule, par.mini_hough
     min_shared, max_new, max_tracks = par.dup_min_shared, par.dup_max_new, par.max_tracks
     # The outputs, one field per statement. In a prange body numba's parfor pass drops
     # writes to an array it cannot trace back to an argument: one indexed through the
@@ -344,76 +456,33 @@ def run(hits: Hits, tab: Tables, par: Params, fixed: bool, out: Buffers) -> None
     count_maps = out.hit_counts
     keep_maps = out.keep_maps
     n_ev = offsets.shape[0] - 1
-    n_slots = n_a * n_b * (4 if mini else 1)
-    for e in nb.prange(n_ev):
-        h0, h1 = offsets[e], offsets[e + 1]
-        n_use = min(h1 - h0, max_hits)
-        mask = np.zeros((n_a, n_b), dtype=np.int64)
-        count = np.zeros((n_a, n_b), dtype=np.int64)
-        # lists and candidate buffers are read only below their counts: no need to zero them
-        lists = np.empty((n_a, n_b, max_list), dtype=np.int64)
-        st = np.zeros(3, dtype=np.int64)
-        _fill_event(hits, h0, n_use, fixed, tab, par, mask, count, lists, st)
-        nl = np.zeros((n_a, n_b), dtype=np.int64)
-        for i in range(n_a):
-            for j in range(n_b):
-                nl[i, j] = _popcount(mask[i, j])
-        if keep_maps:
-            maps[e] = nl
-            mask_maps[e] = mask
-            count_maps[e] = count
-        # candidates of this event, raster order
-        c_i = np.empty(n_slots, dtype=np.int64)
-        c_j = np.empty(n_slots, dtype=np.int64)
-        c_sub = np.empty(n_slots, dtype=np.int64)
-        c_mask = np.empty(n_slots, dtype=np.int64)
-        c_nh = np.empty(n_slots, dtype=np.int64)
-        c_nl = np.empty(n_slots, dtype=np.int64)
-        c_hits = np.empty((n_slots, max_list), dtype=np.int64)
-        n_c = 0
-        sub_mask = np.zeros((2, 2), dtype=np.int64)
-        sub_count = np.zeros((2, 2), dtype=np.int64)
-        sub_lists = np.empty((2, 2, max_list), dtype=np.int64)
-        for i in range(n_a):
-            for j in range(n_b):
-                if nl[i, j] < min_layers:
-                    continue
-                if rule == RULE_LOCALMAX and not _is_localmax(nl, i, j, par.phi_wrap):
-                    continue
-                n_list = min(count[i, j], max_list)
-                if mini:
-                    _mini_fill(lists[i, j], n_list, hits, h0, fixed, tab, par, i, j, sub_mask, sub_count, sub_lists)
-                    for si in range(2):
-                        for sj in range(2):
-                            pc = _popcount(sub_mask[si, sj])
-                            if pc < min_layers:
-                                continue
-                            ns = sub_count[si, sj]
-                            c_i[n_c], c_j[n_c], c_sub[n_c], c_mask[n_c] = i, j, 2 * si + sj, sub_mask[si, sj]
-                            c_nh[n_c], c_nl[n_c] = ns, pc
-                            c_hits[n_c, :ns] = sub_lists[si, sj, :ns]
-                            n_c += 1
-                else:
-                    c_i[n_c], c_j[n_c], c_sub[n_c], c_mask[n_c] = i, j, -1, mask[i, j]
-                    c_nh[n_c], c_nl[n_c] = n_list, nl[i, j]
-                    c_hits[n_c, :n_list] = lists[i, j, :n_list]
-                    n_c += 1
-        keep = np.ones(n_slots, dtype=np.bool_)
-        if rule == RULE_SHARING:
-            _sharing_keep(c_nl, c_nh, c_hits, n_c, min_shared, max_new, keep)
-        s = e * max_tracks
-        n_out = 0
-        for c in range(n_c):
-            if not keep[c]:
-                continue
-            if n_out < max_tracks:
-                t = s + n_out
-                t_i[t], t_j[t], t_sub[t], t_mask[t] = c_i[c], c_j[c], c_sub[c], c_mask[c]
-                t_nhits[t] = c_nh[c]
-                t_hits[t, : c_nh[c]] = c_hits[c, : c_nh[c]]
-            n_out += 1
-        ev_stats[e, 0] = (h1 - h0) - n_use
-        ev_stats[e, 1] = st[0]
-        ev_stats[e, 2] = st[1]
-        ev_stats[e, 3] = st[2]
-        ev_stats[e, 4] = n_out
+    n_blk = n_blocks(n_ev)
+    for blk in nb.prange(n_blk):
+        w = _new_work(par)
+        mask, count, nl, keep, st = w.mask, w.fills, w.nl, w.keep, w.stats
+        e0, e1 = block_events(blk, n_blk, n_ev)
+        for e in range(e0, e1):
+            h0, h1 = offsets[e], offsets[e + 1]
+            n_use = min(h1 - h0, max_hits)
+            mask[:] = 0
+            count[:] = 0
+            st[:] = 0
+            _fill_event(hits, h0, n_use, fixed, tab, par, mask, count, w.lists, st)
+            for i in range(n_a):
+                for j in range(n_b):
+                    nl[i, j] = _popcount(mask[i, j])
+            if keep_maps:
+                maps[e] = nl
+                mask_maps[e] = mask
+                count_maps[e] = count
+            n_c = _candidates(hits, h0, fixed, tab, par, w)
+            if par.duplicate_rule == RULE_SHARING:
+                _sharing_keep(w.c_nl, w.c_nh, w.c_hits, n_c, min_shared, max_new, keep)
+            else:
+                keep[:n_c] = True
+            n_out = _emit(w, n_c, e * max_tracks, max_tracks, t_i, t_j, t_sub, t_mask, t_nhits, t_hits)
+            ev_stats[e, 0] = (h1 - h0) - n_use
+            ev_stats[e, 1] = st[0]
+            ev_stats[e, 2] = st[1]
+            ev_stats[e, 3] = st[2]
+            ev_stats[e, 4] = n_out

@@ -38,6 +38,8 @@ resolution (barrel q/pT: 0.0028 instead of 0.0041 /GeV; telescope tx: 0.00027 in
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba as nb
 import numpy as np
 
@@ -50,19 +52,27 @@ REGION_WINDOW = 2
 
 
 @nb.njit(cache=True)
-def _fills_cell(hits: Hits, h: int, fixed: bool, tab: Tables, par: Params, i: int, j: int) -> bool:
-    """Does hit ``h`` (flat index) fill cell ``(i, j)`` in the transform's fill?"""
+def _cell_bins(hits: Hits, h: int, fixed: bool, tab: Tables, par: Params, i: int) -> tuple[bool, int, int]:
+    """Hit ``h`` (flat index) in column ``i`` of the transform's fill: whether the bend
+    filter lets it fill there, and the bins ``lo..hi`` its line crosses (unclipped)."""
     l = hits.layer[h]
     if fixed:
         if par.bend_window_hw >= 0 and abs(hits.bend_hw[h] - tab.a_bend_hw[i]) > par.bend_window_hw:
-            return False
+            return False, 0, -1
         lo, hi = _bin_range_fixed(
             hits.coord_hw[h], tab.shift_hw[l, i], tab.shift_hw[l, i + 1], par.b_min_hw, par.bin_shift
         )
     else:
         if par.bend_window >= 0 and abs(hits.bend[h] - tab.a_bend[i]) > par.bend_window:
-            return False
+            return False, 0, -1
         lo, hi = _bin_range_float(hits.meas[h], tab.shift[l, i], tab.shift[l, i + 1], par.b_min, par.delta_b)
+    return True, lo, hi
+
+
+@nb.njit(cache=True)
+def _cell_has(lo: int, hi: int, j: int, par: Params) -> bool:
+    """Does a line crossing bins ``lo..hi`` of a column fill its bin ``j`` (the clip and
+    the cap of the transform's fill)?"""
     n_b = par.n_b
     if par.phi_wrap:
         last = min(hi, lo + min(par.max_bins_per_column, n_b) - 1)
@@ -78,27 +88,41 @@ def _fills_cell(hits: Hits, h: int, fixed: bool, tab: Tables, par: Params, i: in
 
 
 @nb.njit(cache=True)
-def _fills_sub(hits: Hits, h: int, fixed: bool, tab: Tables, par: Params, p: int, q: int) -> bool:
-    """Does hit ``h`` fill sub-cell ``(p, q)`` (half column ``p``, half bin ``q``): its cell
-    in the fill, then the sub-cell in the mini-Hough's refill?"""
-    i, j = p // 2, q // 2
-    if not _fills_cell(hits, h, fixed, tab, par, i, j):
-        return False
+def _sub_bins(hits: Hits, h: int, fixed: bool, tab: Tables, par: Params, p: int) -> tuple[int, int]:
+    """The half bins ``lo..hi`` hit ``h``'s line crosses in half column ``p`` (the
+    mini-Hough's refill, unclipped)."""
     l = hits.layer[h]
     if fixed:
-        lo, hi = _bin_range_fixed(
+        return _bin_range_fixed(
             hits.coord_hw[h], tab.sub_shift_hw[l, p], tab.sub_shift_hw[l, p + 1], par.b_min_hw, par.bin_shift - 1
         )
-    else:
-        lo, hi = _bin_range_float(
-            hits.meas[h], tab.sub_shift[l, p], tab.sub_shift[l, p + 1], par.b_min, par.delta_b / 2.0
-        )
-    lo, hi = _half_bins_in_cell(lo, hi, j, par.n_b, par.phi_wrap)  # as the refill takes it
-    return lo <= q <= min(hi, lo + par.max_bins_per_column - 1)
+    return _bin_range_float(hits.meas[h], tab.sub_shift[l, p], tab.sub_shift[l, p + 1], par.b_min, par.delta_b / 2.0)
 
 
 @nb.njit(cache=True)
-def _mask_at(
+def _sub_has(lo: int, hi: int, q: int, par: Params) -> bool:
+    """Does a line crossing half bins ``lo..hi`` of a half column fill half bin ``q``, as
+    the refill of its cell takes it?"""
+    lo, hi = _half_bins_in_cell(lo, hi, q // 2, par.n_b, par.phi_wrap)
+    return lo <= q <= min(hi, lo + par.max_bins_per_column - 1)
+
+
+class _Bins(NamedTuple):
+    """The bins of a candidate's listed hits in the columns its window reaches, computed
+    once per candidate rather than once per (sub-)cell visited."""
+
+    layer: np.ndarray  # int64 (n_listed,) each hit's layer
+    ci0: int  # the first column held
+    cell_ok: np.ndarray  # bool (n_listed, n_columns) the bend filter lets the hit fill the column
+    cell_lo: np.ndarray  # int64 (n_listed, n_columns) bins crossed (unclipped): first ...
+    cell_hi: np.ndarray  # ... and last
+    p0: int  # the first half column held (mini-Hough)
+    sub_lo: np.ndarray  # int64 (n_listed, n_half_columns) half bins crossed: first ...
+    sub_hi: np.ndarray  # ... and last
+
+
+@nb.njit(cache=True)
+def _window_bins(
     hits: Hits,
     h0: int,
     listed: np.ndarray,
@@ -107,15 +131,45 @@ def _mask_at(
     tab: Tables,
     par: Params,
     mini: bool,
-    p: int,
-    q: int,
-) -> np.int64:
-    m = np.int64(0)
+    p0: int,
+    window: int,
+) -> _Bins:
+    """:class:`_Bins` of the window around (half) column ``p0``, columns off the grid left out."""
+    if mini:
+        pa, pb = max(p0 - window, 0), min(p0 + window, 2 * par.n_a - 1)
+        ia, ib = pa // 2, pb // 2
+    else:
+        ia, ib = max(p0 - window, 0), min(p0 + window, par.n_a - 1)
+        pa, pb = 0, -1
+    layer = np.empty(n_listed, dtype=np.int64)
+    cell_ok = np.empty((n_listed, ib - ia + 1), dtype=np.bool_)
+    cell_lo = np.empty((n_listed, ib - ia + 1), dtype=np.int64)
+    cell_hi = np.empty((n_listed, ib - ia + 1), dtype=np.int64)
+    sub_lo = np.empty((n_listed, pb - pa + 1), dtype=np.int64)
+    sub_hi = np.empty((n_listed, pb - pa + 1), dtype=np.int64)
     for k in range(n_listed):
         h = h0 + listed[k]
-        f = _fills_sub(hits, h, fixed, tab, par, p, q) if mini else _fills_cell(hits, h, fixed, tab, par, p, q)
+        layer[k] = hits.layer[h]
+        for i in range(ia, ib + 1):
+            cell_ok[k, i - ia], cell_lo[k, i - ia], cell_hi[k, i - ia] = _cell_bins(hits, h, fixed, tab, par, i)
+        for p in range(pa, pb + 1):
+            sub_lo[k, p - pa], sub_hi[k, p - pa] = _sub_bins(hits, h, fixed, tab, par, p)
+    return _Bins(layer, ia, cell_ok, cell_lo, cell_hi, pa, sub_lo, sub_hi)
+
+
+@nb.njit(cache=True)
+def _mask_at(b: _Bins, par: Params, mini: bool, p: int, q: int) -> np.int64:
+    """The layers of the listed hits that fill (sub-)cell ``(p, q)``: for a sub-cell, its
+    cell in the fill and the sub-cell in the mini-Hough's refill."""
+    i, j = (p // 2, q // 2) if mini else (p, q)
+    c = i - b.ci0
+    m = np.int64(0)
+    for k in range(b.layer.shape[0]):
+        f = b.cell_ok[k, c] and _cell_has(b.cell_lo[k, c], b.cell_hi[k, c], j, par)
+        if f and mini:
+            f = _sub_has(b.sub_lo[k, p - b.p0], b.sub_hi[k, p - b.p0], q, par)
         if f:
-            m |= np.int64(1) << hits.layer[h]
+            m |= np.int64(1) << b.layer[k]
     return m
 
 
@@ -143,8 +197,8 @@ def _region_centres(
         else:
             p0, q0 = t_i[t], t_j[t]
             n_pa, n_qb = par.n_a, par.n_b
-        listed = t_hits[t]
-        want = _mask_at(hits, t_h0[t], listed, t_nh[t], fixed, tab, par, mini, p0, q0)
+        bins = _window_bins(hits, t_h0[t], t_hits[t], t_nh[t], fixed, tab, par, mini, p0, window)
+        want = _mask_at(bins, par, mini, p0, q0)
         state = np.zeros((side, side), dtype=np.int8)  # 0 not visited, 1 in the region, 2 out
         stack = np.empty((side * side, 2), dtype=np.int64)
         state[window, window] = 1
@@ -170,7 +224,7 @@ def _region_centres(
                         q %= n_qb
                     elif q < 0 or q >= n_qb:
                         continue
-                    if _mask_at(hits, t_h0[t], listed, t_nh[t], fixed, tab, par, mini, p, q) == want:
+                    if _mask_at(bins, par, mini, p, q) == want:
                         state[xa + window, xb + window] = 1
                         stack[n_stack, 0], stack[n_stack, 1] = xa, xb
                         n_stack += 1

@@ -226,7 +226,7 @@ class Hough(ReferenceFinder):
         a_cells, b_cells, _ = region_centres(
             hits, self._tables, self._params, mode == "fixed", offsets[:-1][track_event], t_i, t_j, t_sub, t_nh, t_hits
         )
-        n_layers = np.array([bin(int(m)).count("1") for m in t_mask], dtype=np.int32)
+        n_layers = np.bitwise_count(t_mask).astype(np.int32)
         a_name, b_name = cfg.param_names
         b_val = cfg.b_min + b_cells * cfg.delta_b
         if cfg.phi_wrap:

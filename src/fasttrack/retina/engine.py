@@ -6,6 +6,11 @@ computed from the linear model (widened by a cell and an LSB), and the exact cut
 applied cell by cell; so the result equals a dense cells × hits loop with the same cut
 (the benchmark checks this against a dense numpy implementation).
 
+The association likewise weighs, per track and layer, only the hits whose first
+measurement lies within the cut of the track's receptor (the event's hits sorted once by
+layer and measurement), and keeps the dense scan's rule: the largest weight, the first
+hit in input order on ties.
+
 The float and fixed kernels share the structure; only the arithmetic differs (see
 :mod:`fasttrack.retina.config` for the integer semantics).
 
@@ -30,7 +35,8 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-from ..azimuth import wrap_diff
+from .._blocks import block_events, n_blocks
+from ..azimuth import TWO_PI, wrap_diff
 from ..fixed import div_trunc, mod_centred
 
 
@@ -423,6 +429,15 @@ def _axis_sums(acc: np.ndarray, i: int, j: int, along_a: bool, cyclic_b: bool = 
     return (r_p - m) - (r_m - m), (r_m - m) + (r_0 - m) + (r_p - m)
 
 
+@nb.njit(cache=True, inline="always")
+def _count_at_least(row: np.ndarray, thr: float | np.int64) -> int:
+    """Cells of ``row`` at least ``thr`` (no early exit, so the loop vectorises)."""
+    n = 0
+    for j in range(row.shape[0]):
+        n += row[j] >= thr
+    return n
+
+
 @nb.njit(cache=True)
 def _find_tracks(
     acc: np.ndarray,
@@ -439,10 +454,14 @@ def _find_tracks(
 ) -> int:
     """Scan the map in raster order; write up to ``max_tracks``; return the number of maxima."""
     n_a, n_b = acc.shape
+    rel_tol = 0.0 if fixed else FLOAT_TIE_TOL
     n_max = 0
     for i in range(n_a):
+        if _count_at_least(acc[i], thr) == 0:
+            continue  # most rows have no cell at the threshold: a branch-free count skips them
         for j in range(n_b):
-            if not _is_local_max(acc, i, j, thr, 0.0 if fixed else FLOAT_TIE_TOL, cyclic_b):
+            # almost every cell fails the threshold: test it before the neighbours
+            if acc[i, j] < thr or not _is_local_max(acc, i, j, thr, rel_tol, cyclic_b):
                 continue
             if n_max < max_tracks:
                 num_a, den_a = _axis_sums(acc, i, j, True, cyclic_b)
@@ -509,12 +528,16 @@ def run_float(hits: Hits, tab: Tables, par: Params, out: Buffers) -> None:
     max_hits, thr = par.max_hits, par.threshold
     n_ev = offsets.shape[0] - 1
     n_a, n_b = tab.a_c.shape[0], tab.b_c.shape[0]
-    for e in nb.prange(n_ev):
-        h0, h1 = offsets[e], offsets[e + 1]
-        n_use = min(h1 - h0, max_hits)
-        acc = np.zeros((n_a, n_b))
-        unreached = _accumulate_event_float(layer[h0:h1], meas[h0:h1], bend[h0:h1], n_use, tab, par, acc)
-        _store_event(e, h1 - h0, n_use, unreached, acc, thr, False, par, out)
+    n_blk = n_blocks(n_ev)
+    for blk in nb.prange(n_blk):
+        acc = np.empty((n_a, n_b))  # one map per block of events, not per event
+        e0, e1 = block_events(blk, n_blk, n_ev)
+        for e in range(e0, e1):
+            h0, h1 = offsets[e], offsets[e + 1]
+            n_use = min(h1 - h0, max_hits)
+            acc[:] = 0.0
+            unreached = _accumulate_event_float(layer[h0:h1], meas[h0:h1], bend[h0:h1], n_use, tab, par, acc)
+            _store_event(e, h1 - h0, n_use, unreached, acc, thr, False, par, out)
 
 
 @nb.njit(parallel=True, cache=True)
@@ -525,12 +548,149 @@ def run_fixed(hits: Hits, tab: Tables, par: Params, out: Buffers) -> None:
     max_hits, thr = par.max_hits, par.threshold_hw
     n_ev = offsets.shape[0] - 1
     n_a, n_b = tab.a_c.shape[0], tab.b_c.shape[0]
-    for e in nb.prange(n_ev):
-        h0, h1 = offsets[e], offsets[e + 1]
-        n_use = min(h1 - h0, max_hits)
-        acc = np.zeros((n_a, n_b), dtype=np.int64)
-        unreached = _accumulate_event_fixed(layer[h0:h1], hw[h0:h1], bend_hw[h0:h1], n_use, tab, par, acc)
-        _store_event(e, h1 - h0, n_use, unreached, acc, thr, True, par, out)
+    n_blk = n_blocks(n_ev)
+    for blk in nb.prange(n_blk):
+        acc = np.empty((n_a, n_b), dtype=np.int64)  # one map per block of events (see run_float)
+        e0, e1 = block_events(blk, n_blk, n_ev)
+        for e in range(e0, e1):
+            h0, h1 = offsets[e], offsets[e + 1]
+            n_use = min(h1 - h0, max_hits)
+            acc[:] = 0
+            unreached = _accumulate_event_fixed(layer[h0:h1], hw[h0:h1], bend_hw[h0:h1], n_use, tab, par, acc)
+            _store_event(e, h1 - h0, n_use, unreached, acc, thr, True, par, out)
+
+
+ASSOC_MARGIN = 1e-9  # relative: widens the float search window beyond any rounding of the cut
+
+
+@nb.njit(cache=True, inline="always")
+def _assoc_weight(hits: Hits, tab: Tables, par: Params, fixed: bool, g: int, i: int, j: int) -> float:
+    """The association weight of hit ``g`` (flat index) in cell (i, j): the LUT weight
+    (fixed) or the Gaussian (float) if the hit passes the bend filter and the cut and the
+    weight reaches the association level, else −1."""
+    l = hits.layer[g]
+    n_meas = tab.rec.shape[1]
+    w = -1.0
+    if fixed:
+        if par.bend_window_hw >= 0 and abs(hits.bend_hw[g] - tab.a_bend_hw[i]) > par.bend_window_hw:
+            return -1.0
+        rec_hw, roi_hw, lut, sh = tab.rec_hw, tab.roi_hw[l], tab.lut, tab.lut_shift[l]
+        lut_top = lut.shape[1] - 1
+        if n_meas == 1:
+            d = hits.coord_hw[g, 0] - rec_hw[l, 0, i, j]
+            if par.phi_wrap:
+                d = mod_centred(d, par.turn_hw)
+            d = abs(d)
+            if d <= roi_hw:
+                w = float(lut[l, min(d >> sh, lut_top)])
+        else:
+            dx = hits.coord_hw[g, 0] - rec_hw[l, 0, i, j]
+            dy = hits.coord_hw[g, 1] - rec_hw[l, 1, i, j]
+            d2 = dx * dx + dy * dy
+            if d2 <= roi_hw * roi_hw:
+                w = float(lut[l, min(d2 >> sh, lut_top)])
+        if w < par.assoc_hw:
+            w = -1.0
+    else:
+        if par.bend_window >= 0 and abs(hits.bend[g] - tab.a_bend[i]) > par.bend_window:
+            return -1.0
+        d2f = 0.0
+        for m in range(n_meas):
+            dm = hits.meas[g, m] - tab.rec[l, m, i, j]
+            if par.phi_wrap:
+                dm = wrap_diff(dm)
+            d2f += dm * dm
+        roi, sigma = tab.roi[l], tab.sigma[l]
+        if d2f <= roi * roi:
+            w = math.exp(-d2f / (2.0 * sigma * sigma))
+            if w < par.assoc_weight:
+                w = -1.0
+    return w
+
+
+@nb.njit(cache=True)
+def _sort_hits(
+    x: np.ndarray, layer: np.ndarray, n_layers: int, order: np.ndarray, xs: np.ndarray, lay_off: np.ndarray
+) -> None:
+    """The hits (event-local) by layer, then by ``x``: ``order`` the hit indices, ``xs``
+    their ``x``; layer ``l`` holds positions ``lay_off[l]:lay_off[l + 1]``. (The order of
+    equal ``x`` does not matter: the association breaks ties by hit index.)"""
+    lay_off[:] = 0
+    for h in range(x.shape[0]):
+        lay_off[layer[h] + 1] += 1
+    for l in range(n_layers):
+        lay_off[l + 1] += lay_off[l]
+    fill = lay_off[:-1].copy()
+    for h in range(x.shape[0]):  # by layer first (a counting sort), then each layer by x
+        order[fill[layer[h]]] = h
+        fill[layer[h]] += 1
+    for l in range(n_layers):
+        p0, p1 = lay_off[l], lay_off[l + 1]
+        hs = order[p0:p1]
+        by_x = np.argsort(x[hs])
+        order[p0:p1] = hs[by_x]
+        xs[p0:p1] = x[order[p0:p1]]
+
+
+@nb.njit(cache=True, inline="always")
+def _first_at_least(xs: np.ndarray, p0: int, p1: int, v: float) -> int:
+    """The first position in ``p0:p1`` (sorted) whose value is at least ``v`` (``p1`` if none)."""
+    lo, hi = p0, p1
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if xs[mid] < v:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@nb.njit(cache=True, inline="always")
+def _best_on_layer(
+    hits: Hits,
+    tab: Tables,
+    par: Params,
+    fixed: bool,
+    h0: int,
+    order: np.ndarray,
+    xs: np.ndarray,
+    p0: int,
+    p1: int,
+    l: int,
+    i: int,
+    j: int,
+) -> int:
+    """The hit of largest association weight on layer ``l`` (positions ``p0:p1`` of
+    ``order``, ``xs``: sorted by the first measurement) in cell (i, j), the first in input
+    order on ties; −1 for none. Only the hits whose first measurement lies within the cut
+    of the receptor (or a turn away, with ``phi_wrap``) can pass, so only those are weighed."""
+    if p0 == p1:
+        return -1
+    if fixed:
+        r = float(tab.rec_hw[l, 0, i, j])
+        half = float(tab.roi_hw[l])  # |dx| <= the cut, exactly (integers)
+        turn = float(par.turn_hw)
+    else:
+        r = tab.rec[l, 0, i, j]
+        half = tab.roi[l] + ASSOC_MARGIN * (tab.roi[l] + abs(r) + 1.0)
+        turn = TWO_PI
+    k0, k1 = 0, 0
+    if par.phi_wrap:  # the windows a turn apart that meet the layer's hits
+        k0 = int(math.floor((xs[p0] - r - half) / turn)) - 1
+        k1 = int(math.ceil((xs[p1 - 1] - r + half) / turn)) + 1
+    best_w, best_h = -1.0, -1
+    for k in range(k0, k1 + 1):
+        lo = r - half + k * turn if par.phi_wrap else r - half
+        hi = r + half + k * turn if par.phi_wrap else r + half
+        s = _first_at_least(xs, p0, p1, lo)
+        while s < p1 and xs[s] <= hi:
+            h = order[s]
+            w = _assoc_weight(hits, tab, par, fixed, h0 + h, i, j)
+            # the input-order scan's rule: the larger weight, the earlier hit on ties
+            if w > best_w or (w == best_w and best_h >= 0 and h < best_h):
+                best_w, best_h = w, h
+            s += 1
+    return best_h
 
 
 @nb.njit(parallel=True, cache=True)
@@ -542,80 +702,34 @@ def associate(
     trk_off: np.ndarray,
     t_i: np.ndarray,
     t_j: np.ndarray,
-    count_only: bool,
-    a_off: np.ndarray,
-    out_hit: np.ndarray,
+    best: np.ndarray,
 ) -> None:
     """Per track and layer, the processed hit of largest weight in the track's cell (the
     first in input order on ties), kept when that weight reaches the association level.
 
-    The tracks of event ``e`` are ``trk_off[e]:trk_off[e + 1]``, in cells ``(t_i, t_j)``.
-    Pass 1 (``count_only``) writes counts per track into ``a_off[t + 1]``; pass 2 writes
-    hit indices (within the event, in layer order) into ``out_hit[a_off[t]:a_off[t+1]]``.
+    The tracks of event ``e`` are ``trk_off[e]:trk_off[e + 1]``, in cells ``(t_i, t_j)``;
+    ``best[t, l]`` receives track ``t``'s hit on layer ``l`` (index within the event), or
+    −1. The event's hits are sorted by layer and first measurement once, so a track weighs
+    only the hits near its receptors instead of every hit.
     """
-    # writes go to a_off and out_hit, plain arguments (see run_float on bundles in prange)
-    offsets, layer, meas, hw = hits.offsets, hits.layer, hits.meas, hits.coord_hw
-    bend, bend_hw = hits.bend, hits.bend_hw
-    rec_f, rec_hw, roi, roi_hw, sigma = tab.rec, tab.rec_hw, tab.roi, tab.roi_hw, tab.sigma
-    lut, lut_shift, a_bend, a_bend_hw = tab.lut, tab.lut_shift, tab.a_bend, tab.a_bend_hw
-    max_hits, bend_win, bend_win_hw = par.max_hits, par.bend_window, par.bend_window_hw
-    assoc_f, assoc_hw, cyc, turn = par.assoc_weight, par.assoc_hw, par.phi_wrap, par.turn_hw
+    # writes go to best, a plain argument (see run_float on bundles in prange)
+    offsets, layer, max_hits = hits.offsets, hits.layer, par.max_hits
     n_ev = offsets.shape[0] - 1
-    n_meas = rec_f.shape[1]
-    n_layers = rec_f.shape[0]
-    lut_top = lut.shape[1] - 1
+    n_layers = tab.rec.shape[0]
     for e in nb.prange(n_ev):
-        h0, h1 = offsets[e], offsets[e + 1]
-        n_use = min(h1 - h0, max_hits)
-        best_w = np.zeros(n_layers)
-        best_h = np.zeros(n_layers, dtype=np.int64)
-        for t in range(trk_off[e], trk_off[e + 1]):
-            i, j = t_i[t], t_j[t]
-            best_w[:] = -1.0
-            best_h[:] = -1
-            for h in range(n_use):
-                l = layer[h0 + h]
-                w = -1.0
-                if fixed:
-                    if bend_win_hw >= 0 and abs(bend_hw[h0 + h] - a_bend_hw[i]) > bend_win_hw:
-                        continue
-                elif bend_win >= 0 and abs(bend[h0 + h] - a_bend[i]) > bend_win:
-                    continue
-                if fixed:
-                    if n_meas == 1:
-                        d = hw[h0 + h, 0] - rec_hw[l, 0, i, j]
-                        if cyc:
-                            d = mod_centred(d, turn)
-                        d = abs(d)
-                        if d <= roi_hw[l]:
-                            w = float(lut[l, min(d >> lut_shift[l], lut_top)])
-                    else:
-                        dx = hw[h0 + h, 0] - rec_hw[l, 0, i, j]
-                        dy = hw[h0 + h, 1] - rec_hw[l, 1, i, j]
-                        d2 = dx * dx + dy * dy
-                        if d2 <= roi_hw[l] * roi_hw[l]:
-                            w = float(lut[l, min(d2 >> lut_shift[l], lut_top)])
-                    if w < assoc_hw:
-                        w = -1.0
-                else:
-                    d2f = 0.0
-                    for m in range(n_meas):
-                        dm = meas[h0 + h, m] - rec_f[l, m, i, j]
-                        if cyc:
-                            dm = wrap_diff(dm)
-                        d2f += dm * dm
-                    if d2f <= roi[l] * roi[l]:
-                        w = math.exp(-d2f / (2.0 * sigma[l] * sigma[l]))
-                        if w < assoc_f:
-                            w = -1.0
-                if w > best_w[l]:
-                    best_w[l] = w
-                    best_h[l] = h
-            k = 0
+        t0, t1 = trk_off[e], trk_off[e + 1]
+        if t0 == t1:
+            continue
+        h0 = offsets[e]
+        n_use = min(offsets[e + 1] - h0, max_hits)
+        x = np.empty(n_use)
+        for h in range(n_use):  # float64 holds the integer coordinates exactly
+            x[h] = hits.coord_hw[h0 + h, 0] if fixed else hits.meas[h0 + h, 0]
+        order = np.empty(n_use, dtype=np.int64)
+        xs = np.empty(n_use)
+        lay_off = np.empty(n_layers + 1, dtype=np.int64)
+        _sort_hits(x, layer[h0 : h0 + n_use], n_layers, order, xs, lay_off)
+        for t in range(t0, t1):
             for l in range(n_layers):
-                if best_h[l] >= 0:
-                    if not count_only:
-                        out_hit[a_off[t] + k] = best_h[l]
-                    k += 1
-            if count_only:
-                a_off[t + 1] = k
+                p0, p1 = lay_off[l], lay_off[l + 1]
+                best[t, l] = _best_on_layer(hits, tab, par, fixed, h0, order, xs, p0, p1, l, t_i[t], t_j[t])

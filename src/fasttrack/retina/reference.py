@@ -209,18 +209,15 @@ class Retina(ReferenceFinder):
         t_off_a, t_off_b, t_q = buf.off_a[sel], buf.off_b[sel], buf.quality[sel]
         trk_off = np.zeros(n_ev + 1, dtype=np.int64)
         np.cumsum(n_tracks, out=trk_off[1:])
-        # association: count, then fill
-        n_t = len(t_i)
-        a_off = np.zeros(n_t + 1, dtype=np.int64)
-        args = (hits, self._tables, self._params, fixed, trk_off, t_i, t_j)
-        engine.associate(*args, True, a_off, np.zeros(0, dtype=np.int64))
-        np.cumsum(a_off, out=a_off)
-        local = np.zeros(int(a_off[-1]), dtype=np.int64)
-        engine.associate(*args, False, a_off, local)
+        # association: each track's hit per layer (or -1), read row by row in layer order
+        best = np.empty((len(t_i), cfg.n_layers), dtype=np.int32)
+        engine.associate(hits, self._tables, self._params, fixed, trk_off, t_i, t_j, best)
+        found = best >= 0
+        n_assoc = found.sum(axis=1)
         # local hit index -> hit_id of that event
         track_event = np.repeat(np.arange(n_ev), n_tracks)
-        hit_global = local + np.repeat(offsets[:-1][track_event], np.diff(a_off))
-        hit_ids = ak.unflatten(hits.hit_id[hit_global].astype(np.int32), np.diff(a_off))
+        hit_global = best[found] + np.repeat(offsets[:-1][track_event], n_assoc)
+        hit_ids = ak.unflatten(hits.hit_id[hit_global].astype(np.int32), n_assoc)
         scale = float(1 << cfg.centroid_frac_bits)
         off_a = t_off_a / scale if fixed else t_off_a
         off_b = t_off_b / scale if fixed else t_off_b
