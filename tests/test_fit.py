@@ -191,7 +191,9 @@ PULL_EVENTS = {"telescope": 600, "barrel": 900, "velo": 12}
         "barrel",
         pytest.param(
             "velo",
-            marks=pytest.mark.xfail(reason="no momentum measurement: a constant covariance cannot be every track's"),
+            marks=pytest.mark.xfail(
+                reason="no momentum measurement: a constant covariance cannot be every track's", strict=True
+            ),
         ),
     ],
 )
